@@ -1,0 +1,28 @@
+import { HttpModule } from '@nestjs/axios';
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { BackendHttpService } from './backend-http.service';
+
+/** Registers the backend's HTTP client once: base URL, bearer secret, User-Agent, timeout. */
+@Global()
+@Module({
+  imports: [
+    HttpModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        baseURL: config.backend.url,
+        timeout: config.backend.timeoutMs,
+        headers: {
+          Authorization: `Bearer ${config.internalApi.secret}`,
+          'User-Agent': `moddy-bot/${config.version}`,
+          Accept: 'application/json',
+        },
+        // Status handling is ours (BackendError); never let axios follow redirects off the private network.
+        maxRedirects: 0,
+      }),
+    }),
+  ],
+  providers: [BackendHttpService],
+  exports: [BackendHttpService],
+})
+export class BackendModule {}

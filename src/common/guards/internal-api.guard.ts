@@ -1,0 +1,65 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig } from '../../config/app-config';
+
+/** How far a signed request's timestamp may lie in the past and in the future, in seconds. */
+const SIGNATURE_PAST_WINDOW_S = 300;
+const SIGNATURE_FUTURE_WINDOW_S = 60;
+
+export type RawBodyRequest = FastifyRequest & { rawBody?: Buffer };
+
+const unauthorized = (error: string) => new HttpException({ error }, HttpStatus.UNAUTHORIZED);
+
+/**
+ * Compares two secrets in constant time whatever their lengths: both sides are first reduced to
+ * HMAC digests of equal length, so neither the content nor the length of the expected one leaks.
+ */
+export function constantTimeEquals(given: string, expected: string): boolean {
+  const key = 'moddy-internal-api';
+  const a = createHmac('sha256', key).update(given).digest();
+  const b = createHmac('sha256', key).update(expected).digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/**
+ * The shared-secret guard of every /internal route, as the contract's rules say: Bearer secret
+ * (401 missing or malformed, 403 wrong), then the optional timestamped HMAC signature.
+ * Applied per controller, never globally, so necord's handlers are not affected.
+ */
+@Injectable()
+export class InternalApiGuard implements CanActivate {
+  constructor(private readonly config: AppConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<RawBodyRequest>();
+    const header = request.headers.authorization;
+    if (header === undefined) throw unauthorized('Missing Authorization header');
+    const match = /^Bearer (\S+)$/.exec(header);
+    if (!match) throw unauthorized('Invalid Authorization format');
+    if (!constantTimeEquals(match[1], this.config.internalApi.secret)) {
+      throw new HttpException({ error: 'Invalid secret' }, HttpStatus.FORBIDDEN);
+    }
+    this.verifySignature(request);
+    return true;
+  }
+
+  private verifySignature(request: RawBodyRequest): void {
+    const timestamp = request.headers['x-moddy-timestamp'];
+    const signature = request.headers['x-moddy-signature'];
+    if (timestamp === undefined && signature === undefined) {
+      if (this.config.internalApi.requireSignature) throw unauthorized('Invalid signature');
+      return;
+    }
+    if (typeof timestamp !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(timestamp)) {
+      throw unauthorized('Invalid signature');
+    }
+    const age = Math.floor(Date.now() / 1000) - Number(timestamp);
+    if (age > SIGNATURE_PAST_WINDOW_S || age < -SIGNATURE_FUTURE_WINDOW_S) throw unauthorized('Invalid signature');
+    const body = request.rawBody ?? Buffer.alloc(0);
+    const expected =
+      'sha256=' +
+      createHmac('sha256', this.config.internalApi.secret).update(`${timestamp}.`).update(body).digest('hex');
+    if (!constantTimeEquals(signature.toLowerCase(), expected)) throw unauthorized('Invalid signature');
+  }
+}

@@ -1,0 +1,119 @@
+import { ConfigError, SNOWFLAKE, validateEnvironment, type SUPPORTED_LOCALES } from './env.validation';
+
+export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
+
+/** The plan that never carries premium roles, whether PLAN_ROLES lists it or not. */
+export const FREE_PLAN = 'free';
+
+/**
+ * The validated, typed configuration. Built once at boot by loadConfig(); injected by class.
+ * Values are already parsed (lists split, PLAN_ROLES decoded), so no caller re-reads the environment.
+ */
+export class AppConfig {
+  readonly discord!: {
+    token: string;
+    apiUrl?: string;
+    devGuildIds: string[];
+  };
+  readonly internalApi!: {
+    secret: string;
+    requireSignature: boolean;
+    port: number;
+    host: string;
+  };
+  readonly backend!: { url: string; timeoutMs: number };
+  readonly guildId?: string;
+  readonly premiumRoleId?: string;
+  /** plan name -> role ids that plan grants. `free` is never present here (it grants nothing). */
+  readonly planRoles!: Record<string, string[]>;
+  readonly adminUserIds!: string[];
+  readonly adminRoleIds!: string[];
+  readonly auditChannelId?: string;
+  readonly billingUrl?: string;
+  readonly defaultLocale!: SupportedLocale;
+  readonly dataDir!: string;
+  readonly databaseUrl?: string;
+  readonly logLevel!: string;
+  readonly version!: string;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+
+  /** Every role id named anywhere in PLAN_ROLES: the roles a plan change may take away. */
+  get premiumRoleIds(): string[] {
+    return [...new Set(Object.values(this.planRoles).flat())];
+  }
+}
+
+const splitList = (value?: string): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+function parsePlanRoles(raw: string | undefined, premiumRoleId: string | undefined): Record<string, string[]> {
+  if (raw === undefined) {
+    return premiumRoleId ? { moddy_max: [premiumRoleId] } : {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(['PLAN_ROLES must be JSON such as {"moddy_max":["<role id>"]}']);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(['PLAN_ROLES must be a JSON object of plan name to a list of role ids']);
+  }
+  const result: Record<string, string[]> = {};
+  for (const [plan, roles] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && SNOWFLAKE.test(r))) {
+      throw new ConfigError([`PLAN_ROLES plan "${plan.slice(0, 64)}" must map to a list of Discord role ids`]);
+    }
+    if (plan !== FREE_PLAN) result[plan] = [...new Set(roles as string[])];
+  }
+  return result;
+}
+
+/** Reads and validates the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>, version: string): AppConfig {
+  const problems: string[] = [];
+  const collect = <T>(step: () => T): T | undefined => {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else throw error;
+      return undefined;
+    }
+  };
+  const e = collect(() => validateEnvironment(env));
+  const planRoles = collect(() => parsePlanRoles(env.PLAN_ROLES?.trim() || undefined, e?.MODDY_PREMIUM_ROLE_ID));
+  if (!e || !planRoles) throw new ConfigError(problems);
+  return new AppConfig({
+    discord: {
+      token: e.DISCORD_TOKEN,
+      apiUrl: e.DISCORD_API_URL?.replace(/\/+$/, ''),
+      devGuildIds: splitList(e.DISCORD_DEV_GUILD_IDS),
+    },
+    internalApi: {
+      secret: e.INTERNAL_API_SECRET,
+      requireSignature: e.INTERNAL_API_REQUIRE_SIGNATURE,
+      port: e.PORT ?? e.INTERNAL_PORT ?? 3000,
+      host: e.HOST,
+    },
+    backend: { url: e.BACKEND_INTERNAL_URL.replace(/\/+$/, ''), timeoutMs: e.BACKEND_TIMEOUT_MS },
+    guildId: e.MODDY_GUILD_ID,
+    premiumRoleId: e.MODDY_PREMIUM_ROLE_ID,
+    planRoles,
+    adminUserIds: splitList(e.ADMIN_USER_IDS),
+    adminRoleIds: splitList(e.ADMIN_ROLE_IDS),
+    auditChannelId: e.AUDIT_CHANNEL_ID,
+    billingUrl: e.BILLING_URL,
+    defaultLocale: e.DEFAULT_LOCALE,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    version,
+  } as AppConfig);
+}

@@ -1,0 +1,200 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+export const SNOWFLAKE = /^[0-9]{17,20}$/;
+const SNOWFLAKE_LIST = /^\s*([0-9]{17,20}\s*(,\s*[0-9]{17,20}\s*)*)?$/;
+export const SUPPORTED_LOCALES = ['en-US', 'fr'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose', 'trace', 'silent'] as const;
+
+/** Variables whose values must never appear in an error line or a log. */
+const SECRET_VARIABLES = new Set(['DISCORD_TOKEN', 'INTERNAL_API_SECRET', 'DATABASE_URL', 'METRICS_TOKEN']);
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * The process environment as the service accepts it. Validated once at boot (see loadConfig);
+ * nothing else in the code reads process.env.
+ */
+export class EnvironmentVariables {
+  @IsString()
+  @MinLength(1)
+  DISCORD_TOKEN!: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  DISCORD_API_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' })
+  DISCORD_DEV_GUILD_IDS?: string;
+
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters long' })
+  INTERNAL_API_SECRET!: string;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  INTERNAL_API_REQUIRE_SIGNATURE: boolean = false;
+
+  @Transform(emptyToUndefined)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @Transform(emptyToUndefined)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INTERNAL_PORT?: number;
+
+  @IsString()
+  @MinLength(1)
+  HOST: string = '::';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  BACKEND_INTERNAL_URL: string = 'http://website-backend.railway.internal:8080';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  BACKEND_TIMEOUT_MS: number = 5000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(SNOWFLAKE, { message: 'must be a Discord id (17 to 20 digits)' })
+  MODDY_GUILD_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(SNOWFLAKE, { message: 'must be a Discord id (17 to 20 digits)' })
+  MODDY_PREMIUM_ROLE_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  PLAN_ROLES?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' })
+  ADMIN_USER_IDS?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' })
+  ADMIN_ROLE_IDS?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(SNOWFLAKE, { message: 'must be a Discord id (17 to 20 digits)' })
+  AUDIT_CHANNEL_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(512)
+  BILLING_URL?: string;
+
+  @IsIn(SUPPORTED_LOCALES, { message: `must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  DEFAULT_LOCALE: (typeof SUPPORTED_LOCALES)[number] = 'en-US';
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR: string = './data';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}
+
+/** Every variable the service reads, in the order of the README's configuration table. */
+export const ENVIRONMENT_VARIABLES = [
+  'DISCORD_TOKEN',
+  'DISCORD_API_URL',
+  'DISCORD_DEV_GUILD_IDS',
+  'INTERNAL_API_SECRET',
+  'INTERNAL_API_REQUIRE_SIGNATURE',
+  'PORT',
+  'INTERNAL_PORT',
+  'HOST',
+  'BACKEND_INTERNAL_URL',
+  'BACKEND_TIMEOUT_MS',
+  'MODDY_GUILD_ID',
+  'MODDY_PREMIUM_ROLE_ID',
+  'PLAN_ROLES',
+  'ADMIN_USER_IDS',
+  'ADMIN_ROLE_IDS',
+  'AUDIT_CHANNEL_ID',
+  'BILLING_URL',
+  'DEFAULT_LOCALE',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'LOG_LEVEL',
+] as const satisfies readonly (keyof EnvironmentVariables)[];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function describe(errors: ValidationError[], env: Record<string, unknown>): string[] {
+  return errors.flatMap((error) => {
+    const name = error.property;
+    const messages = Object.values(error.constraints ?? {});
+    const missing = env[name] === undefined || env[name] === '';
+    if (missing) return [`${name} is required`];
+    // The message of class-validator names the property, never the value; a secret stays out of it either way.
+    const shown = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(String(env[name])).slice(0, 80)})`;
+    return [`${name} ${messages.map((m) => m.replace(new RegExp(`^${name}\\s*`), '')).join('; ')}${shown}`];
+  });
+}
+
+/** Validates the environment; throws ConfigError with one line per bad or missing variable. */
+export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
+  const known: Record<string, string> = {};
+  for (const name of ENVIRONMENT_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined) known[name] = value;
+  }
+  const instance = plainToInstance(EnvironmentVariables, known, { exposeDefaultValues: true });
+  const errors = validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(describe(errors, known));
+  return instance;
+}

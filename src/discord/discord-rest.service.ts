@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Client,
+  PermissionFlagsBits,
+  Routes,
+  type APIChannel,
+  type APIGuildMember,
+  type APIMessage,
+  type APIRole,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
+import { AppConfig } from '../config/app-config';
+
+export interface RequestBudget {
+  /** Abort the call after this many ms (the caller owes someone an answer). */
+  timeoutMs?: number;
+}
+
+/** The bot's standing in a guild, computed from REST data (not the gateway cache). */
+export interface BotStanding {
+  highestPosition: number;
+  canManageRoles: boolean;
+}
+
+/**
+ * Discord work done through REST, so that any replica can serve any callback. Wraps discord.js's REST
+ * client (shared rate-limit state with the gateway client) with typed calls.
+ */
+@Injectable()
+export class DiscordRestService {
+  constructor(
+    private readonly client: Client,
+    config: AppConfig,
+  ) {
+    // Login sets the token too; setting it here lets REST calls work before the gateway is up.
+    client.rest.setToken(config.discord.token);
+  }
+
+  get botUserId(): string | undefined {
+    return this.client.user?.id;
+  }
+
+  private signal(budget?: RequestBudget): AbortSignal | undefined {
+    return budget?.timeoutMs ? AbortSignal.timeout(budget.timeoutMs) : undefined;
+  }
+
+  async openDm(userId: string, budget?: RequestBudget): Promise<string> {
+    const channel = (await this.client.rest.post(Routes.userChannels(), {
+      body: { recipient_id: userId },
+      signal: this.signal(budget),
+    })) as APIChannel;
+    return channel.id;
+  }
+
+  sendMessage(channelId: string, body: RESTPostAPIChannelMessageJSONBody, budget?: RequestBudget): Promise<APIMessage> {
+    return this.client.rest.post(Routes.channelMessages(channelId), {
+      body,
+      signal: this.signal(budget),
+    }) as Promise<APIMessage>;
+  }
+
+  guildRoles(guildId: string): Promise<APIRole[]> {
+    return this.client.rest.get(Routes.guildRoles(guildId)) as Promise<APIRole[]>;
+  }
+
+  member(guildId: string, userId: string): Promise<APIGuildMember> {
+    return this.client.rest.get(Routes.guildMember(guildId, userId)) as Promise<APIGuildMember>;
+  }
+
+  async botUser(): Promise<string> {
+    if (this.client.user) return this.client.user.id;
+    const me = (await this.client.rest.get(Routes.user('@me'))) as { id: string };
+    return me.id;
+  }
+
+  async addRole(guildId: string, userId: string, roleId: string, reason: string): Promise<void> {
+    await this.client.rest.put(Routes.guildMemberRole(guildId, userId, roleId), { reason });
+  }
+
+  async removeRole(guildId: string, userId: string, roleId: string, reason: string): Promise<void> {
+    await this.client.rest.delete(Routes.guildMemberRole(guildId, userId, roleId), { reason });
+  }
+}
+
+/** The bot's highest role position and whether it may manage roles, from its member and the guild's roles. */
+export function botStanding(guildId: string, botMember: APIGuildMember, roles: APIRole[]): BotStanding {
+  const byId = new Map(roles.map((r) => [r.id, r]));
+  const own = [guildId, ...botMember.roles].map((id) => byId.get(id)).filter((r): r is APIRole => r !== undefined);
+  const permissions = own.reduce((acc, r) => acc | BigInt(r.permissions), 0n);
+  const canManageRoles =
+    (permissions & PermissionFlagsBits.Administrator) !== 0n || (permissions & PermissionFlagsBits.ManageRoles) !== 0n;
+  return { highestPosition: Math.max(0, ...own.map((r) => r.position)), canManageRoles };
+}

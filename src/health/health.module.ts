@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { BackendHealthClient } from './backend-health.client';
+import { BackendHealthIndicator } from './backend.health';
+import { DiscordHealthIndicator } from './discord.health';
+import { HealthController } from './health.controller';
+import { InternalHealthController } from './internal-health.controller';
+import { StoreHealthIndicator } from './store.health';
+
+@Module({
+  imports: [TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0, logger: false })],
+  controllers: [HealthController, InternalHealthController],
+  providers: [DiscordHealthIndicator, StoreHealthIndicator, BackendHealthIndicator, BackendHealthClient],
+})
+export class HealthModule {}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
+import { MIGRATIONS } from './migrations';
+import type { Db, Tables } from './tables';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, SQLite in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** SQLite only: ':memory:' for tests. */
+  sqliteFile?: string;
+}
+
+/** int8 columns hold epoch milliseconds, well inside Number's exact range. */
+const INT8_OID = 20;
+const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (v: string) => Number(v)
+      : (pgTypes.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as typeof pgTypes.getTypeParser,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
+
+/**
+ * The one store of the service: SQLite embedded by default, PostgreSQL when DATABASE_URL is set.
+ * Same Kysely code and migrations for both.
+ */
+@Injectable()
+export class DatabaseService implements OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseService.name);
+  readonly db: Db;
+  readonly dialect: Dialect;
+
+  constructor(options: DatabaseOptions) {
+    if (options.databaseUrl) {
+      this.dialect = 'postgres';
+      this.db = new Kysely<Tables>({
+        dialect: new PostgresDialect({
+          pool: new Pool({ connectionString: options.databaseUrl, max: 10, types: PG_TYPES }),
+        }),
+      });
+    } else {
+      this.dialect = 'sqlite';
+      let file = options.sqliteFile;
+      if (!file) {
+        mkdirSync(options.dataDir, { recursive: true });
+        file = join(options.dataDir, 'moddy.sqlite');
+      }
+      const sqlite = new BetterSqlite3(file);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('synchronous = NORMAL');
+      this.db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+    }
+  }
+
+  /** Brings the schema to the latest migration; throws (and so stops the boot) when one fails. */
+  async migrate(): Promise<void> {
+    const { error, results } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    for (const r of results ?? []) {
+      if (r.status === 'Error') this.logger.error(`Migration ${r.migrationName} failed`);
+      else if (r.status === 'Success') this.logger.log(`Migration ${r.migrationName} applied`);
+    }
+    if (error) throw error instanceof Error ? error : new Error('Migration failed');
+  }
+
+  /** A trivial round trip, for the readiness probe. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}
