@@ -12,7 +12,7 @@ const COLORS: Record<NotifyAction, number> = {
   plan_downgraded: 0xfee75c,
 };
 
-const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
 /** Discord's limit for an embed field value. */
 const FIELD_VALUE_MAX = 1024;

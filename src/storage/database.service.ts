@@ -15,6 +15,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** SQLite only: ':memory:' for tests. */
   sqliteFile?: string;
+  /** PostgreSQL only: a schema of its own (created if absent), so tests can share one server. */
+  schema?: string;
 }
 
 /** int8 columns hold epoch milliseconds, well inside Number's exact range. */
@@ -37,15 +39,19 @@ export class DatabaseService implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   readonly db: Db;
   readonly dialect: Dialect;
+  private readonly schema?: string;
 
   constructor(options: DatabaseOptions) {
     if (options.databaseUrl) {
       this.dialect = 'postgres';
-      this.db = new Kysely<Tables>({
-        dialect: new PostgresDialect({
-          pool: new Pool({ connectionString: options.databaseUrl, max: 10, types: PG_TYPES }),
-        }),
+      this.schema = options.schema;
+      const pool = new Pool({
+        connectionString: options.databaseUrl,
+        max: 10,
+        types: PG_TYPES,
+        ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
       });
+      this.db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     } else {
       this.dialect = 'sqlite';
       let file = options.sqliteFile;
@@ -63,7 +69,9 @@ export class DatabaseService implements OnApplicationShutdown {
 
   /** Brings the schema to the latest migration; throws (and so stops the boot) when one fails. */
   async migrate(): Promise<void> {
-    const { error, results } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    if (this.schema) await this.db.schema.createSchema(this.schema).ifNotExists().execute();
+    const migrator = new Migrator({ db: this.db, provider, migrationTableSchema: this.schema });
+    const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
       if (r.status === 'Error') this.logger.error(`Migration ${r.migrationName} failed`);
       else if (r.status === 'Success') this.logger.log(`Migration ${r.migrationName} applied`);

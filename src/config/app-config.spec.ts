@@ -1,0 +1,98 @@
+import { loadConfig } from './app-config';
+import { ConfigError } from './env.validation';
+
+const SECRET = 's'.repeat(40);
+const base = { DISCORD_TOKEN: 'token-value-123', INTERNAL_API_SECRET: SECRET };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, '1.0.0');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('should apply the documented defaults', () => {
+    const config = loadConfig(base, '1.2.3');
+    expect(config.internalApi).toEqual({ secret: SECRET, requireSignature: false, port: 3000, host: '::' });
+    expect(config.backend).toEqual({ url: 'http://website-backend.railway.internal:8080', timeoutMs: 5000 });
+    expect(config.defaultLocale).toBe('en-US');
+    expect(config.dataDir).toBe('./data');
+    expect(config.logLevel).toBe('info');
+    expect(config.discord).toEqual({ token: 'token-value-123', apiUrl: undefined, devGuildIds: [] });
+    expect(config.planRoles).toEqual({});
+    expect(config.version).toBe('1.2.3');
+  });
+
+  it('should prefer PORT over INTERNAL_PORT', () => {
+    expect(loadConfig({ ...base, INTERNAL_PORT: '4000' }, 'v').internalApi.port).toBe(4000);
+    expect(loadConfig({ ...base, PORT: '5000', INTERNAL_PORT: '4000' }, 'v').internalApi.port).toBe(5000);
+  });
+
+  it('should derive PLAN_ROLES from the premium role and never give roles to free', () => {
+    const premium = '111111111111111111';
+    expect(loadConfig({ ...base, MODDY_PREMIUM_ROLE_ID: premium }, 'v').planRoles).toEqual({ moddy_max: [premium] });
+    const explicit = loadConfig(
+      { ...base, PLAN_ROLES: JSON.stringify({ moddy_max: [premium], free: ['222222222222222222'] }) },
+      'v',
+    );
+    expect(explicit.planRoles).toEqual({ moddy_max: [premium] });
+  });
+
+  it('should split the comma lists', () => {
+    const config = loadConfig(
+      {
+        ...base,
+        ADMIN_USER_IDS: '111111111111111111, 222222222222222222',
+        DISCORD_DEV_GUILD_IDS: '333333333333333333',
+      },
+      'v',
+    );
+    expect(config.adminUserIds).toEqual(['111111111111111111', '222222222222222222']);
+    expect(config.discord.devGuildIds).toEqual(['333333333333333333']);
+  });
+
+  it('should name every missing required variable, one line each', () => {
+    expect(problemsOf({})).toEqual(['DISCORD_TOKEN is required', 'INTERNAL_API_SECRET is required']);
+  });
+
+  it('should refuse a short secret without printing it', () => {
+    const problems = problemsOf({ ...base, INTERNAL_API_SECRET: 'short-secret-value' });
+    expect(problems).toEqual(['INTERNAL_API_SECRET must be at least 32 characters long']);
+    expect(problems.join('\n')).not.toContain('short-secret-value');
+  });
+
+  it('should report each bad variable on its own line', () => {
+    const problems = problemsOf({
+      ...base,
+      PORT: 'eighty',
+      MODDY_GUILD_ID: '12',
+      DEFAULT_LOCALE: 'de',
+      INTERNAL_API_REQUIRE_SIGNATURE: 'maybe',
+      PLAN_ROLES: '{not json',
+      DISCORD_API_URL: 'not a url',
+    });
+    expect(problems).toHaveLength(6);
+    expect(problems.some((p) => p.startsWith('PORT '))).toBe(true);
+    expect(problems.some((p) => p.startsWith('MODDY_GUILD_ID must be a Discord id'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DEFAULT_LOCALE must be one of en-US, fr'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('INTERNAL_API_REQUIRE_SIGNATURE must be true or false'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('PLAN_ROLES must be JSON'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DISCORD_API_URL '))).toBe(true);
+  });
+
+  it('should refuse PLAN_ROLES entries that are not role ids', () => {
+    expect(problemsOf({ ...base, PLAN_ROLES: '{"moddy_max":["abc"]}' })).toEqual([
+      'PLAN_ROLES plan "moddy_max" must map to a list of Discord role ids',
+    ]);
+  });
+
+  it('should never print the Discord token or database URL', () => {
+    const problems = problemsOf({ ...base, DISCORD_TOKEN: '', DATABASE_URL: 'mysql://user:pw@host/db' });
+    expect(problems.join('\n')).not.toContain('pw@host');
+    expect(problems).toContain('DISCORD_TOKEN is required');
+  });
+});
