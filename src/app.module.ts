@@ -1,16 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { BackendModule } from './backend/backend.module';
+import { AppExceptionFilter } from './common/filters/app-exception.filter';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
+import { DiscordExceptionFilter } from './discord/discord-exception.filter';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DiscordModule } from './discord/discord.module';
 import { HealthModule } from './health/health.module';
+import { InvoicesModule } from './invoices/invoices.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RolesModule } from './roles/roles.module';
 import { StorageModule } from './storage/storage.module';
+import { SubscriptionModule } from './subscription/subscription.module';
 
 @Module({})
 export class AppModule {
@@ -27,10 +31,14 @@ export class AppModule {
         HealthModule,
         NotificationsModule,
         RolesModule,
+        SubscriptionModule,
+        InvoicesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        HttpExceptionFilter,
+        DiscordExceptionFilter,
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
       ],
     };
   }

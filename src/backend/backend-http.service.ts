@@ -4,6 +4,7 @@ import { isAxiosError, type AxiosResponse } from 'axios';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { firstValueFrom } from 'rxjs';
+import { AppConfig } from '../config/app-config';
 import { BackendError } from './backend.errors';
 
 export interface RetryPolicy {
@@ -15,15 +16,25 @@ export interface RetryPolicy {
 
 /** Reads: 3 tries with exponential backoff and full jitter, enough to ride out DNS lag after a deploy. */
 export const READ_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 300, maxDelayMs: 2000 };
+/**
+ * Reads made while a Discord user waits: retries included, the answer comes within this budget, so the
+ * user hears "try again" within 10 s of the command even when the backend hangs.
+ */
+export const READ_DEADLINE_MS = 8000;
 /** Calls that must never repeat by themselves (refunds). */
 export const NO_RETRY: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 
 export interface CallOptions {
   retry: RetryPolicy;
   headers?: Record<string, string>;
-  /** Overrides BACKEND_TIMEOUT_MS for this call. */
+  /** Overrides BACKEND_TIMEOUT_MS for each try. */
   timeoutMs?: number;
+  /** The whole call, retries and waits included, ends within this many ms (someone awaits an answer). */
+  deadlineMs?: number;
 }
+
+/** A try with less time than this left before the deadline is not started. */
+const MIN_TRY_MS = 250;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,7 +47,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class BackendHttpService {
   private readonly logger = new Logger(BackendHttpService.name);
 
-  constructor(private readonly http: HttpService) {}
+  private readonly defaultTimeoutMs: number;
+
+  constructor(
+    private readonly http: HttpService,
+    config: AppConfig,
+  ) {
+    this.defaultTimeoutMs = config.backend.timeoutMs;
+  }
 
   get<T extends object>(path: string, type: ClassConstructor<T>, options: CallOptions): Promise<T> {
     return this.call('GET', path, undefined, type, options);
@@ -53,16 +71,13 @@ export class BackendHttpService {
     type: ClassConstructor<T>,
     options: CallOptions,
   ): Promise<T> {
+    const deadline = options.deadlineMs === undefined ? Infinity : Date.now() + options.deadlineMs;
     for (let attempt = 1; ; attempt++) {
+      const left = deadline - Date.now();
+      const timeout = Math.min(options.timeoutMs ?? this.defaultTimeoutMs, left);
       try {
         const response = await firstValueFrom(
-          this.http.request<unknown>({
-            method,
-            url: path,
-            data: body,
-            headers: options.headers,
-            timeout: options.timeoutMs,
-          }),
+          this.http.request<unknown>({ method, url: path, data: body, headers: options.headers, timeout }),
         );
         return await this.parse(path, response, type);
       } catch (raw) {
@@ -72,9 +87,10 @@ export class BackendHttpService {
             `Backend refused our credentials on ${path} (HTTP ${error.status}): INTERNAL_API_SECRET differs between bot and backend`,
           );
         }
-        if (!error.retryable || attempt >= options.retry.attempts) throw error;
         const ceiling = Math.min(options.retry.maxDelayMs, options.retry.baseDelayMs * 2 ** (attempt - 1));
         const delay = Math.round(Math.random() * ceiling);
+        const timeLeft = deadline - Date.now() - delay >= MIN_TRY_MS;
+        if (!error.retryable || attempt >= options.retry.attempts || !timeLeft) throw error;
         this.logger.warn(
           `${path} failed (${error.kind}), retry ${attempt}/${options.retry.attempts - 1} in ${delay} ms`,
         );

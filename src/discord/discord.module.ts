@@ -3,6 +3,8 @@ import { IntentsBitField } from 'discord.js';
 import { NecordModule, type NecordModuleOptions } from 'necord';
 import { AppConfig } from '../config/app-config';
 import { DiscordRestService } from './discord-rest.service';
+import { InteractionLocale } from './interaction-locale';
+import { StaffGuard, StaffService } from './staff.guard';
 
 /** The discord.js client options the service runs with, derived from the configuration. */
 export function discordClientOptions(config: AppConfig): NecordModuleOptions {
@@ -20,7 +22,7 @@ export function discordClientOptions(config: AppConfig): NecordModuleOptions {
 @Global()
 @Module({
   imports: [NecordModule.forRootAsync({ inject: [AppConfig], useFactory: discordClientOptions })],
-  providers: [DiscordRestService],
-  exports: [DiscordRestService],
+  providers: [DiscordRestService, InteractionLocale, StaffService, StaffGuard],
+  exports: [DiscordRestService, InteractionLocale, StaffService, StaffGuard],
 })
 export class DiscordModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BackendHttpService, READ_RETRY } from '../backend/backend-http.service';
+import { BackendHttpService, READ_DEADLINE_MS, READ_RETRY } from '../backend/backend-http.service';
 import { InvoicesResponse } from './dto/invoices.response';
 
 /** `POST /internal/subscription/invoices`: newest first, at most 100. */
@@ -10,6 +10,7 @@ export class InvoicesClient {
   list(discordId: string, limit: number): Promise<InvoicesResponse> {
     return this.http.post('/internal/subscription/invoices', { discord_id: discordId, limit }, InvoicesResponse, {
       retry: READ_RETRY,
+      deadlineMs: READ_DEADLINE_MS,
     });
   }
 }

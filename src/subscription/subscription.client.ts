@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BackendHttpService, READ_RETRY } from '../backend/backend-http.service';
+import { BackendHttpService, READ_DEADLINE_MS, READ_RETRY } from '../backend/backend-http.service';
 import { SubscriptionInfoResponse } from './dto/subscription-info.response';
 import { UserInfoResponse } from './dto/user-info.response';
 
@@ -11,10 +11,14 @@ export class SubscriptionClient {
   info(discordId: string): Promise<SubscriptionInfoResponse> {
     return this.http.post('/internal/subscription/info', { discord_id: discordId }, SubscriptionInfoResponse, {
       retry: READ_RETRY,
+      deadlineMs: READ_DEADLINE_MS,
     });
   }
 
   user(discordId: string): Promise<UserInfoResponse> {
-    return this.http.post('/internal/user/info', { discord_id: discordId }, UserInfoResponse, { retry: READ_RETRY });
+    return this.http.post('/internal/user/info', { discord_id: discordId }, UserInfoResponse, {
+      retry: READ_RETRY,
+      deadlineMs: READ_DEADLINE_MS,
+    });
   }
 }

@@ -1,0 +1,21 @@
+import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { DiscordExceptionFilter } from '../../discord/discord-exception.filter';
+import { HttpExceptionFilter } from './http-exception.filter';
+
+/**
+ * The one global filter. Nest hands every error to the first catch-all filter, whatever the transport,
+ * so this picks the right one: necord handlers get Discord replies, HTTP gets the contract's shapes.
+ */
+@Catch()
+@Injectable()
+export class AppExceptionFilter implements ExceptionFilter {
+  constructor(
+    private readonly http: HttpExceptionFilter,
+    private readonly discord: DiscordExceptionFilter,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType<string>() === 'necord') this.discord.catch(exception, host);
+    else this.http.catch(exception, host);
+  }
+}

@@ -1,0 +1,94 @@
+import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import type { SupportedLocale } from '../config/app-config';
+import { discordTimestamp, formatMoney } from '../discord/format';
+import { translate } from '../i18n/i18n';
+import type { MessageView } from '../subscription/subscription.view';
+import type { InvoiceInfo } from './dto/invoice-info.dto';
+
+export const INVOICES_PER_PAGE = 5;
+const KNOWN_STATUSES = ['paid', 'open', 'void', 'uncollectible', 'draft'] as const;
+
+/** What a page button carries: everything needed to render that page again, on any replica. */
+export interface InvoicesPageRef {
+  page: number;
+  /** Who may press the buttons: the user who ran the command. */
+  ownerId: string;
+  /** Whose invoices these are (the owner, or the member staff looked up). */
+  subjectId: string;
+  limit: number;
+}
+
+/** `inv/<page>/<owner>/<subject>/<limit>`: at most 53 characters (Discord allows 100). */
+export const INVOICES_BUTTON_PATTERN = 'inv/:page/:owner/:subject/:limit';
+export const invoicesButtonId = (ref: InvoicesPageRef): string =>
+  `inv/${ref.page}/${ref.ownerId}/${ref.subjectId}/${ref.limit}`;
+
+export function invoiceStatus(locale: SupportedLocale, status: string): string {
+  return (KNOWN_STATUSES as readonly string[]).includes(status)
+    ? translate(locale, `invoices.status.${status as (typeof KNOWN_STATUSES)[number]}`)
+    : translate(locale, 'invoices.status.other', { status: status.slice(0, 32) });
+}
+
+/** One invoice as a line: date, amount, status badge, PDF link when there is one. */
+export function invoiceLine(locale: SupportedLocale, invoice: InvoiceInfo): string {
+  const date = discordTimestamp(invoice.created, 'D') ?? invoice.created.slice(0, 10);
+  const parts = [
+    date,
+    `**${formatMoney(locale, invoice.amount, invoice.currency)}**`,
+    invoiceStatus(locale, invoice.status),
+  ];
+  if (invoice.invoice_pdf && /^https:\/\//.test(invoice.invoice_pdf)) {
+    parts.push(`[${translate(locale, 'invoices.pdf')}](${invoice.invoice_pdf})`);
+  }
+  return parts.join(' · ');
+}
+
+/**
+ * One page of `/invoices`: newest first (as the backend sends them), 5 per page, with Previous/Next.
+ * `page` is clamped into range, so a stale button never shows an empty page.
+ */
+export function buildInvoicesView(
+  locale: SupportedLocale,
+  invoices: InvoiceInfo[],
+  ref: InvoicesPageRef,
+  subjectMention?: string,
+): MessageView {
+  const title = subjectMention
+    ? translate(locale, 'invoices.titleOf', { user: subjectMention })
+    : translate(locale, 'invoices.title');
+  if (invoices.length === 0) {
+    const text = subjectMention
+      ? translate(locale, 'invoices.noneOf', { user: subjectMention })
+      : translate(locale, 'invoices.none');
+    return { embeds: [{ title, description: text, color: 0x4f545c }], components: [] };
+  }
+  const pages = Math.ceil(invoices.length / INVOICES_PER_PAGE);
+  const page = Math.min(Math.max(ref.page, 0), pages - 1);
+  const shown = invoices.slice(page * INVOICES_PER_PAGE, (page + 1) * INVOICES_PER_PAGE);
+  const embed: APIEmbed = {
+    title,
+    color: 0x5865f2,
+    description: shown.map((invoice) => invoiceLine(locale, invoice)).join('\n'),
+    footer: { text: translate(locale, 'invoices.page', { page: page + 1, pages, count: invoices.length }) },
+  };
+  if (pages === 1) return { embeds: [embed], components: [] };
+  const button = (label: string, target: number, disabled: boolean): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label,
+    custom_id: invoicesButtonId({ ...ref, page: target }),
+    disabled,
+  });
+  return {
+    embeds: [embed],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          button(`◀ ${translate(locale, 'invoices.previous')}`, page - 1, page === 0),
+          button(`${translate(locale, 'invoices.next')} ▶`, page + 1, page === pages - 1),
+        ],
+      },
+    ],
+  };
+}

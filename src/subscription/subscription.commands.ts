@@ -1,0 +1,58 @@
+import { Injectable, UseGuards } from '@nestjs/common';
+import { ApplicationIntegrationType, InteractionContextType, MessageFlags } from 'discord.js';
+import { Context, Options, SlashCommand, Subcommand, type SlashCommandContext } from 'necord';
+import { AppConfig } from '../config/app-config';
+import { AdminCommand } from '../discord/admin-command';
+import { describeCommand } from '../discord/command-text';
+import { InteractionLocale } from '../discord/interaction-locale';
+import { StaffGuard } from '../discord/staff.guard';
+import { AdminSubscriptionOptions } from './dto/subscription-command.options';
+import { SubscriptionService } from './subscription.service';
+import { buildSubscriptionView } from './subscription.view';
+
+/** `/subscription`: the caller's own subscription, privately, wherever the bot is reachable. */
+@Injectable()
+export class SubscriptionCommands {
+  constructor(
+    private readonly subscriptions: SubscriptionService,
+    private readonly locale: InteractionLocale,
+    private readonly config: AppConfig,
+  ) {}
+
+  @SlashCommand({
+    name: 'subscription',
+    ...describeCommand('commands.subscription'),
+    integrationTypes: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+  })
+  async onSubscription(@Context() [interaction]: SlashCommandContext): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const subscription = await this.subscriptions.subscriptionOf(interaction.user.id);
+    await interaction.editReply(
+      buildSubscriptionView(this.locale.of(interaction), subscription, { billingUrl: this.config.billingUrl }),
+    );
+  }
+}
+
+/** `/admin subscription user`: the same view about another member, for staff. */
+@AdminCommand()
+@UseGuards(StaffGuard)
+@Injectable()
+export class AdminSubscriptionCommands {
+  constructor(
+    private readonly subscriptions: SubscriptionService,
+    private readonly locale: InteractionLocale,
+  ) {}
+
+  @Subcommand({ name: 'subscription', ...describeCommand('commands.adminSubscription') })
+  async onAdminSubscription(
+    @Context() [interaction]: SlashCommandContext,
+    @Options() { user }: AdminSubscriptionOptions,
+  ): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const subscription = await this.subscriptions.subscriptionOf(user.id);
+    await interaction.editReply(
+      buildSubscriptionView(this.locale.of(interaction), subscription, { subjectMention: `<@${user.id}>` }),
+    );
+  }
+}

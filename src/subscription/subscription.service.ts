@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { SubscriptionInfo } from './dto/subscription-info.response';
+import { SubscriptionClient } from './subscription.client';
+
+/** How long a user's subscription info may be reused; POST /internal/subscription/refresh drops it sooner. */
+export const SUBSCRIPTION_CACHE_MS = 60_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * The subscription truth, read from the backend, with a short per-user cache so repeated commands stay
+ * fast. Only successful answers are cached; the backend tells us when to forget one.
+ */
+@Injectable()
+export class SubscriptionService {
+  private readonly cache = new Map<string, { value: SubscriptionInfo | null; expiresAt: number }>();
+
+  constructor(private readonly client: SubscriptionClient) {}
+
+  /** The user's subscription, or null when they have none. */
+  async subscriptionOf(discordId: string, now = Date.now()): Promise<SubscriptionInfo | null> {
+    const hit = this.cache.get(discordId);
+    if (hit && hit.expiresAt > now) return hit.value;
+    const answer = await this.client.info(discordId);
+    const value = answer.has_subscription && answer.subscription ? answer.subscription : null;
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.evictExpired(now);
+    this.cache.set(discordId, { value, expiresAt: now + SUBSCRIPTION_CACHE_MS });
+    return value;
+  }
+
+  /** Drops what is cached for the user (the backend says their subscription changed). */
+  forget(discordId: string): void {
+    this.cache.delete(discordId);
+  }
+
+  private evictExpired(now: number): void {
+    for (const [id, entry] of this.cache) if (entry.expiresAt <= now) this.cache.delete(id);
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
+  }
+}
