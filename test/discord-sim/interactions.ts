@@ -40,6 +40,8 @@ interface InteractionState {
   ephemeral: boolean;
   edits: Array<{ at: number; target: string; body: unknown }>;
   followUpIds: string[];
+  /** Components: the message the button was on. */
+  sourceMessageId?: string;
   modal?: unknown;
   timer?: NodeJS.Timeout;
 }
@@ -394,6 +396,7 @@ export class Interactions {
       status: 'pending',
       callbacks: [],
       originalId: p.message ? p.message.id : null,
+      sourceMessageId: p.message?.id,
       deferred: null,
       ephemeral: p.message ? p.message.ephemeral : false,
       edits: [],
@@ -518,18 +521,22 @@ export class Interactions {
       type: s.type === 2 ? 20 : 19,
       webhook_id: sim.model.applicationId,
       application_id: sim.model.applicationId,
-      interaction_metadata: {
-        id: s.id,
-        type: s.type,
-        user: user ? apiUser(user) : { id: s.userId },
-        authorizing_integration_owners: s.guildId ? { '0': s.guildId } : { '0': '0' },
-        ...(s.type === 3 && s.originalId ? { interacted_message_id: s.originalId } : {}),
-        ...(s.commandName ? { name: s.commandName } : {}),
-      },
+      interaction_metadata: this.metadata(s, user),
     });
     if (!deferred || msg.ephemeral) s.ephemeral = msg.ephemeral;
     s.originalId = msg.id;
     return msg;
+  }
+
+  private metadata(s: InteractionState, user: UserRec | undefined): Record<string, unknown> {
+    return {
+      id: s.id,
+      type: s.type,
+      user: user ? apiUser(user) : { id: s.userId },
+      authorizing_integration_owners: s.guildId ? { '0': s.guildId } : { '0': '0' },
+      ...(s.type === 3 && s.sourceMessageId ? { interacted_message_id: s.sourceMessageId } : {}),
+      ...(s.commandName ? { name: s.commandName } : {}),
+    };
   }
 
   /** Finds the interaction of a webhook token (POST/GET/PATCH/DELETE /webhooks/:app/:token...). */
@@ -573,7 +580,7 @@ export class Interactions {
     const msg = sim.createMessage(channel, bot, body, 'followup', {
       webhook_id: sim.model.applicationId,
       application_id: sim.model.applicationId,
-      interaction_metadata: { id: s.id, type: s.type, user: user ? apiUser(user) : { id: s.userId } },
+      interaction_metadata: this.metadata(s, user),
     });
     s.followUpIds.push(msg.id);
     sim.changed();
