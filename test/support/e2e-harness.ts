@@ -17,7 +17,11 @@ export interface Harness {
   /** The bot's internal API, e.g. http://127.0.0.1:PORT */
   url: string;
   /** Calls the bot's internal API with the shared secret. */
-  call(path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; headers: Headers }>;
+  call(
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,8 @@ const SHARED_USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'admin']
  * store, and waits until the gateway is ready and the commands are registered.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sim = options.sim ?? (await DiscordSim.start());
+  // A short heartbeat interval lets the readiness probe see a fresh heartbeat within a second.
+  const sim = options.sim ?? (await DiscordSim.start({ heartbeatIntervalMs: 1000 }));
   const world = sim.world;
   const ids: Record<string, string> = {};
   for (const name of SHARED_USERS) if (world.users[name]) ids[name] = world.users[name];

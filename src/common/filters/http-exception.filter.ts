@@ -8,6 +8,13 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
+/** The contract's words for errors Fastify raises before a request reaches a controller. */
+const TRANSPORT_ERRORS: Record<number, string> = {
+  400: 'Malformed JSON body',
+  413: 'Request body is larger than 64 KiB',
+  415: 'Content-Type must be application/json',
+};
+
 /**
  * Gives every HTTP error the contract's shape: `{error: "..."}`, or `{detail: [...]}` for 422.
  * Anything unexpected is a 500 with one logged stack and no internals in the body.
@@ -24,7 +31,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const shaped =
         typeof body === 'object' && body !== null && ('error' in body || 'detail' in body)
           ? body
-          : { error: typeof body === 'string' ? body : exception.message };
+          : { error: TRANSPORT_ERRORS[status] ?? (typeof body === 'string' ? body : exception.message) };
       void reply.status(status).send(shaped);
       return;
     }

@@ -24,7 +24,7 @@ export function constantTimeEquals(given: string, expected: string): boolean {
 
 /**
  * The shared-secret guard of every /internal route, as the contract's rules say: Bearer secret
- * (401 missing or malformed, 403 wrong), then the optional timestamped HMAC signature.
+ * (401 missing or malformed, 403 wrong), then the optional timestamped HMAC signature, then JSON only.
  * Applied per controller, never globally, so necord's handlers are not affected.
  */
 @Injectable()
@@ -41,6 +41,10 @@ export class InternalApiGuard implements CanActivate {
       throw new HttpException({ error: 'Invalid secret' }, HttpStatus.FORBIDDEN);
     }
     this.verifySignature(request);
+    // Fastify refuses most other types itself; form bodies get parsed, so they are refused here.
+    if (request.method === 'POST' && !/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+      throw new HttpException({ error: 'Content-Type must be application/json' }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    }
     return true;
   }
 
