@@ -2,7 +2,7 @@
 import { ApiError, Errors } from './errors';
 import { P } from './permissions';
 import type { Simulator } from './sim';
-import type { SimMessage } from './types';
+import type { RecordedRequest, SimMessage } from './types';
 import { isObject, type SchemaKey } from './validation';
 import { apiChannel, apiGuildBase, apiMember, apiRole, apiUser, type GuildRec } from './world';
 
@@ -14,6 +14,8 @@ export interface Ctx {
   query: URLSearchParams;
   body: unknown;
   authPresent: boolean;
+  /** Files of a multipart body (`files[n]` fields). */
+  files: RecordedRequest['files'];
 }
 
 export interface RestResult {
@@ -32,6 +34,54 @@ export interface RouteDef {
 }
 
 const ok = (body: unknown): RestResult => ({ status: 200, body });
+
+/**
+ * Turns a message body's `attachments` into what Discord stores: uploaded files (`files[n]`, described by
+ * `attachments[{id: n}]`) become attachment objects; other entries must name attachments the message already has.
+ */
+export function withAttachments(
+  ctx: Ctx,
+  body: Record<string, unknown>,
+  existing: unknown[] = [],
+): Record<string, unknown> {
+  const described = Array.isArray(body.attachments) ? body.attachments.filter(isObject) : [];
+  if (!ctx.files.length && !Array.isArray(body.attachments)) return body;
+  const out: Record<string, unknown>[] = [];
+  for (const d of described) {
+    const id = String(d.id);
+    const kept = existing.find((e) => isObject(e) && e.id === id);
+    if (kept) {
+      out.push(kept as Record<string, unknown>);
+      continue;
+    }
+    const file = ctx.files.find((f) => f.field === `files[${id}]`);
+    if (file) out.push(attachment(ctx, file, d));
+  }
+  for (const file of ctx.files) {
+    const n = /^files\[(\d+)\]$/.exec(file.field)?.[1];
+    if (n !== undefined && !described.some((d) => String(d.id) === n)) out.push(attachment(ctx, file, {}));
+  }
+  return { ...body, attachments: out };
+}
+
+function attachment(
+  ctx: Ctx,
+  file: RecordedRequest['files'][number],
+  d: Record<string, unknown>,
+): Record<string, unknown> {
+  const id = ctx.sim.ids.next();
+  const filename = typeof d.filename === 'string' ? d.filename : (file.filename ?? 'file');
+  const url = `${ctx.sim.httpUrl()}/attachments/${id}/${encodeURIComponent(filename)}`;
+  return {
+    id,
+    filename,
+    size: file.size,
+    url,
+    proxy_url: url,
+    ...(file.contentType ? { content_type: file.contentType } : {}),
+    ...(typeof d.description === 'string' ? { description: d.description } : {}),
+  };
+}
 const noContent = (): RestResult => ({ status: 204 });
 const obj = (b: unknown): Record<string, unknown> => (isObject(b) ? b : {});
 
@@ -250,7 +300,9 @@ export const ROUTES: RouteDef[] = [
       ctx.sim.interactions.callback(
         ctx.params.interaction_id,
         ctx.params.interaction_token,
-        obj(ctx.body),
+        isObject(obj(ctx.body).data)
+          ? { ...obj(ctx.body), data: withAttachments(ctx, obj(obj(ctx.body).data)) }
+          : obj(ctx.body),
         ctx.query.get('with_response') === 'true',
         ctx.authPresent,
       ),
@@ -262,7 +314,7 @@ export const ROUTES: RouteDef[] = [
     schema: 'webhookExecute',
     handle: (ctx) => {
       const s = ctx.sim.interactions.byWebhook(ctx.params.webhook_id, ctx.params.webhook_token);
-      const m = ctx.sim.interactions.followUp(s, obj(ctx.body));
+      const m = ctx.sim.interactions.followUp(s, withAttachments(ctx, obj(ctx.body)));
       return ok(ctx.sim.apiMessage(m));
     },
   },
@@ -286,7 +338,9 @@ export const ROUTES: RouteDef[] = [
         schema: 'webhookEdit',
         handle: (ctx) => {
           const s = ctx.sim.interactions.byWebhook(ctx.params.webhook_id, ctx.params.webhook_token);
-          return ok(ctx.sim.apiMessage(ctx.sim.interactions.editMessage(s, target(ctx), obj(ctx.body))));
+          const current = ctx.sim.interactions.getMessage(s, target(ctx));
+          const body = withAttachments(ctx, obj(ctx.body), current.attachments);
+          return ok(ctx.sim.apiMessage(ctx.sim.interactions.editMessage(s, target(ctx), body)));
         },
       },
       {
@@ -327,7 +381,7 @@ export const ROUTES: RouteDef[] = [
       const sim = ctx.sim;
       const c = sim.channel(ctx.params.channel_id);
       if (!c) throw Errors.unknownChannel();
-      const body = obj(ctx.body);
+      const body = withAttachments(ctx, obj(ctx.body));
       if (c.guildId) {
         const perms = sim.botPermissions(sim.guild(c.guildId));
         if ((perms & P.VIEW_CHANNEL) === 0n) throw Errors.missingAccess();
@@ -370,7 +424,7 @@ export const ROUTES: RouteDef[] = [
       if (m.author.id !== ctx.sim.model.botUserId) {
         throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
       }
-      return ok(ctx.sim.apiMessage(ctx.sim.editMessage(m, obj(ctx.body))));
+      return ok(ctx.sim.apiMessage(ctx.sim.editMessage(m, withAttachments(ctx, obj(ctx.body), m.attachments))));
     },
   },
   {

@@ -143,6 +143,7 @@ async function handleApi(sim: Simulator, req: http.IncomingMessage, res: http.Se
       if (errors) throw Errors.invalidFormBody(errors);
     }
     const result = await def.handle({
+      files: rec.files,
       sim,
       method,
       path,

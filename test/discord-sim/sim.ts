@@ -96,6 +96,10 @@ export class Simulator implements GatewayHost {
     return `ws://127.0.0.1:${this.port}`;
   }
 
+  httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   changed(): void {
     this.events.emit('change');
   }
