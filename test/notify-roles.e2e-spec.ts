@@ -1,3 +1,4 @@
+import type { APIEmbed } from 'discord.js';
 import { startHarness, type Harness } from './support/e2e-harness';
 
 describe('POST /internal/notify and /internal/roles/update against Discord', () => {
@@ -41,8 +42,9 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
         }),
       );
       const [dm] = await h.sim.dmsTo('alice');
-      expect(dm.embeds[0]).toMatchObject({ title: 'Welcome to Moddy Max!' });
-      expect(dm.embeds[0].fields).toEqual(expect.arrayContaining([{ name: 'Amount', value: '€99.00', inline: true }]));
+      const embed = dm.embeds[0] as APIEmbed;
+      expect(embed).toMatchObject({ title: 'Welcome to Moddy Max!' });
+      expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Amount', value: '€99.00', inline: true }]));
       expect(JSON.stringify(dm)).not.toMatch(/alice@example\.com|612345678/);
     });
 
@@ -52,7 +54,7 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
           200,
         );
       }
-      const titles = (await h.sim.dmsTo('bob')).map((m) => (m.embeds[0] as { title?: string }).title);
+      const titles = (await h.sim.dmsTo('bob')).map((m) => (m.embeds[0] as APIEmbed).title);
       expect(titles).toEqual([
         'Your subscription was updated',
         'Your plan was upgraded to Moddy Max',
