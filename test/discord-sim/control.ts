@@ -97,7 +97,7 @@ async function dispatch(
     switch (b) {
       case 'ready':
         return sim.waitFor(
-          () => (sim.gateway.anyReady() ? { ready: true } : undefined),
+          () => (sim.gateway.anyReady(num(q, 'since', 0)) ? { ready: true } : undefined),
           timeout,
           'a READY client with all its GUILD_CREATEs',
         );

@@ -66,6 +66,7 @@ class Session {
   guildsSent = 0;
   heartbeats = 0;
   identify: unknown = null;
+  identifiedAt = 0;
   resumed = 0;
   closedAt = 0;
   buffer: Buffered[] = [];
@@ -115,6 +116,7 @@ class Session {
   info(): GatewaySessionInfo {
     return {
       sessionId: this.id,
+      identifiedAt: this.identifiedAt,
       open: this.open,
       identified: this.identified,
       intents: this.intents,
@@ -278,6 +280,7 @@ export class Gateway {
       shard = [id, count];
     }
     session.identified = true;
+    session.identifiedAt = Date.now();
     session.intents = intents;
     session.shard = shard;
     session.identify = { ...d, token: '[redacted]' };
@@ -489,8 +492,8 @@ export class Gateway {
     );
   }
 
-  anyReady(): boolean {
-    return this.sessions.some((s) => s.open && s.ready);
+  anyReady(since = 0): boolean {
+    return this.sessions.some((s) => s.open && s.ready && s.identifiedAt >= since);
   }
 
   info(): GatewaySessionInfo[] {

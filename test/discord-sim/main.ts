@@ -11,10 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, listen } from './server';
 import { Simulator } from './sim';
-import type { WorldSpec } from './types';
+import { DEFAULT_TOKEN, type WorldSpec } from './types';
 import { Validator } from './validation';
-
-export const DEFAULT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.sim.discord-simulator-token';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -207,6 +207,35 @@ export const ROUTES: RouteDef[] = [
     },
   },
 
+  {
+    method: 'GET',
+    template: '/users/@me/guilds',
+    auth: true,
+    handle: (ctx) => {
+      const sim = ctx.sim;
+      const limit = Math.min(200, Math.max(1, Number(ctx.query.get('limit') ?? 200)));
+      const after = BigInt(ctx.query.get('after') ?? '0');
+      const list = [...sim.model.guilds.values()]
+        .filter((g) => BigInt(g.id) > after)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+        .slice(0, limit);
+      return ok(
+        list.map((g) => ({
+          id: g.id,
+          name: g.name,
+          icon: null,
+          banner: null,
+          owner: g.ownerId === sim.model.botUserId,
+          permissions: sim.botPermissions(g).toString(),
+          features: [],
+          ...(ctx.query.get('with_counts') === 'true'
+            ? { approximate_member_count: g.memberCount, approximate_presence_count: 0 }
+            : {}),
+        })),
+      );
+    },
+  },
+
   // ---- application commands (global and guild) ----
   ...['/applications/:application_id/commands', '/applications/:application_id/guilds/:guild_id/commands'].flatMap(
     (base): RouteDef[] => [
@@ -374,6 +403,15 @@ export const ROUTES: RouteDef[] = [
   { method: 'GET', template: '/channels/:channel_id/messages', auth: true, handle: channelMessagesRoute },
   {
     method: 'POST',
+    template: '/channels/:channel_id/typing',
+    auth: true,
+    handle: (ctx) => {
+      if (!ctx.sim.channel(ctx.params.channel_id)) throw Errors.unknownChannel();
+      return noContent();
+    },
+  },
+  {
+    method: 'POST',
     template: '/channels/:channel_id/messages',
     auth: true,
     schema: 'messageCreate',
@@ -486,6 +524,27 @@ export const ROUTES: RouteDef[] = [
         .sort((a, b) => (BigInt(a.userId) < BigInt(b.userId) ? -1 : 1))
         .slice(0, limit);
       return ok(list.map((m) => apiMember(sim.model, m)));
+    },
+  },
+  {
+    method: 'GET',
+    template: '/guilds/:guild_id/members/search',
+    auth: true,
+    handle: (ctx) => {
+      const sim = ctx.sim;
+      const g = guildOfBot(ctx);
+      const q = (ctx.query.get('query') ?? '').toLowerCase();
+      if (!ctx.query.has('query')) {
+        throw Errors.invalidFormBody({
+          query: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] },
+        });
+      }
+      const limit = Math.min(1000, Math.max(1, Number(ctx.query.get('limit') ?? 1)));
+      const list = [...g.members.values()].filter((m) => {
+        const u = sim.model.user(m.userId);
+        return (u?.username.toLowerCase().startsWith(q) ?? false) || (m.nick?.toLowerCase().startsWith(q) ?? false);
+      });
+      return ok(list.slice(0, limit).map((m) => apiMember(sim.model, m)));
     },
   },
   {

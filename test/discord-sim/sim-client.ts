@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_TOKEN } from './types';
 import type {
   ClickOptions,
   Faults,
@@ -70,7 +71,7 @@ export class SimError extends Error {
   }
 }
 
-export const DEFAULT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.sim.discord-simulator-token';
+export { DEFAULT_TOKEN };
 
 function findRepoRoot(from: string): string {
   let dir = from;
@@ -237,9 +238,12 @@ export class DiscordSim {
   }
 
   // ---- waiting ----
-  /** Resolves when a gateway client identified and was sent all its GUILD_CREATEs. */
-  async waitForReady(timeoutMs = 15000): Promise<void> {
-    await this.call('GET', `/wait/ready?timeoutMs=${timeoutMs}`, undefined, timeoutMs);
+  /**
+   * Resolves when a connected gateway client identified and was sent all its GUILD_CREATEs. With `since`
+   * (epoch ms), only a session identified at or after that time counts (e.g. a second bot on a shared sim).
+   */
+  async waitForReady(timeoutMs = 15000, since?: number): Promise<void> {
+    await this.call('GET', `/wait/ready?${query({ timeoutMs, since })}`, undefined, timeoutMs);
   }
 
   /** Resolves with all registered commands (global and guild) once at least `count` exist. */

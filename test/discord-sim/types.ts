@@ -1,6 +1,9 @@
 // Types shared by the simulator process (main.ts and friends) and the test-side client (sim-client.ts).
 // This file must stay free of runtime imports so that CommonJS test code can use it.
 
+/** The bot token the simulator accepts unless told otherwise. Fake, and shaped like a real one. */
+export const DEFAULT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.sim.discord-simulator-token';
+
 /** A user of the simulated world, as the world fixture describes it. */
 export interface UserSpec {
   /** Short name used by tests (`alice`); also the Discord username. */
@@ -332,6 +335,8 @@ export interface ClickOptions {
 
 export interface GatewaySessionInfo {
   sessionId: string;
+  /** When IDENTIFY was accepted (epoch ms; 0 if never). */
+  identifiedAt: number;
   open: boolean;
   identified: boolean;
   intents: number;

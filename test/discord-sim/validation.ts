@@ -175,11 +175,13 @@ export class Validator {
       }
       schema = s;
     }
+    // Discord's own limits first, so that a looser schema bound on the same field (content: 4000) is not
+    // reported next to the real one (2000).
+    this.extraChecks(key, body, tree);
     const result = this.z.safeParse(schema, body, { reportInput: true });
     if (!result.success) {
       for (const issue of result.error.issues as unknown as Issue[]) addIssue(tree, issue, []);
     }
-    this.extraChecks(key, body, tree);
     return Object.keys(tree).length ? tree : null;
   }
 
@@ -405,7 +407,8 @@ export function addError(tree: ErrorTree, path: PropertyKey[], code: string, mes
     }
     node = next;
   }
-  (node._errors ??= []).push({ code, message });
+  const list = (node._errors ??= []);
+  if (!list.some((e) => e.code === code)) list.push({ code, message });
 }
 
 function describe(v: unknown): string {

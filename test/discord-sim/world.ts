@@ -144,6 +144,7 @@ const DEFAULT_USERS: UserSpec[] = [
   { name: 'carol', locale: 'en-GB', globalName: 'Carol' },
   { name: 'dave', locale: 'de', globalName: 'Dave' },
   { name: 'erin', locale: 'es-ES', globalName: 'Erin' },
+  { name: 'frank', locale: 'en-US', globalName: 'Frank' },
   { name: 'admin', locale: 'en-US', globalName: 'Admin' },
 ];
 
@@ -179,6 +180,7 @@ export function defaultGuildSpec(): GuildSpec {
       { user: 'bob', roles: ['premium'] },
       { user: 'dave' },
       { user: 'erin' },
+      { user: 'frank' },
       { user: 'admin', roles: ['admin'] },
     ],
   };
