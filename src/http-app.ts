@@ -22,6 +22,6 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
     bufferLogs: true,
     ...(options.logger === false ? { logger: false } : {}),
   });
-  app.enableShutdownHooks();
+  // Shutdown hooks run on app.close(); main.ts calls it on SIGTERM and then exits 0.
   return app;
 }

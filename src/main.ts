@@ -1,25 +1,50 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { Logger, type INestApplication } from '@nestjs/common';
+import { loadConfig, type AppConfig } from './config/app-config';
 import { ConfigError } from './config/env.validation';
-import { loadConfig } from './config/app-config';
 import { createApp } from './http-app';
 import { serviceVersion } from './version';
 
-async function bootstrap(): Promise<void> {
-  let config;
+function configOrExit(): AppConfig {
+  // A local .env is a convenience for development; platforms set real environment variables.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    config = loadConfig(process.env, serviceVersion());
+    return loadConfig(process.env, serviceVersion());
   } catch (error) {
-    if (error instanceof ConfigError) {
-      // One line per bad or missing variable; values of secrets are never printed.
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    // One line per bad or missing variable; values of secrets are never printed.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
   }
+}
+
+/** SIGTERM/SIGINT: stop accepting, finish in-flight requests, close Discord and the store, exit 0. */
+function exitGracefullyOn(app: INestApplication, logger: Logger): void {
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      logger.log(`${signal} received, shutting down`);
+      app
+        .close()
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          logger.error(error instanceof Error ? error.stack : String(error));
+          process.exit(1);
+        });
+    });
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = configOrExit();
+  const logger = new Logger('Bootstrap');
   const app = await createApp(config);
+  exitGracefullyOn(app, logger);
   await app.listen(config.internalApi.port, config.internalApi.host);
-  new Logger('Bootstrap').log(`Internal API listening on [${config.internalApi.host}]:${config.internalApi.port}`);
+  logger.log(`Internal API listening on [${config.internalApi.host}]:${config.internalApi.port}`);
 }
 
 bootstrap().catch((error: unknown) => {
