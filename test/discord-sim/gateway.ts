@@ -471,7 +471,8 @@ export class Gateway {
     let delivered = 0;
     for (const s of this.sessions) {
       if (!s.identified) continue;
-      if (!s.open && Date.now() - s.closedAt > RESUMABLE_MS) continue;
+      // a closed session keeps collecting events for a while, so that a RESUME can replay them
+      if (s.ws === null && Date.now() - s.closedAt > RESUMABLE_MS) continue;
       const shardId = opts.guildId ? shardOf(opts.guildId, s.shard[1]) : 0;
       if (shardId !== s.shard[0]) continue;
       if (opts.intent !== undefined && (s.intents & opts.intent) === 0) continue;

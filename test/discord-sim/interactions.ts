@@ -433,7 +433,6 @@ export class Interactions {
     withResponse: boolean,
     authPresent: boolean,
   ): { status: number; body?: unknown } {
-    const sim = this.sim;
     const s = this.byId.get(id);
     if (!s || s.token !== token) throw Errors.unknownInteraction();
     if (s.status === 'failed') throw Errors.unknownInteraction();
@@ -455,7 +454,22 @@ export class Interactions {
     }
     s.callbacks.push({ type, data: body.data ?? null, at: Date.now(), withResponse, authPresent });
     if (s.timer) clearTimeout(s.timer);
-    s.status = 'responded';
+    // 'responded' only once the response message exists: createMessage() wakes waiters synchronously, and a
+    // click would otherwise look final with the clicked message still as its original.
+    try {
+      return this.respond(s, type, data, withResponse);
+    } finally {
+      if (s.status === 'pending') s.status = 'responded';
+    }
+  }
+
+  private respond(
+    s: InteractionState,
+    type: number,
+    data: Record<string, unknown>,
+    withResponse: boolean,
+  ): { status: number; body?: unknown } {
+    const sim = this.sim;
     const channel = sim.channel(s.channelId);
     const bot = sim.model.user(sim.model.botUserId);
     if (!channel || !bot) throw Errors.unknownChannel();
@@ -488,6 +502,7 @@ export class Interactions {
       default:
         break;
     }
+    s.status = 'responded';
     sim.changed();
     if (!withResponse) return { status: 204 };
     return {
