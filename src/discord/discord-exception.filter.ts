@@ -1,5 +1,5 @@
 import { Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { MessageFlags, type BaseInteraction } from 'discord.js';
+import { BaseInteraction, MessageFlags } from 'discord.js';
 import { NecordArgumentsHost } from 'necord';
 import { BackendError } from '../backend/backend.errors';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
@@ -28,7 +28,9 @@ export function messageForError(error: unknown): { key: MessageKey; params?: Mes
 
 /**
  * Errors from necord handlers: the user gets a localized, ephemeral message (never a hang, never
- * "undefined"), the logs get one line or one stack.
+ * "undefined"), the logs get one line or one stack. `catch` returns a promise that never rejects: Nest
+ * rethrows an error whose filter returns nothing, and discord.js (captureRejections) would turn that
+ * into an unhandled 'error' event that ends the process.
  */
 @Injectable()
 export class DiscordExceptionFilter implements ExceptionFilter {
@@ -36,8 +38,8 @@ export class DiscordExceptionFilter implements ExceptionFilter {
 
   constructor(private readonly locale: InteractionLocale) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const [interaction] = NecordArgumentsHost.create(host).getContext<'interactionCreate'>();
+  catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const [subject] = NecordArgumentsHost.create(host).getContext<'interactionCreate'>();
     const { key, params, log } = messageForError(exception);
     // A backend auth failure is already logged once by the backend client, as a configuration error.
     const alreadyLogged = exception instanceof BackendError && exception.kind === 'auth';
@@ -46,7 +48,9 @@ export class DiscordExceptionFilter implements ExceptionFilter {
       if (log === 'error') this.logger.error(text);
       else this.logger.warn(exception instanceof Error ? exception.message : text);
     }
-    if (interaction) void this.answer(interaction, translate(this.locale.of(interaction), key, params));
+    // Listeners of other events (member joins, ...) share this filter: only interactions get an answer.
+    if (!(subject instanceof BaseInteraction)) return Promise.resolve();
+    return this.answer(subject, translate(this.locale.of(subject), key, params));
   }
 
   private async answer(interaction: BaseInteraction, content: string): Promise<void> {

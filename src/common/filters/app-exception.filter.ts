@@ -14,8 +14,10 @@ export class AppExceptionFilter implements ExceptionFilter {
     private readonly discord: DiscordExceptionFilter,
   ) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType<string>() === 'necord') this.discord.catch(exception, host);
-    else this.http.catch(exception, host);
+  catch(exception: unknown, host: ArgumentsHost): Promise<void> | undefined {
+    // Outside HTTP, Nest rethrows unless the filter returns something: the Discord filter's promise.
+    if (host.getType<string>() === 'necord') return this.discord.catch(exception, host);
+    this.http.catch(exception, host);
+    return undefined;
   }
 }
