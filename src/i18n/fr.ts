@@ -10,6 +10,10 @@ export const fr: Catalogue = {
     adminSubscription: 'Voir l’abonnement d’un membre',
     adminInvoices: 'Voir les factures d’un membre',
     adminUser: 'Le membre à consulter',
+    adminRefund: 'Rembourser la dernière facture payée d’un membre',
+    adminRefundUser: 'Le membre à rembourser',
+    adminRefundAmount: 'Montant en unités de la devise, ex. 12,50 (par défaut : toute la facture)',
+    adminRefundReason: 'Pourquoi (gardé dans le journal d’audit)',
   },
   subscription: {
     title: 'Votre abonnement Moddy',
@@ -69,6 +73,113 @@ export const fr: Catalogue = {
     unexpected: 'Un problème est survenu de notre côté. Réessayez plus tard.',
     staffOnly: 'Cette commande est réservée à l’équipe Moddy.',
     expired: 'Ces boutons ont expiré. Relancez la commande.',
+  },
+  refunds: {
+    amount: {
+      invalid: 'Le montant doit être un nombre, par exemple 12,50.',
+      tooSmall: 'Le montant doit être d’au moins {min}.',
+      tooLarge: 'Le montant ne peut pas dépasser {max}.',
+      tooManyDecimals: 'Le montant peut avoir au plus {digits} décimales, par exemple 12,50.',
+      aboveInvoice:
+        'Vous demandez de rembourser {amount}, plus que la dernière facture payée ({invoice}). Rien n’a été remboursé.',
+    },
+    noPaidInvoice: '{user} n’a aucune facture payée à rembourser.',
+    confirm: {
+      title: 'Confirmer le remboursement',
+      description:
+        'Rien n’est remboursé tant que vous n’appuyez pas sur **Confirmer le remboursement**. Ces boutons expirent {expires}.',
+      member: 'Membre',
+      amount: 'Montant',
+      invoice: 'Facture',
+      reason: 'Motif',
+      full: '{amount} (remboursement total)',
+      partial: '{amount} (remboursement partiel)',
+      invoiceValue: '`{id}` · {date} · {amount}',
+      noReason: 'Aucun',
+      confirmButton: 'Confirmer le remboursement',
+      cancelButton: 'Annuler',
+    },
+    expired: 'Cette confirmation a expiré et rien n’a été remboursé. Relancez `/admin refund` si besoin.',
+    cancelled: 'Remboursement annulé. Rien n’a été remboursé.',
+    notYours: 'Seul le membre de l’équipe qui a demandé ce remboursement peut le confirmer ou l’annuler.',
+    already: {
+      sending:
+        'Ce remboursement est déjà en cours d’envoi. Si rien ne se passe, vérifiez le tableau de bord des paiements avant de réessayer.',
+      handled: 'Cette demande de remboursement a déjà été traitée. Relancez `/admin refund` si besoin.',
+    },
+    result: {
+      refundedTitle: 'Remboursement effectué',
+      refunded: '{amount} a été remboursé à {user}.',
+      refundId: 'Identifiant du remboursement',
+      dm: {
+        sent: '{user} a été prévenu par message privé.',
+        dm_closed: '{user} n’a pas pu être prévenu : ses messages privés sont fermés.',
+        unknown_user: '{user} n’a pas pu être prévenu : Discord ne connaît pas cet utilisateur.',
+        failed: '{user} n’a pas pu être prévenu : Discord n’a pas répondu.',
+        already: '{user} avait déjà été prévenu de ce remboursement.',
+      },
+      notRefundedTitle: 'Remboursement non effectué',
+      rejected: {
+        noCustomer: '{user} n’a pas de compte client chez le prestataire de paiement. Rien n’a été remboursé.',
+        noPaidInvoice:
+          'Le prestataire de paiement n’a trouvé aucune facture payée à rembourser pour {user}. Rien n’a été remboursé.',
+        noPaymentIntent: 'La dernière facture payée de {user} n’a aucun paiement remboursable. Rien n’a été remboursé.',
+        overRefund:
+          'C’est plus que ce qui reste à rembourser sur la dernière facture payée de {user}. Rien n’a été remboursé.',
+        alreadyRefunded:
+          'La dernière facture payée de {user} a déjà été entièrement remboursée. Rien n’a été remboursé.',
+        other: 'Le remboursement a été refusé. Rien n’a été remboursé.\nMessage du backend : {message}',
+      },
+      providerError:
+        'Le prestataire de paiement a signalé une erreur et le remboursement n’a pas été fait.\nDétail : {detail}',
+      failed:
+        'La demande de remboursement a été refusée avant d’atteindre le prestataire de paiement ({detail}). Rien n’a été remboursé.',
+      unknownTitle: 'Issue du remboursement inconnue',
+      unknown:
+        'Le backend n’a pas répondu à temps : nous ne savons pas si {user} a été remboursé. **Vérifiez le tableau de bord des paiements avant de réessayer.** La demande n’a pas été renvoyée.',
+    },
+    dm: {
+      title: 'Vous avez été remboursé',
+      body: 'Nous avons remboursé {amount} sur votre moyen de paiement d’origine. Les banques mettent en général 5 à 10 jours ouvrés à l’afficher sur votre relevé.',
+      amount: 'Montant',
+      reference: 'Référence du remboursement',
+      footer: 'Facturation Moddy',
+    },
+    audit: {
+      title: {
+        refunded: 'Remboursement effectué',
+        rejected: 'Remboursement refusé',
+        provider_error: 'Échec du remboursement chez le prestataire de paiement',
+        failed: 'Échec de la demande de remboursement',
+        unknown: 'Issue du remboursement inconnue',
+        notified: 'Remboursement fait hors de Discord',
+      },
+      staff: 'Équipe',
+      member: 'Membre',
+      amount: 'Montant',
+      reason: 'Motif',
+      result: 'Résultat',
+      refundId: 'Identifiant du remboursement',
+      dm: 'Message privé',
+      dashboard: 'Tableau de bord des paiements',
+      wholeInvoice: 'Toute la dernière facture payée',
+      noReason: 'Aucun',
+      outcome: {
+        refunded: '✅ Remboursé',
+        rejected: '⛔ Refusé : {detail}',
+        provider_error: '⚠️ Erreur du prestataire de paiement : {detail}',
+        failed: '⚠️ Échec de la demande : {detail}',
+        unknown: '❔ Inconnu : le backend n’a pas répondu à temps. Vérifiez le tableau de bord des paiements.',
+        notified: '✅ Remboursé',
+      },
+      dmState: {
+        sent: 'Envoyé',
+        dm_closed: 'Non envoyé : messages privés fermés',
+        unknown_user: 'Non envoyé : utilisateur Discord inconnu',
+        failed: 'Non envoyé : Discord n’a pas répondu',
+        already: 'Déjà envoyé pour ce remboursement',
+      },
+    },
   },
   plan: {
     free: 'Gratuit',

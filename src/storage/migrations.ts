@@ -19,4 +19,55 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('idempotency_keys_expires_at').on('idempotency_keys').column('expires_at').execute();
     },
   },
+  '0002_refunds': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('refund_confirmations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('admin_id', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint')
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('invoice_id', 'text', (c) => c.notNull())
+        .addColumn('invoice_amount', 'bigint', (c) => c.notNull())
+        .addColumn('invoice_created', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_by', 'text')
+        .addColumn('refund_id', 'text')
+        .addColumn('amount_refunded', 'bigint')
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema
+        .createTable('refund_notices')
+        .addColumn('refund_id', 'text', (c) => c.primaryKey())
+        .addColumn('discord_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('refund_audit')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('confirmation_id', 'text')
+        .addColumn('admin_id', 'text')
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint')
+        .addColumn('currency', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('refund_id', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('posted_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('refund_audit_target_id').on('refund_audit').column('target_id').execute();
+      await db.schema.createIndex('refund_audit_created_at').on('refund_audit').column('created_at').execute();
+    },
+  },
 };

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { InvoicesModule } from '../invoices/invoices.module';
+import { RefundTiming } from './refund-timing';
+import { RefundsClient } from './refunds.client';
+import { AdminRefundCommands, RefundButtons } from './refunds.commands';
+import { RefundsController } from './refunds.controller';
+import { RefundsRepository } from './refunds.repository';
+import { RefundsService } from './refunds.service';
+
+@Module({
+  imports: [InvoicesModule],
+  controllers: [RefundsController],
+  providers: [RefundsClient, RefundsRepository, RefundsService, RefundTiming, AdminRefundCommands, RefundButtons],
+})
+export class RefundsModule {}

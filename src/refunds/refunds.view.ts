@@ -1,0 +1,295 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type APIEmbedField,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
+import type { SupportedLocale } from '../config/app-config';
+import { discordTimestamp, formatMoney } from '../discord/format';
+import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import { currencyDigits, REFUND_MAX_UNITS, type RefundAmountProblem } from './refund-amount';
+import type { RefundOutcome } from './refund-outcome';
+import type { AuditOutcome, ConfirmationState, RefundAuditEntry, RefundConfirmation } from './refunds.repository';
+
+/** An interaction reply or edit: what the admin sees. */
+export interface RefundView {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+}
+
+/** What the member was told: the DM's fate, or `already` when an earlier call told them. */
+export type DmStatus = 'sent' | 'dm_closed' | 'unknown_user' | 'failed' | 'already';
+
+export type RefundButtonAction = 'confirm' | 'cancel';
+
+/** `refund/<action>/<confirmation id>`: the button carries only the id; the rest is in the database. */
+export const REFUND_BUTTON_PATTERN = 'refund/:action/:id';
+export const refundButtonId = (action: RefundButtonAction, confirmationId: string): string =>
+  `refund/${action}/${confirmationId}`;
+
+const COLORS = { pending: 0xfee75c, closed: 0x4f545c, success: 0x57f287, failure: 0xed4245, unknown: 0xe67e22 };
+/** Discord's limit for an embed field value and description. */
+const FIELD_MAX = 1024;
+const clip = (text: string, max = FIELD_MAX) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+type Translate = (key: MessageKey, params?: MessageParams) => string;
+const translator =
+  (locale: SupportedLocale): Translate =>
+  (key, params) =>
+    translate(locale, key, params);
+
+const mention = (id: string) => `<@${id}>`;
+
+/** A plain message for the admin (refusals before any confirmation). */
+export function textView(content: string): RefundView {
+  return { content, embeds: [], components: [] };
+}
+
+/** Why a typed amount was refused, with the bounds in the invoice's currency. */
+export function amountProblemText(locale: SupportedLocale, problem: RefundAmountProblem, currency: string): string {
+  const t = translator(locale);
+  const digits = currencyDigits(currency);
+  switch (problem) {
+    case 'invalid':
+      return t('refunds.amount.invalid');
+    case 'tooSmall':
+      return t('refunds.amount.tooSmall', { min: formatMoney(locale, 1, currency) });
+    case 'tooLarge':
+      return t('refunds.amount.tooLarge', { max: formatMoney(locale, REFUND_MAX_UNITS * 10 ** digits, currency) });
+    case 'tooManyDecimals':
+      return t('refunds.amount.tooManyDecimals', { digits });
+  }
+}
+
+/** A partial amount larger than the invoice it would come from. */
+export function aboveInvoiceText(
+  locale: SupportedLocale,
+  amount: number,
+  invoice: { amount: number; currency: string },
+): string {
+  return translate(locale, 'refunds.amount.aboveInvoice', {
+    amount: formatMoney(locale, amount, invoice.currency),
+    invoice: formatMoney(locale, invoice.amount, invoice.currency),
+  });
+}
+
+/** The amount that will move (or moved): the requested one, else the whole invoice. */
+export const refundAmountOf = (c: Pick<RefundConfirmation, 'amount' | 'invoiceAmount'>): number =>
+  c.amount ?? c.invoiceAmount;
+
+function detailsEmbed(locale: SupportedLocale, c: RefundConfirmation): APIEmbed {
+  const t = translator(locale);
+  const amount = formatMoney(locale, refundAmountOf(c), c.currency);
+  const date = discordTimestamp(c.invoiceCreated, 'D') ?? c.invoiceCreated.slice(0, 10);
+  const fields: APIEmbedField[] = [
+    { name: t('refunds.confirm.member'), value: mention(c.targetId), inline: true },
+    {
+      name: t('refunds.confirm.amount'),
+      value: t(c.amount === null ? 'refunds.confirm.full' : 'refunds.confirm.partial', { amount }),
+      inline: true,
+    },
+    {
+      name: t('refunds.confirm.invoice'),
+      value: t('refunds.confirm.invoiceValue', {
+        id: c.invoiceId,
+        date,
+        amount: formatMoney(locale, c.invoiceAmount, c.currency),
+      }),
+    },
+    { name: t('refunds.confirm.reason'), value: clip(c.reason ?? t('refunds.confirm.noReason')) },
+  ];
+  return { title: t('refunds.confirm.title'), color: COLORS.pending, fields };
+}
+
+function buttons(locale: SupportedLocale, id: string, disabled: boolean): APIActionRowComponent<APIButtonComponent> {
+  const t = translator(locale);
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Danger,
+        label: t('refunds.confirm.confirmButton'),
+        custom_id: refundButtonId('confirm', id),
+        disabled,
+      },
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: t('refunds.confirm.cancelButton'),
+        custom_id: refundButtonId('cancel', id),
+        disabled,
+      },
+    ],
+  };
+}
+
+/** The ephemeral confirmation: who, how much, which invoice, why, and Confirm/Cancel until it expires. */
+export function buildConfirmationView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
+  const embed = detailsEmbed(locale, c);
+  const expires = discordTimestamp(new Date(c.expiresAt), 'R') ?? '';
+  embed.description = translate(locale, 'refunds.confirm.description', { expires });
+  return { content: '', embeds: [embed], components: [buttons(locale, c.id, false)] };
+}
+
+/** The confirmation once its 60 s ran out: the same details, greyed, with the buttons disabled. */
+export function buildExpiredView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
+  const embed = { ...detailsEmbed(locale, c), color: COLORS.closed };
+  return { content: translate(locale, 'refunds.expired'), embeds: [embed], components: [buttons(locale, c.id, true)] };
+}
+
+export function buildCancelledView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
+  const embed = { ...detailsEmbed(locale, c), color: COLORS.closed };
+  return { content: translate(locale, 'refunds.cancelled'), embeds: [embed], components: [] };
+}
+
+/** What a click on a confirmation that is no longer pending is told. */
+export function alreadyText(locale: SupportedLocale, state: ConfirmationState): string {
+  switch (state) {
+    case 'sending':
+    case 'pending':
+      return translate(locale, 'refunds.already.sending');
+    case 'expired':
+      return translate(locale, 'refunds.expired');
+    case 'cancelled':
+      return translate(locale, 'refunds.cancelled');
+    case 'refunded':
+    case 'rejected':
+    case 'provider_error':
+    case 'failed':
+    case 'unknown':
+      return translate(locale, 'refunds.already.handled');
+  }
+}
+
+/** The confirmation message once the refund call answered (or did not). */
+export function buildOutcomeView(
+  locale: SupportedLocale,
+  c: RefundConfirmation,
+  outcome: RefundOutcome,
+  dm?: DmStatus,
+): RefundView {
+  const t = translator(locale);
+  const user = mention(c.targetId);
+  switch (outcome.kind) {
+    case 'refunded': {
+      const amount = formatMoney(locale, outcome.amountRefunded ?? refundAmountOf(c), c.currency);
+      const lines = [t('refunds.result.refunded', { amount, user })];
+      if (dm) lines.push(t(`refunds.result.dm.${dm}`, { user }));
+      const fields: APIEmbedField[] = [
+        { name: t('refunds.confirm.member'), value: user, inline: true },
+        { name: t('refunds.confirm.amount'), value: amount, inline: true },
+        { name: t('refunds.result.refundId'), value: `\`${outcome.refundId ?? '?'}\``, inline: true },
+        { name: t('refunds.confirm.reason'), value: clip(c.reason ?? t('refunds.confirm.noReason')) },
+      ];
+      const embed = {
+        title: t('refunds.result.refundedTitle'),
+        description: lines.join('\n'),
+        color: COLORS.success,
+        fields,
+      };
+      return { content: '', embeds: [embed], components: [] };
+    }
+    case 'rejected': {
+      const text =
+        outcome.rejection === 'other'
+          ? t('refunds.result.rejected.other', { message: clip(outcome.message, 500) })
+          : t(`refunds.result.rejected.${outcome.rejection}`, { user });
+      return failureView(t('refunds.result.notRefundedTitle'), text, COLORS.failure);
+    }
+    case 'provider_error':
+      return failureView(
+        t('refunds.result.notRefundedTitle'),
+        t('refunds.result.providerError', { detail: clip(outcome.detail, 500) }),
+        COLORS.failure,
+      );
+    case 'failed':
+      return failureView(
+        t('refunds.result.notRefundedTitle'),
+        t('refunds.result.failed', { detail: clip(outcome.detail, 300) }),
+        COLORS.failure,
+      );
+    case 'unknown':
+      return failureView(t('refunds.result.unknownTitle'), t('refunds.result.unknown', { user }), COLORS.unknown);
+  }
+}
+
+function failureView(title: string, description: string, color: number): RefundView {
+  return { content: '', embeds: [{ title, description, color }], components: [] };
+}
+
+export interface RefundDmInput {
+  amount: number;
+  currency: string;
+  refundId: string | null;
+}
+
+/** The member's DM: how much, and that banks take 5 to 10 business days. No reason: that is staff's note. */
+export function buildRefundDm(locale: SupportedLocale, input: RefundDmInput): RESTPostAPIChannelMessageJSONBody {
+  const t = translator(locale);
+  const amount = formatMoney(locale, input.amount, input.currency);
+  const fields: APIEmbedField[] = [{ name: t('refunds.dm.amount'), value: amount, inline: true }];
+  if (input.refundId) fields.push({ name: t('refunds.dm.reference'), value: `\`${input.refundId}\``, inline: true });
+  return {
+    embeds: [
+      {
+        title: t('refunds.dm.title'),
+        description: t('refunds.dm.body', { amount }),
+        color: COLORS.success,
+        fields,
+        footer: { text: t('refunds.dm.footer') },
+      },
+    ],
+    allowed_mentions: { parse: [] },
+  };
+}
+
+const AUDIT_COLORS: Record<AuditOutcome, number> = {
+  refunded: COLORS.success,
+  notified: COLORS.success,
+  rejected: COLORS.failure,
+  provider_error: COLORS.failure,
+  failed: COLORS.failure,
+  unknown: COLORS.unknown,
+};
+
+/** The audit channel's record: who, whom, how much, why, and what came of it. Mentions never ping. */
+export function buildAuditMessage(
+  locale: SupportedLocale,
+  entry: RefundAuditEntry,
+  dm?: DmStatus,
+): RESTPostAPIChannelMessageJSONBody {
+  const t = translator(locale);
+  const amount =
+    entry.amount !== null && entry.currency
+      ? formatMoney(locale, entry.amount, entry.currency)
+      : t('refunds.audit.wholeInvoice');
+  const detail = clip(entry.detail ?? '?', 500);
+  const fields: APIEmbedField[] = [
+    {
+      name: t('refunds.audit.staff'),
+      value: entry.adminId ? `${mention(entry.adminId)} (\`${entry.adminId}\`)` : t('refunds.audit.dashboard'),
+      inline: true,
+    },
+    { name: t('refunds.audit.member'), value: `${mention(entry.targetId)} (\`${entry.targetId}\`)`, inline: true },
+    { name: t('refunds.audit.amount'), value: amount, inline: true },
+    { name: t('refunds.audit.reason'), value: clip(entry.reason ?? t('refunds.audit.noReason')) },
+    { name: t('refunds.audit.result'), value: clip(t(`refunds.audit.outcome.${entry.outcome}`, { detail })) },
+  ];
+  if (entry.refundId) fields.push({ name: t('refunds.audit.refundId'), value: `\`${entry.refundId}\``, inline: true });
+  if (dm) fields.push({ name: t('refunds.audit.dm'), value: t(`refunds.audit.dmState.${dm}`), inline: true });
+  return {
+    embeds: [
+      {
+        title: t(`refunds.audit.title.${entry.outcome}`),
+        color: AUDIT_COLORS[entry.outcome],
+        fields,
+      },
+    ],
+    allowed_mentions: { parse: [] },
+  };
+}
