@@ -166,7 +166,7 @@ describe('discord-sim gateway', () => {
     expect(gc.d).toMatchObject({ id: sim.world.guildId, name: 'Moddy', unavailable: false, member_count: 7 });
     expect(gc.d.roles).toHaveLength(5);
     // without GUILD_PRESENCES Discord sends only the bot's own member
-    expect(gc.d.members.map((m: { user: { id: string } }) => m.user.id)).toEqual([sim.world.botUserId]);
+    expect((gc.d.members as Array<{ user: { id: string } }>).map((m) => m.user.id)).toEqual([sim.world.botUserId]);
     await sim.waitForReady(2000);
   });
 
@@ -258,7 +258,7 @@ describe('discord-sim gateway', () => {
     expect(chunk.d.members).toHaveLength(7);
     withMembers.send({ op: 8, d: { guild_id: sim.world.guildId, query: 'al', limit: 10, nonce: 'al' } });
     const al = await withMembers.next((p) => p.t === 'GUILD_MEMBERS_CHUNK' && p.d.nonce === 'al');
-    expect(al.d.members.map((m: { user: { username: string } }) => m.user.username)).toEqual(['alice']);
+    expect((al.d.members as Array<{ user: { username: string } }>).map((m) => m.user.username)).toEqual(['alice']);
 
     await sim.memberJoin(sim.world.guildId, 'carol');
     await sim.memberLeave(sim.world.guildId, 'carol');
