@@ -70,7 +70,12 @@ function world() {
         owner: 'bob',
         roles: [{ name: 'admin', permissions: ADMINISTRATOR }],
         channels: [{ name: 'lobby' }],
-        members: [{ user: 'bob' }, { user: 'erin', roles: ['admin'] }, { user: 'sam', roles: ['admin'] }],
+        members: [
+          { user: 'bob' },
+          { user: 'carol', roles: ['admin'] },
+          { user: 'erin', roles: ['admin'] },
+          { user: 'sam', roles: ['admin'] },
+        ],
       },
     ],
   };
@@ -379,6 +384,16 @@ describe('member commands (issue 4)', () => {
       expect(invoiceCalls()).toHaveLength(callsBefore);
     });
 
+    it('should turn the pages in a DM with the bot too', async () => {
+      const handle = await sim.slash({ user: 'frank', name: 'invoices', guildId: null, locale: 'fr' });
+      const first = await handle.waitForFinal();
+      expect(first.guildId).toBeNull();
+      expect(embedOf(first).footer?.text).toBe('Page 1 sur 2 · 10 factures');
+      const next = buttonsOf(first)[1].custom_id ?? '';
+      await (await sim.click({ user: 'frank', customId: next, messageOf: handle, locale: 'fr' })).waitForFinal();
+      expect(embedOf(await handle.view()).footer?.text).toBe('Page 2 sur 2 · 10 factures');
+    });
+
     it('should ask the backend for 10 invoices when no limit is given', async () => {
       const view = await final(sim.slash({ user: 'bob', name: 'invoices', locale: 'en-US' }));
       expect(invoiceCalls().map((r) => r.body)).toEqual([{ discord_id: id('bob'), limit: 10 }]);
@@ -460,6 +475,38 @@ describe('member commands (issue 4)', () => {
       }
       expect(subscriptionCalls()).toHaveLength(0);
       expect(invoiceCalls()).toHaveLength(0);
+    });
+
+    it('should refuse an administrator of another guild who is not even in the Moddy guild', async () => {
+      const view = await final(
+        sim.slash({
+          user: 'carol',
+          name: 'admin',
+          subcommand: 'subscription',
+          options: { user: 'alice' },
+          guildId: elsewhere,
+        }),
+      );
+      expect(view.content).toBe('This command is for Moddy staff only.');
+      expect(view.ephemeral).toBe(true);
+      expect(subscriptionCalls()).toHaveLength(0);
+    });
+
+    it('should answer within Discord’s 3 s when the staff lookup is slow, without calling it a refusal', async () => {
+      await sim.setFaults({ routeLatency: [{ route: 'GET /guilds/*/members/*', ms: 4000 }] });
+      const view = await final(
+        sim.slash({
+          user: 'sam',
+          name: 'admin',
+          subcommand: 'subscription',
+          options: { user: 'alice' },
+          guildId: elsewhere,
+        }),
+      );
+      expect(view.callbacks[0].at - view.createdAt).toBeLessThan(3000);
+      expect(view.content).toBe('Something went wrong on our side. Please try again later.');
+      expect(view.ephemeral).toBe(true);
+      expect(subscriptionCalls()).toHaveLength(0);
     });
 
     it('should accept staff listed in ADMIN_USER_IDS and staff holding a role in ADMIN_ROLE_IDS', async () => {

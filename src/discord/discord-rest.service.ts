@@ -59,12 +59,14 @@ export class DiscordRestService {
     }) as Promise<APIMessage>;
   }
 
-  guildRoles(guildId: string): Promise<APIRole[]> {
-    return this.client.rest.get(Routes.guildRoles(guildId)) as Promise<APIRole[]>;
+  guildRoles(guildId: string, budget?: RequestBudget): Promise<APIRole[]> {
+    return this.client.rest.get(Routes.guildRoles(guildId), { signal: this.signal(budget) }) as Promise<APIRole[]>;
   }
 
-  member(guildId: string, userId: string): Promise<APIGuildMember> {
-    return this.client.rest.get(Routes.guildMember(guildId, userId)) as Promise<APIGuildMember>;
+  member(guildId: string, userId: string, budget?: RequestBudget): Promise<APIGuildMember> {
+    return this.client.rest.get(Routes.guildMember(guildId, userId), {
+      signal: this.signal(budget),
+    }) as Promise<APIGuildMember>;
   }
 
   async botUser(): Promise<string> {

@@ -1,9 +1,12 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { PermissionFlagsBits, type BaseInteraction } from 'discord.js';
+import { DiscordAPIError, PermissionFlagsBits, type BaseInteraction } from 'discord.js';
 import { NecordExecutionContext } from 'necord';
 import { AppConfig } from '../config/app-config';
 import { DiscordRestService } from './discord-rest.service';
 import { DiscordUserError } from './discord-user.error';
+
+/** The REST lookup runs before the command can defer, so it must leave time to answer within Discord's 3 s. */
+const STAFF_LOOKUP_BUDGET_MS = 2000;
 
 /**
  * Who counts as staff: a user listed in ADMIN_USER_IDS, or a member of MODDY_GUILD_ID who holds a role
@@ -31,9 +34,10 @@ export class StaffService {
       return interaction.memberPermissions?.has(PermissionFlagsBits.Administrator) ?? false;
     }
     try {
+      const budget = { timeoutMs: STAFF_LOOKUP_BUDGET_MS };
       const [member, roles] = await Promise.all([
-        this.discord.member(guildId, userId),
-        this.discord.guildRoles(guildId),
+        this.discord.member(guildId, userId, budget),
+        this.discord.guildRoles(guildId, budget),
       ]);
       if (member.roles.some((r) => this.config.adminRoleIds.includes(r))) return true;
       const administrator = roles
@@ -41,8 +45,13 @@ export class StaffService {
         .some((r) => (BigInt(r.permissions) & PermissionFlagsBits.Administrator) !== 0n);
       return administrator;
     } catch (error) {
-      this.logger.debug(`Staff check for ${userId} found no membership in the Moddy guild: ${String(error)}`);
-      return false;
+      if (error instanceof DiscordAPIError && error.status === 404) {
+        this.logger.debug(`Staff check for ${userId} found no membership in the Moddy guild: ${error.message}`);
+        return false;
+      }
+      // Not knowing is not "no": the user hears that something went wrong, not that they are not staff.
+      this.logger.warn(`Staff check for ${userId} could not reach Discord: ${String(error)}`);
+      throw new DiscordUserError('errors.unexpected');
     }
   }
 }
