@@ -70,4 +70,67 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('refund_audit_created_at').on('refund_audit').column('created_at').execute();
     },
   },
+  '0003_durable_delivery': {
+    async up(db: Kysely<unknown>) {
+      const queueTable = (name: string) =>
+        db.schema
+          .createTable(name)
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', 'bigint')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('delivered_at', 'bigint');
+      await queueTable('notifications')
+        .addColumn('discord_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('dedup_key', 'text', (c) => c.notNull().unique())
+        .addColumn('dedup_until', 'bigint', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('notifications_due')
+        .on('notifications')
+        .columns(['state', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('notifications_inbox')
+        .on('notifications')
+        .columns(['discord_id', 'created_at'])
+        .execute();
+      await queueTable('outbound_events')
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('discord_id', 'text', (c) => c.notNull())
+        .addColumn('metadata', 'text')
+        .execute();
+      await db.schema
+        .createIndex('outbound_events_due')
+        .on('outbound_events')
+        .columns(['state', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createTable('pending_role_changes')
+        .addColumn('guild_id', 'text', (c) => c.notNull())
+        .addColumn('discord_id', 'text', (c) => c.notNull())
+        .addColumn('plan', 'text', (c) => c.notNull())
+        .addColumn('add_roles', 'text')
+        .addColumn('remove_roles', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pending_role_changes_pk', ['guild_id', 'discord_id'])
+        .execute();
+      await db.schema
+        .createTable('member_profiles')
+        .addColumn('discord_id', 'text', (c) => c.primaryKey())
+        .addColumn('locale', 'text')
+        .addColumn('premium', 'integer')
+        .addColumn('plan', 'text')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -67,8 +67,68 @@ export interface RefundAuditTable {
   posted_at: number | null;
 }
 
+/** The columns every durable queue table has: at-least-once delivery with a lease. */
+export interface QueueColumns {
+  id: string;
+  /** pending until delivered; then a final state of the table's own (sent, dead, ...). */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** The billing inbox: every notification the backend handed over, and where its DM stands. */
+export interface NotificationTable extends QueueColumns {
+  discord_id: string;
+  /** subscription | invoice */
+  kind: string;
+  /** The contract action (subscription_created, ...) or invoice event (invoice_paid, payment_failed). */
+  action: string;
+  /** (discord_id, action, subscription/invoice/event id): one DM per key within 24 h. */
+  dedup_key: string;
+  dedup_until: number;
+  /** What the DM is built from (no personal data): JSON. */
+  payload: string;
+}
+
+/** Analytics events for the backend's POST /internal/event/notify, delivered through the queue. */
+export interface OutboundEventTable extends QueueColumns {
+  event_type: string;
+  discord_id: string;
+  metadata: string | null;
+}
+
+/** A role change for a member who is not in the guild yet: applied when they join. Latest wins. */
+export interface PendingRoleChangeTable {
+  guild_id: string;
+  discord_id: string;
+  plan: string;
+  add_roles: string | null;
+  remove_roles: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+/** What the bot remembers of a member: the language they last used, their premium state. */
+export interface MemberProfileTable {
+  discord_id: string;
+  locale: string | null;
+  /** 1 premium, 0 not, null never told. */
+  premium: number | null;
+  plan: string | null;
+  updated_at: number;
+}
+
 export interface Tables {
   idempotency_keys: IdempotencyKeyTable;
+  notifications: NotificationTable;
+  outbound_events: OutboundEventTable;
+  pending_role_changes: PendingRoleChangeTable;
+  member_profiles: MemberProfileTable;
   refund_confirmations: RefundConfirmationTable;
   refund_notices: RefundNoticeTable;
   refund_audit: RefundAuditTable;
