@@ -220,6 +220,8 @@ describe('member commands (issue 4)', () => {
         { type: 2, style: 5, label: 'Manage subscription', url: 'https://moddy.example/billing' },
       ]);
       expect(subscriptionCalls().map((r) => r.body)).toEqual([{ discord_id: id('alice') }]);
+      // Deferred before asking the backend (same host clock for the simulator and the demo backend).
+      expect(view.callbacks[0].at).toBeLessThanOrEqual(subscriptionCalls()[0].time.getTime());
     });
 
     it('should answer in French when the interaction says fr', async () => {
