@@ -28,6 +28,8 @@ interface InteractionState {
   userId: string;
   guildId: string | null;
   channelId: string;
+  /** 0 guild, 1 bot DM, 2 private channel (user install). */
+  context: number;
   commandName?: string;
   customId?: string;
   createdAt: number;
@@ -70,7 +72,9 @@ export class Interactions {
     const model = sim.model;
     const user = model.resolveUser(o.user);
     if (!user) throw refuse(`unknown user ${o.user}`);
-    const guildId = o.guildId === undefined ? model.mainGuildId : o.guildId;
+    if (o.context !== undefined && o.context !== 0 && o.guildId) throw refuse(`context ${o.context} has no guild`);
+    const guildId = o.context === 1 || o.context === 2 ? null : o.guildId === undefined ? model.mainGuildId : o.guildId;
+    if (o.context === 0 && guildId === null) throw refuse('context 0 needs a guild');
     const guild = guildId === null ? null : (model.guild(guildId) ?? null);
     if (guildId !== null && !guild) throw refuse(`unknown guild ${guildId}`);
     const member = guild ? guild.members.get(user.id) : undefined;
@@ -81,11 +85,15 @@ export class Interactions {
       throw refuse(
         `no chat input command named "${o.name}" is registered${guild ? ` for guild ${guild.id} or globally` : ' globally'}`,
       );
-    const context = guild ? 0 : 1;
+    const context = guild ? 0 : (o.context ?? 1);
     const contexts = cmd.guild_id ? [0] : (cmd.contexts ?? (cmd.dm_permission === false ? [0] : [0, 1, 2]));
     if (!contexts.includes(context)) {
+      const where = ['guilds', 'DMs', 'private channels'][context];
+      throw refuse(`command "${cmd.name}" is not available in ${where} (contexts ${JSON.stringify(cmd.contexts)})`);
+    }
+    if (context === 2 && !cmd.integration_types.includes(1)) {
       throw refuse(
-        `command "${cmd.name}" is not available in ${context === 0 ? 'guilds' : 'DMs'} (contexts ${JSON.stringify(cmd.contexts)})`,
+        `command "${cmd.name}" is not user-installable (integration_types ${JSON.stringify(cmd.integration_types)})`,
       );
     }
     let perms = DM_APP_PERMISSIONS;
@@ -101,7 +109,16 @@ export class Interactions {
           );
       }
     }
-    const channel = this.pickChannel(guild, user, o.channel);
+    let channel: ChannelRec;
+    if (context === 2) {
+      const other =
+        (o.privateChannelWith ? model.resolveUser(o.privateChannelWith) : undefined) ??
+        [...model.users.values()].find((u) => !u.bot && u.id !== user.id);
+      if (!other) throw refuse('no other user for a private channel');
+      channel = sim.privateChannel(user, other);
+    } else {
+      channel = this.pickChannel(guild, user, o.channel);
+    }
     const resolved: Record<string, Record<string, unknown>> = {};
     const options = this.buildOptions(cmd, o, guild, resolved);
 
@@ -119,6 +136,7 @@ export class Interactions {
       data,
       locale: o.locale,
       commandName: fullName,
+      userInstall: context === 2,
     });
   }
 
@@ -152,7 +170,9 @@ export class Interactions {
     if (!channel) throw refuse('message channel vanished');
     const guild = channel.guildId ? (sim.model.guild(channel.guildId) ?? null) : null;
     if (guild && !guild.members.has(user.id)) throw refuse(`${user.username} is not a member of ${guild.name}`);
-    if (!guild && channel.recipientId !== user.id) throw refuse(`${user.username} cannot see that DM`);
+    if (!guild && channel.recipientId !== user.id && channel.privateOf !== user.id) {
+      throw refuse(`${user.username} cannot see that DM`);
+    }
     const data = { custom_id: o.customId, component_type: 2 };
     return this.dispatch({
       kind: 'click',
@@ -164,6 +184,7 @@ export class Interactions {
       locale: o.locale,
       customId: o.customId,
       message,
+      userInstall: channel.privateOf !== undefined,
     });
   }
 
@@ -342,6 +363,8 @@ export class Interactions {
     commandName?: string;
     customId?: string;
     message?: SimMessage;
+    /** Context 2 through a user install. */
+    userInstall?: boolean;
   }): InteractionView {
     const sim = this.sim;
     if (!sim.gateway.hasReceiver({ guildId: p.guild?.id ?? null })) {
@@ -374,6 +397,11 @@ export class Interactions {
       payload.app_permissions = this.botChannelPermissions(p.guild).toString();
       payload.authorizing_integration_owners = { '0': p.guild.id };
       payload.context = 0;
+    } else if (p.userInstall) {
+      payload.user = apiUser(user);
+      payload.app_permissions = DM_APP_PERMISSIONS.toString();
+      payload.authorizing_integration_owners = { '1': user.id };
+      payload.context = 2;
     } else {
       payload.user = apiUser(user);
       payload.app_permissions = DM_APP_PERMISSIONS.toString();
@@ -390,6 +418,7 @@ export class Interactions {
       userId: user.id,
       guildId: p.guild?.id ?? null,
       channelId: p.channel.id,
+      context: payload.context as number,
       commandName: p.commandName,
       customId: p.customId,
       createdAt: Date.now(),
@@ -419,7 +448,10 @@ export class Interactions {
 
   private interactionChannel(c: ChannelRec, guild: GuildRec | null, user: UserRec): Record<string, unknown> {
     const base = apiChannel(this.sim.model, c);
-    if (!guild) return { ...base, recipients: [apiUser(user)] };
+    if (!guild) {
+      const other = c.recipientId && c.recipientId !== user.id ? this.sim.model.user(c.recipientId) : undefined;
+      return { ...base, recipients: other ? [apiUser(other)] : [apiUser(user)] };
+    }
     return { ...base, permissions: this.botChannelPermissions(guild).toString() };
   }
 
@@ -548,7 +580,8 @@ export class Interactions {
       id: s.id,
       type: s.type,
       user: user ? apiUser(user) : { id: s.userId },
-      authorizing_integration_owners: s.guildId ? { '0': s.guildId } : { '0': '0' },
+      authorizing_integration_owners:
+        s.context === 2 ? { '1': s.userId } : s.guildId ? { '0': s.guildId } : { '0': '0' },
       ...(s.type === 3 && s.sourceMessageId ? { interacted_message_id: s.sourceMessageId } : {}),
       ...(s.commandName ? { name: s.commandName } : {}),
     };

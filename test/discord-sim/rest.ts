@@ -424,6 +424,9 @@ export const ROUTES: RouteDef[] = [
         const perms = sim.botPermissions(sim.guild(c.guildId));
         if ((perms & P.VIEW_CHANNEL) === 0n) throw Errors.missingAccess();
         if ((perms & P.SEND_MESSAGES) === 0n) throw Errors.missingPermissions();
+      } else if (c.privateOf) {
+        // a private channel between users: the bot is not in it
+        throw Errors.missingAccess();
       } else if (c.recipientId && sim.isDmClosed(c.recipientId)) {
         throw Errors.cannotDm();
       }

@@ -2,6 +2,7 @@
 // buttons, deadlines, role changes, member events, 429 handling and gateway resume.
 import {
   ActionRowBuilder,
+  ApplicationIntegrationType,
   ButtonBuilder,
   ButtonStyle,
   Client,
@@ -45,6 +46,11 @@ const commands = [
         .addStringOption((o) => o.setName('text').setDescription('Text').setRequired(true).setMaxLength(10)),
     ),
   new SlashCommandBuilder().setName('slow').setDescription('Answers too late'),
+  new SlashCommandBuilder()
+    .setName('whoami')
+    .setDescription('Works everywhere, also as a user install')
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall)
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel),
 ];
 
 describe('discord-sim with a real discord.js client', () => {
@@ -90,7 +96,7 @@ describe('discord-sim with a real discord.js client', () => {
     const [session] = await sim.sessions();
     expect(session).toMatchObject({ open: true, ready: true, compression: 'none', encoding: 'json', version: '10' });
     expect(session.intents).toBe(GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers);
-    expect(await sim.waitForCommands()).toHaveLength(3);
+    expect(await sim.waitForCommands()).toHaveLength(4);
   });
 
   it('delivers a DM sent through REST, and surfaces closed DMs as 50007', async () => {
@@ -195,6 +201,28 @@ describe('discord-sim with a real discord.js client', () => {
     const v = await dm.waitForFinal();
     expect(v.content).toBe('dm false carol');
     expect((await sim.dmsTo('carol')).map((m) => m.content)).toEqual(['dm false carol']);
+  });
+
+  it('dispatches user-installed commands in private channels (context 2)', async () => {
+    const seen: unknown[] = [];
+    onInteraction = async (i) => {
+      if (!i.isChatInputCommand()) return;
+      seen.push([i.context, i.inGuild(), i.authorizingIntegrationOwners[ApplicationIntegrationType.UserInstall]]);
+      await i.reply({ content: `you are ${i.user.username}`, flags: MessageFlags.Ephemeral });
+    };
+    const h = await sim.slash({ user: 'carol', name: 'whoami', context: 2, privateChannelWith: 'dave' });
+    expect(await h.waitForFinal()).toMatchObject({ content: 'you are carol', ephemeral: true });
+    expect(seen).toEqual([[2, false, sim.world.users.carol]]);
+    await expect(sim.slash({ user: 'carol', name: 'ping', context: 2, options: { who: 'bob' } })).rejects.toThrow(
+      /not user-installable/,
+    );
+    // the bot is not in that channel: it cannot post there outside the interaction
+    const channelId = (await h.view()).channelId;
+    await expect(client.rest.post(`/channels/${channelId}/messages`, { body: { content: 'x' } })).rejects.toMatchObject(
+      {
+        code: 50001,
+      },
+    );
   });
 
   it('fails interactions not answered in time and rejects late callbacks with 10062', async () => {

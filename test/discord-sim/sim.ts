@@ -72,6 +72,7 @@ export class Simulator implements GatewayHost {
   /** DM channels by recipient user id; kept across reset() so a bot's cached DM channel stays valid. */
   readonly dmChannels = new Map<string, ChannelRec>();
   private readonly dmChannelById = new Map<string, ChannelRec>();
+  private readonly privateChannels = new Map<string, ChannelRec>();
   private channelIndex = new Map<string, ChannelRec>();
   readonly globalCommands = new Map<string, RegisteredCommand>();
   readonly guildCommands = new Map<string, Map<string, RegisteredCommand>>();
@@ -310,6 +311,26 @@ export class Simulator implements GatewayHost {
 
   botPermissions(g: GuildRec): bigint {
     return g.permissionsOf(g.botMember);
+  }
+
+  /** Finds or creates a private channel between `user` and `other` (no bot inside: interaction context 2). */
+  privateChannel(user: UserRec, other: UserRec): ChannelRec {
+    const key = `${user.id}:${other.id}`;
+    let c = this.privateChannels.get(key);
+    if (!c) {
+      c = {
+        id: this.ids.next(),
+        guildId: null,
+        name: null,
+        type: 1,
+        position: 0,
+        recipientId: other.id,
+        privateOf: user.id,
+      };
+      this.privateChannels.set(key, c);
+      this.dmChannelById.set(c.id, c);
+    }
+    return c;
   }
 
   /** Finds or creates the DM channel with a user. */

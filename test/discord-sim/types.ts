@@ -323,6 +323,13 @@ export interface SlashOptions {
   guildId?: string | null;
   /** Channel name or id in the guild (default `general`). */
   channel?: string;
+  /**
+   * Interaction context: 0 guild (default when guildId is not null), 1 the bot's DM (default for guildId null),
+   * 2 a private channel (DM or group DM between users) through a user-installed app.
+   */
+  context?: 0 | 1 | 2;
+  /** Context 2: the other user of the private channel (default: another world user). */
+  privateChannelWith?: string;
 }
 
 export interface ClickOptions {

@@ -27,8 +27,10 @@ export interface ChannelRec {
   name: string | null;
   type: number;
   position: number;
-  /** DM channels only. */
+  /** DM channels only: the other user (the bot's DM: the user). */
   recipientId?: string;
+  /** A private channel between two users (interaction context 2): the user the app acts for. The bot is no member. */
+  privateOf?: string;
 }
 
 export interface MemberRec {
