@@ -124,8 +124,10 @@ async function handleApi(sim: Simulator, req: http.IncomingMessage, res: http.Se
     }
     const { match, methodMismatch } = inApi ? matchRoute(method, path) : { match: null, methodMismatch: false };
     if (!match) {
-      sim.log(`UNKNOWN ROUTE ${method} ${url.pathname}${url.search}`);
-      process.stderr.write(`[discord-sim] unknown route: ${method} ${url.pathname}${url.search}\n`);
+      rec.note = inApi ? sim.routeIndex?.describe(method, path) : 'outside /api/v10';
+      process.stderr.write(
+        `[discord-sim] unknown route: ${method} ${url.pathname}${url.search}${rec.note ? ` (${rec.note})` : ''}\n`,
+      );
       throw methodMismatch ? Errors.methodNotAllowed() : Errors.notFound();
     }
     const { def, params } = match;

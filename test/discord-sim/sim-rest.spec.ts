@@ -85,6 +85,12 @@ describe('discord-sim REST', () => {
       'PATCH /gateway/bot',
       'GET /api/v9/users/@me',
     ]);
+    // with Discord's openapi.json at hand (shared/discord beside the repository) unknown routes are explained
+    if (unknown[0].note !== undefined) {
+      expect(unknown[0].note).toMatch(/GET \/oauth2\/applications\/@me exists but is not simulated/);
+      expect(unknown[1].note).toMatch(/not for PATCH/);
+    }
+    expect(unknown[2].note).toBe('outside /api/v10');
   });
 
   it('rejects message bodies beyond Discord limits with 400 / 50035 and lists them as invalid', async () => {

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { ApiError, Errors } from './errors';
 import { Gateway, Intents, type GatewayHost } from './gateway';
 import { Interactions } from './interactions';
+import { DiscordRouteIndex } from './openapi-routes';
 import { matchesPattern } from './patterns';
 import { P } from './permissions';
 import { RateLimiter } from './ratelimit';
@@ -62,6 +63,8 @@ export class Simulator implements GatewayHost {
   readonly gateway: Gateway;
   readonly interactions: Interactions;
   readonly rateLimiter = new RateLimiter();
+  /** Discord's route list from openapi.json, when available (annotates unknown routes). */
+  readonly routeIndex = DiscordRouteIndex.load();
   readonly events = new EventEmitter();
   faults: Faults = structuredClone(DEFAULT_FAULTS);
 

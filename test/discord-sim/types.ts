@@ -188,6 +188,8 @@ export interface RecordedRequest {
   errorCode: number | null;
   error: unknown;
   durationMs: number;
+  /** Unknown routes: whether Discord has that route (when the OpenAPI document is at hand). */
+  note?: string;
 }
 
 export interface RecordedFilter {
@@ -230,6 +232,8 @@ export interface SimMessage {
   webhook_id?: string;
   application_id?: string;
   interaction_metadata?: unknown;
+  /** The nonce the author sent, as Discord echoes it back. */
+  nonce?: string;
   /** Sim-only: how it was created. */
   source: 'channel' | 'interaction' | 'followup';
   /** Sim-only: ephemeral (flags & 64). */
