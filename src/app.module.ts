@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module';
 import { DiscordModule } from './discord/discord.module';
 import { HealthModule } from './health/health.module';
 import { InvoicesModule } from './invoices/invoices.module';
+import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RolesModule } from './roles/roles.module';
 import { StorageModule } from './storage/storage.module';
@@ -26,6 +27,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         StorageModule,
         IdempotencyModule,
+        MembersModule,
         BackendModule,
         DiscordModule,
         HealthModule,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   Client,
+  DiscordAPIError,
   PermissionFlagsBits,
   Routes,
   type APIChannel,
@@ -10,11 +11,17 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import { AppConfig } from '../config/app-config';
+import { DiscordErrorCode } from './discord-errors';
 
 export interface RequestBudget {
   /** Abort the call after this many ms (the caller owes someone an answer). */
   timeoutMs?: number;
+  /** Abort the call when this fires. */
+  signal?: AbortSignal;
 }
+
+/** DM channel ids are stable per user; remembering them makes a repeat DM cost one request, not two. */
+const DM_CHANNELS_MAX = 100_000;
 
 /** The bot's standing in a guild, computed from REST data (not the gateway cache). */
 export interface BotStanding {
@@ -40,8 +47,29 @@ export class DiscordRestService {
     return this.client.user?.id;
   }
 
+  private readonly dmChannels = new Map<string, string>();
+
   private signal(budget?: RequestBudget): AbortSignal | undefined {
-    return budget?.timeoutMs ? AbortSignal.timeout(budget.timeoutMs) : undefined;
+    const signals = [budget?.signal, budget?.timeoutMs ? AbortSignal.timeout(budget.timeoutMs) : undefined].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  }
+
+  /** Sends a DM, opening the DM channel only the first time (its id is remembered). */
+  async sendDm(userId: string, body: RESTPostAPIChannelMessageJSONBody, budget?: RequestBudget): Promise<APIMessage> {
+    const known = this.dmChannels.get(userId);
+    const channelId = known ?? (await this.openDm(userId, budget));
+    try {
+      return await this.sendMessage(channelId, body, budget);
+    } catch (error) {
+      // A remembered channel that no longer exists: forget it and open a fresh one, once.
+      if (known && error instanceof DiscordAPIError && error.code === DiscordErrorCode.UnknownChannel) {
+        this.dmChannels.delete(userId);
+        return this.sendMessage(await this.openDm(userId, budget), body, budget);
+      }
+      throw error;
+    }
   }
 
   async openDm(userId: string, budget?: RequestBudget): Promise<string> {
@@ -49,6 +77,8 @@ export class DiscordRestService {
       body: { recipient_id: userId },
       signal: this.signal(budget),
     })) as APIChannel;
+    if (this.dmChannels.size >= DM_CHANNELS_MAX) this.dmChannels.clear();
+    this.dmChannels.set(userId, channel.id);
     return channel.id;
   }
 

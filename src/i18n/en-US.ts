@@ -4,6 +4,9 @@
  */
 export const enUS = {
   commands: {
+    notifications: 'See your billing notifications',
+    adminRoles: 'Premium roles of members',
+    adminRolesSync: "Sync a member's roles with their subscription",
     subscription: 'See your Moddy subscription',
     invoices: 'See your Moddy invoices',
     invoicesLimit: 'How many invoices to list (1 to 100, default 10)',
@@ -174,6 +177,46 @@ export const enUS = {
         failed: 'Not sent: Discord did not answer',
         already: 'Already sent for this refund',
       },
+    },
+  },
+  invoiceDm: {
+    title: {
+      invoice_paid: 'Payment received',
+      payment_failed: 'Payment failed',
+    },
+    body: {
+      invoice_paid: 'We received your payment of {amount}. Thank you!',
+      payment_failed:
+        'Your payment of {amount} could not be collected. Please update your payment method to keep your perks.',
+    },
+    date: 'Invoice date',
+    pdf: 'Download the invoice',
+    updatePayment: 'Update payment method',
+  },
+  inbox: {
+    title: 'Your billing notifications',
+    empty: 'You have no billing notifications yet.',
+    state: {
+      pending: '🕒 Delivering',
+      sent: '✅ Sent by DM',
+      dm_closed: '📭 Not delivered: your DMs are closed',
+      unknown_user: '❌ Not delivered',
+      failed: '❌ Not delivered',
+      dead: '❌ Not delivered',
+    },
+    dmClosedHint: 'Some notifications could not reach you because your DMs are closed. You can read them here.',
+  },
+  rolesSync: {
+    title: 'Roles of {user}',
+    changed: 'Roles synced with the subscription ({plan}).',
+    unchanged: 'Roles already match the subscription ({plan}); nothing changed.',
+    pending: '{user} is not in the server: the change will be applied when they join.',
+    refused: 'Roles could not be synced: {reason}',
+    outcome: {
+      added: '➕ added',
+      removed: '➖ removed',
+      unchanged: '= unchanged',
+      failed: '⚠️ failed',
     },
   },
   plan: {

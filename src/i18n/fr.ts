@@ -3,6 +3,9 @@ import type { Catalogue } from './en-US';
 /** Catalogue français. Typed against en-US, so a missing or extra key fails the build. */
 export const fr: Catalogue = {
   commands: {
+    notifications: 'Voir vos notifications de facturation',
+    adminRoles: 'Rôles premium des membres',
+    adminRolesSync: 'Synchroniser les rôles d’un membre avec son abonnement',
     subscription: 'Voir votre abonnement Moddy',
     invoices: 'Voir vos factures Moddy',
     invoicesLimit: 'Nombre de factures à afficher (1 à 100, 10 par défaut)',
@@ -179,6 +182,47 @@ export const fr: Catalogue = {
         failed: 'Non envoyé : Discord n’a pas répondu',
         already: 'Déjà envoyé pour ce remboursement',
       },
+    },
+  },
+  invoiceDm: {
+    title: {
+      invoice_paid: 'Paiement reçu',
+      payment_failed: 'Échec du paiement',
+    },
+    body: {
+      invoice_paid: 'Nous avons bien reçu votre paiement de {amount}. Merci !',
+      payment_failed:
+        'Votre paiement de {amount} n’a pas pu être encaissé. Mettez à jour votre moyen de paiement pour garder vos avantages.',
+    },
+    date: 'Date de la facture',
+    pdf: 'Télécharger la facture',
+    updatePayment: 'Mettre à jour le paiement',
+  },
+  inbox: {
+    title: 'Vos notifications de facturation',
+    empty: 'Vous n’avez encore aucune notification de facturation.',
+    state: {
+      pending: '🕒 En cours d’envoi',
+      sent: '✅ Envoyée en MP',
+      dm_closed: '📭 Non remise : vos MP sont fermés',
+      unknown_user: '❌ Non remise',
+      failed: '❌ Non remise',
+      dead: '❌ Non remise',
+    },
+    dmClosedHint:
+      'Certaines notifications n’ont pas pu vous parvenir car vos MP sont fermés. Vous pouvez les lire ici.',
+  },
+  rolesSync: {
+    title: 'Rôles de {user}',
+    changed: 'Rôles synchronisés avec l’abonnement ({plan}).',
+    unchanged: 'Les rôles correspondent déjà à l’abonnement ({plan}) ; rien n’a changé.',
+    pending: '{user} n’est pas sur le serveur : le changement sera appliqué à son arrivée.',
+    refused: 'Impossible de synchroniser les rôles : {reason}',
+    outcome: {
+      added: '➕ ajouté',
+      removed: '➖ retiré',
+      unchanged: '= inchangé',
+      failed: '⚠️ échec',
     },
   },
   plan: {

@@ -1,9 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { classifyDiscordError, discordErrorCode } from '../discord/discord-errors';
-import { DiscordRestService } from '../discord/discord-rest.service';
+import { Injectable } from '@nestjs/common';
+import { MemberProfiles } from '../members/member-profiles.service';
+import type { NotificationTable } from '../storage/tables';
 import type { NotifyUserRequest } from './dto/notify-user.request';
-import { buildNotifyDm } from './notify-dm';
+import type { InvoiceEvent } from './invoice-dm';
+import { NotificationDelivery, WORKER_ID, type NotificationPayload } from './notification-delivery';
+import { NotificationInbox, type NewNotification } from './notification-inbox';
+import { withoutPersonalData } from './notify-dm';
+import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
 
 /** Contract InternalNotifyUserResponse. */
 export interface NotifyUserResponse {
@@ -18,40 +21,132 @@ export const NOTIFY_MESSAGES = {
   sent: 'Notification sent',
   closed: 'User found but DM failed',
   unknownUser: 'Discord user not found',
-  failed: 'Discord is unavailable, notification not sent',
+  queued: 'Discord is not answering right now; the notification is queued and will be delivered',
+  failed: 'Discord refused the notification',
+  duplicate: 'Duplicate notification: already handled',
 } as const;
 
-/** The backend times out at 10 s; the DM attempt gets at most this much of it. */
-export const DM_BUDGET_MS = 4000;
+/**
+ * How long the first DM attempt may take before the backend gets its answer (`queued: true` when it is
+ * not done): the backend gives up after 10 s, and the contract promises an answer within 5 s.
+ */
+export const DM_BUDGET_MS = 3500;
+
+/** The metadata fields a DM may use; everything else (e-mail, phone, ...) is never stored nor sent. */
+function usableMetadata(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const m = metadata ?? {};
+  const picked: Record<string, unknown> = {};
+  for (const key of ['amount', 'currency', 'subscription_type', 'current_period_end'] as const) {
+    if (m[key] !== undefined) picked[key] = m[key];
+  }
+  if (typeof m.message === 'string') picked.message = withoutPersonalData(m.message);
+  return picked;
+}
+
+/** The id the backend gave the event, when it gave one (metadata.subscription_id, invoice_id or event_id). */
+function reference(metadata: Record<string, unknown> | null | undefined): string {
+  for (const key of ['subscription_id', 'invoice_id', 'event_id']) {
+    const value = metadata?.[key];
+    if (typeof value === 'string' || typeof value === 'number') return `${key}=${value}`;
+  }
+  return '-';
+}
+
+export function responseFor(state: string, duplicate: boolean): NotifyUserResponse {
+  const base = ((): NotifyUserResponse => {
+    switch (state) {
+      case 'sent':
+        return { success: true, message: NOTIFY_MESSAGES.sent, notification_sent: true };
+      case 'dm_closed':
+        return { success: true, message: NOTIFY_MESSAGES.closed, notification_sent: false };
+      case 'unknown_user':
+        return { success: false, message: NOTIFY_MESSAGES.unknownUser, notification_sent: false };
+      case 'pending':
+        return { success: true, message: NOTIFY_MESSAGES.queued, notification_sent: false, queued: true };
+      default:
+        return { success: false, message: NOTIFY_MESSAGES.failed, notification_sent: false };
+    }
+  })();
+  return duplicate ? { ...base, message: `${NOTIFY_MESSAGES.duplicate} (${base.message})` } : base;
+}
 
 @Injectable()
 export class NotificationsService {
-  private readonly logger = new Logger(NotificationsService.name);
-
   constructor(
-    private readonly discord: DiscordRestService,
-    private readonly config: AppConfig,
+    private readonly inbox: NotificationInbox,
+    private readonly delivery: NotificationDelivery,
+    private readonly profiles: MemberProfiles,
   ) {}
 
-  /** Sends the localized DM for a subscription event and reports the outcome in the contract's words. */
+  /** POST /internal/notify: record premium state, store the notification, try the DM within the budget. */
   async notifyUser(request: NotifyUserRequest): Promise<NotifyUserResponse> {
-    const locale = this.config.defaultLocale;
-    const body = buildNotifyDm(locale, request);
+    await this.profiles.recordSubscriptionEvent(request.discord_id, request.action, request.plan);
+    const payload: NotificationPayload = {
+      kind: 'subscription',
+      action: request.action,
+      plan: request.plan ?? null,
+      metadata: usableMetadata(request.metadata),
+    };
+    return this.accept({
+      discordId: request.discord_id,
+      kind: 'subscription',
+      action: request.action,
+      dedupKey: `${request.discord_id}|${request.action}|${reference(request.metadata)}`,
+      payload,
+    });
+  }
+
+  /** POST /internal/invoices/notify: one DM per invoice and status, whatever the retries. */
+  async notifyInvoice(discordId: string, event: InvoiceEvent, invoice: InvoiceInfo): Promise<NotifyUserResponse> {
+    const payload: NotificationPayload = {
+      kind: 'invoice',
+      event,
+      invoice: {
+        amount: invoice.amount,
+        currency: invoice.currency,
+        created: invoice.created,
+        invoice_pdf: invoice.invoice_pdf ?? null,
+      },
+    };
+    return this.accept({
+      discordId,
+      kind: 'invoice',
+      action: event,
+      dedupKey: `${discordId}|${event}|invoice_id=${invoice.invoice_id}`,
+      payload,
+    });
+  }
+
+  /** The member's latest notifications, for /notifications. */
+  recent(discordId: string, limit = 10): Promise<NotificationTable[]> {
+    return this.inbox.recent(discordId, limit);
+  }
+
+  private async accept(notification: NewNotification): Promise<NotifyUserResponse> {
+    const accepted = await this.inbox.accept(notification, WORKER_ID);
+    if (accepted.duplicate) return responseFor(accepted.row.state, true);
+    const state = await this.firstAttempt(accepted.row);
+    return responseFor(state, false);
+  }
+
+  /**
+   * The first attempt, bounded by the answer budget. When the budget runs out the attempt is abandoned
+   * and the item handed to the worker right away; the worker's later attempts carry the same nonce.
+   */
+  private async firstAttempt(row: NotificationTable): Promise<string> {
+    const budget = new AbortController();
+    const timer = setTimeout(() => budget.abort(), DM_BUDGET_MS);
     try {
-      const channelId = await this.discord.openDm(request.discord_id, { timeoutMs: DM_BUDGET_MS });
-      await this.discord.sendMessage(channelId, body, { timeoutMs: DM_BUDGET_MS });
-      return { success: true, message: NOTIFY_MESSAGES.sent, notification_sent: true };
-    } catch (error) {
-      const kind = classifyDiscordError(error);
-      switch (kind) {
-        case 'dm_closed':
-          return { success: true, message: NOTIFY_MESSAGES.closed, notification_sent: false };
-        case 'unknown_user':
-          return { success: false, message: NOTIFY_MESSAGES.unknownUser, notification_sent: false };
-        default:
-          this.logger.warn(`DM to ${request.discord_id} failed (${kind}, code ${discordErrorCode(error) ?? 'none'})`);
-          return { success: false, message: NOTIFY_MESSAGES.failed, notification_sent: false };
+      const result = await this.delivery.deliver(row, budget.signal);
+      if (budget.signal.aborted && 'retry' in result) {
+        await this.delivery.worker.settle(row, { retry: 'answer budget exceeded' });
+        return 'pending';
       }
+      const state = await this.delivery.worker.settle(row, result);
+      if (state === 'pending') this.delivery.worker.poke();
+      return state;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -6,6 +6,9 @@ import type { RecordedRequest, SimMessage } from './types';
 import { isObject, type SchemaKey } from './validation';
 import { apiChannel, apiGuildBase, apiMember, apiRole, apiUser, type GuildRec } from './world';
 
+/** How long Discord remembers an enforced message nonce ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60 * 1000;
+
 export interface Ctx {
   sim: Simulator;
   method: string;
@@ -444,9 +447,23 @@ export const ROUTES: RouteDef[] = [
       }
       const bot = sim.model.user(sim.model.botUserId);
       if (!bot) throw Errors.unknownUser();
+      // With enforce_nonce, Discord returns the message an earlier request with the same nonce created
+      // (within a few minutes) instead of posting it again.
+      const nonce = typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : undefined;
+      if (nonce !== undefined && body.enforce_nonce === true) {
+        const previous = sim
+          .channelMessages(c.id)
+          .find(
+            (m) =>
+              m.nonce === nonce && m.author.id === bot.id && Date.now() - Date.parse(m.timestamp) < NONCE_WINDOW_MS,
+          );
+        if (previous) return ok(sim.apiMessage(previous));
+      }
       // a bot cannot send ephemeral channel messages: Discord drops the flag
       const flags = typeof body.flags === 'number' ? body.flags & ~64 : 0;
-      return ok(sim.apiMessage(sim.createMessage(c, bot, { ...body, flags }, 'channel')));
+      return ok(
+        sim.apiMessage(sim.createMessage(c, bot, { ...body, flags }, 'channel', nonce === undefined ? {} : { nonce })),
+      );
     },
   },
   {

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig, FREE_PLAN, type SupportedLocale } from '../config/app-config';
+import { resolveLocale } from '../i18n/i18n';
+import { DatabaseService } from '../storage/database.service';
+
+const REMEMBERED_MAX = 50_000;
+
+/**
+ * What the bot remembers of a member: the language they last used with it (DMs are written in it) and
+ * their premium state as the backend last told it.
+ */
+@Injectable()
+export class MemberProfiles {
+  /** Locales already written, so an interaction costs a database write only when the language changes. */
+  private readonly written = new Map<string, string>();
+
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async rememberLocale(discordId: string, locale: string, now = Date.now()): Promise<void> {
+    if (this.written.get(discordId) === locale) return;
+    await this.database.db
+      .insertInto('member_profiles')
+      .values({ discord_id: discordId, locale, premium: null, plan: null, updated_at: now })
+      .onConflict((oc) => oc.column('discord_id').doUpdateSet({ locale, updated_at: now }))
+      .execute();
+    if (this.written.size >= REMEMBERED_MAX) this.written.clear();
+    this.written.set(discordId, locale);
+  }
+
+  /** The language to write to a member in: the one they last used with the bot, else DEFAULT_LOCALE. */
+  async localeOf(discordId: string): Promise<SupportedLocale> {
+    const row = await this.database.db
+      .selectFrom('member_profiles')
+      .select('locale')
+      .where('discord_id', '=', discordId)
+      .executeTakeFirst();
+    return resolveLocale(row?.locale, this.config.defaultLocale);
+  }
+
+  /** Whether a plan is premium: any plan PLAN_ROLES maps (or, with no mapping, any plan but free). */
+  isPremiumPlan(plan: string): boolean {
+    if (plan === FREE_PLAN) return false;
+    const plans = Object.keys(this.config.planRoles);
+    return plans.length === 0 || plans.includes(plan);
+  }
+
+  /**
+   * Records the premium state a subscription event implies: a premium plan sets it; a cancellation or a
+   * non-premium plan clears it; no plan leaves it as it was. Returns the state now stored (null: unknown).
+   */
+  async recordSubscriptionEvent(discordId: string, action: string, plan: string | null | undefined, now = Date.now()) {
+    let premium: boolean | undefined;
+    if (action === 'subscription_cancelled') premium = false;
+    else if (plan) premium = this.isPremiumPlan(plan);
+    if (premium === undefined) return this.premiumOf(discordId);
+    await this.setPremium(discordId, premium, plan ?? null, now);
+    return premium;
+  }
+
+  async setPremium(discordId: string, premium: boolean, plan: string | null, now = Date.now()): Promise<void> {
+    const values = { premium: premium ? 1 : 0, plan, updated_at: now };
+    await this.database.db
+      .insertInto('member_profiles')
+      .values({ discord_id: discordId, locale: null, ...values })
+      .onConflict((oc) => oc.column('discord_id').doUpdateSet(values))
+      .execute();
+  }
+
+  async premiumOf(discordId: string): Promise<boolean | null> {
+    const row = await this.database.db
+      .selectFrom('member_profiles')
+      .select(['premium'])
+      .where('discord_id', '=', discordId)
+      .executeTakeFirst();
+    return row?.premium === null || row?.premium === undefined ? null : row.premium === 1;
+  }
+
+  async planOf(discordId: string): Promise<string | null> {
+    const row = await this.database.db
+      .selectFrom('member_profiles')
+      .select(['plan'])
+      .where('discord_id', '=', discordId)
+      .executeTakeFirst();
+    return row?.plan ?? null;
+  }
+}

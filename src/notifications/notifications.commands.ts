@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { ApplicationIntegrationType, InteractionContextType, MessageFlags } from 'discord.js';
+import { Context, SlashCommand, type SlashCommandContext } from 'necord';
+import { describeCommand } from '../discord/command-text';
+import { InteractionLocale } from '../discord/interaction-locale';
+import { buildInboxView } from './inbox.view';
+import { NotificationsService } from './notifications.service';
+
+/** `/notifications`: the member's billing inbox, privately. */
+@Injectable()
+export class NotificationsCommands {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly locale: InteractionLocale,
+  ) {}
+
+  @SlashCommand({
+    name: 'notifications',
+    ...describeCommand('commands.notifications'),
+    integrationTypes: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+  })
+  async onNotifications(@Context() [interaction]: SlashCommandContext): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const rows = await this.notifications.recent(interaction.user.id, 10);
+    await interaction.editReply(buildInboxView(this.locale.of(interaction), rows));
+  }
+}
