@@ -13,6 +13,8 @@ import { HealthModule } from './health/health.module';
 import { InvoicesModule } from './invoices/invoices.module';
 import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { RefundsModule } from './refunds/refunds.module';
 import { RolesModule } from './roles/roles.module';
 import { StorageModule } from './storage/storage.module';
 import { SubscriptionModule } from './subscription/subscription.module';
@@ -25,6 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ObservabilityModule,
         StorageModule,
         IdempotencyModule,
         MembersModule,
@@ -35,6 +38,7 @@ export class AppModule {
         RolesModule,
         SubscriptionModule,
         InvoicesModule,
+        RefundsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
