@@ -704,6 +704,7 @@ export class Interactions {
       flags: original ? original.flags : 0,
       edits: s.edits,
       followUps,
+      modal: s.modal ?? null,
       final,
     };
   }

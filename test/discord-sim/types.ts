@@ -278,7 +278,9 @@ export interface InteractionView {
   flags: number;
   edits: Array<{ at: number; target: string; body: unknown }>;
   followUps: SimMessage[];
-  /** Final = a non-deferred visible response exists. */
+  /** The modal shown (callback type 9), if any. */
+  modal: unknown;
+  /** Final = a non-deferred visible response exists (or a modal was shown). */
   final: boolean;
 }
 
