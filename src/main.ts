@@ -44,7 +44,11 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   exitGracefullyOn(app, logger);
   await app.listen(config.internalApi.port, config.internalApi.host);
-  logger.log(`Internal API listening on [${config.internalApi.host}]:${config.internalApi.port}`);
+  // uptimeMs: since the process started, so a slow boot shows in the logs of every deploy.
+  logger.log({
+    message: `Internal API listening on [${config.internalApi.host}]:${config.internalApi.port}`,
+    uptimeMs: Math.round(performance.now()),
+  });
 }
 
 bootstrap().catch((error: unknown) => {

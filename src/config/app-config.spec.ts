@@ -22,6 +22,8 @@ describe('loadConfig', () => {
     expect(config.defaultLocale).toBe('en-US');
     expect(config.dataDir).toBe('./data');
     expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBe('json');
+    expect(config.metricsToken).toBeUndefined();
     expect(config.discord).toEqual({ token: 'token-value-123', apiUrl: undefined, devGuildIds: [] });
     expect(config.planRoles).toEqual({});
     expect(config.version).toBe('1.2.3');
@@ -88,6 +90,20 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...base, PLAN_ROLES: '{"moddy_max":["abc"]}' })).toEqual([
       'PLAN_ROLES plan "moddy_max" must map to a list of Discord role ids',
     ]);
+  });
+
+  it('should accept LOG_FORMAT pretty and refuse anything else', () => {
+    expect(loadConfig({ ...base, LOG_FORMAT: 'pretty' }, 'v').logFormat).toBe('pretty');
+    expect(problemsOf({ ...base, LOG_FORMAT: 'xml' })).toEqual([
+      expect.stringMatching(/^LOG_FORMAT must be one of json, pretty/),
+    ]);
+  });
+
+  it('should refuse a short METRICS_TOKEN without printing it', () => {
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'm'.repeat(20) }, 'v').metricsToken).toBe('m'.repeat(20));
+    const problems = problemsOf({ ...base, METRICS_TOKEN: 'short-token' });
+    expect(problems).toEqual(['METRICS_TOKEN must be at least 16 characters long']);
+    expect(problems.join('\n')).not.toContain('short-token');
   });
 
   it('should never print the Discord token or database URL', () => {

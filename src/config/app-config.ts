@@ -1,6 +1,15 @@
-import { ConfigError, SNOWFLAKE, validateEnvironment, type SUPPORTED_LOCALES } from './env.validation';
+import {
+  ConfigError,
+  SNOWFLAKE,
+  validateEnvironment,
+  type LOG_FORMATS,
+  type LOG_LEVELS,
+  type SUPPORTED_LOCALES,
+} from './env.validation';
 
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The plan that never carries premium roles, whether PLAN_ROLES lists it or not. */
 export const FREE_PLAN = 'free';
@@ -33,7 +42,11 @@ export class AppConfig {
   readonly defaultLocale!: SupportedLocale;
   readonly dataDir!: string;
   readonly databaseUrl?: string;
-  readonly logLevel!: string;
+  readonly logLevel!: LogLevel;
+  /** `json` (one object per line, for platforms) or `pretty` (colored, for a terminal). */
+  readonly logFormat!: LogFormat;
+  /** Bearer token that GET /metrics requires; open when absent. A secret: never logged. */
+  readonly metricsToken?: string;
   readonly version!: string;
 
   constructor(values: AppConfig) {
@@ -114,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    metricsToken: e.METRICS_TOKEN,
     version,
   } as AppConfig);
 }

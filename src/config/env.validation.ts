@@ -18,7 +18,8 @@ import {
 export const SNOWFLAKE = /^[0-9]{17,20}$/;
 const SNOWFLAKE_LIST = /^\s*([0-9]{17,20}\s*(,\s*[0-9]{17,20}\s*)*)?$/;
 export const SUPPORTED_LOCALES = ['en-US', 'fr'] as const;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose', 'trace', 'silent'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 
 /** Variables whose values must never appear in an error line or a log. */
 const SECRET_VARIABLES = new Set(['DISCORD_TOKEN', 'INTERNAL_API_SECRET', 'DATABASE_URL', 'METRICS_TOKEN']);
@@ -141,6 +142,15 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsIn(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
 }
 
 /** Every variable the service reads, in the order of the README's configuration table. */
@@ -166,6 +176,8 @@ export const ENVIRONMENT_VARIABLES = [
   'DATA_DIR',
   'DATABASE_URL',
   'LOG_LEVEL',
+  'LOG_FORMAT',
+  'METRICS_TOKEN',
 ] as const satisfies readonly (keyof EnvironmentVariables)[];
 
 export class ConfigError extends Error {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/http-app';
 import { DemoBackend } from '../demo-backend/demo-backend';
@@ -27,6 +28,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Where the service's JSON log lines go (instead of stdout). */
+  logDestination?: DestinationStream;
   /** Boot against an already running simulator (shared by a test file). */
   sim?: DiscordSim;
 }
@@ -58,11 +61,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       BILLING_URL: 'https://moddy.example/billing',
       DATA_DIR: dataDir,
       HOST: '127.0.0.1',
+      // Quiet unless TEST_LOGS=1 (see jest-setup.ts); a test may ask for a level through `env`.
+      LOG_LEVEL: process.env.TEST_LOGS ? 'debug' : 'silent',
       ...options.env,
     },
     '1.0.0-test',
   );
-  const app = await createApp(config);
+  const app = await createApp(config, { logDestination: options.logDestination });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   await sim.waitForReady();

@@ -1,0 +1,101 @@
+import {
+  ForbiddenException,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { BaseInteraction, Client, DiscordAPIError, Events, HTTPError } from 'discord.js';
+import { NecordExecutionContext, type NecordContextType } from 'necord';
+import { tap, type Observable } from 'rxjs';
+import { BackendError } from '../backend/backend.errors';
+import { DiscordUserError } from '../discord/discord-user.error';
+import { Metrics, type CommandOutcome } from './metrics.service';
+
+/** The first segment of a component's custom id (`inv/2/...` -> `inv`): bounded, unlike the id itself. */
+const customIdKind = (customId: string): string => customId.split('/')[0].slice(0, 32);
+
+/** A short, bounded name for what the user did: `subscription`, `admin refund`, `button:refund`. */
+export function commandNameOf(interaction: BaseInteraction): string {
+  if (interaction.isChatInputCommand()) {
+    const group = interaction.options.getSubcommandGroup(false);
+    const sub = interaction.options.getSubcommand(false);
+    return [interaction.commandName, group, sub].filter((part) => part).join(' ');
+  }
+  if (interaction.isAutocomplete()) return `autocomplete:${interaction.commandName}`;
+  if (interaction.isContextMenuCommand()) return interaction.commandName;
+  if (interaction.isButton()) return `button:${customIdKind(interaction.customId)}`;
+  if (interaction.isAnySelectMenu()) return `select:${customIdKind(interaction.customId)}`;
+  if (interaction.isModalSubmit()) return `modal:${customIdKind(interaction.customId)}`;
+  return `type:${interaction.type}`;
+}
+
+/** How an error that ended a handler reads as an outcome. */
+export function outcomeOf(error: unknown): CommandOutcome {
+  if (error instanceof DiscordUserError) return error.key === 'errors.staffOnly' ? 'denied' : 'user_error';
+  if (error instanceof ForbiddenException) return 'denied';
+  if (error instanceof BackendError) return 'backend_error';
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) return 'discord_error';
+  return 'error';
+}
+
+/**
+ * One log line and one metric per interaction: command, user id, latency from receipt, outcome. Receipt is
+ * stamped by a gateway listener registered before necord's, so the latency includes guards.
+ */
+@Injectable()
+export class InteractionTelemetry implements OnModuleInit {
+  private readonly logger = new Logger(InteractionTelemetry.name);
+  private readonly receivedAt = new WeakMap<BaseInteraction, number>();
+  private readonly finished = new WeakSet<BaseInteraction>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    // necord adds its listeners at application bootstrap, after this: ours runs first.
+    this.client.on(Events.InteractionCreate, (interaction) => this.receivedAt.set(interaction, performance.now()));
+  }
+
+  /** Records how the interaction ended; later calls for the same interaction are ignored. */
+  finish(interaction: BaseInteraction, outcome: CommandOutcome): void {
+    if (this.finished.has(interaction)) return;
+    this.finished.add(interaction);
+    const now = performance.now();
+    const latencyMs = Math.round((now - (this.receivedAt.get(interaction) ?? now)) * 10) / 10;
+    const command = commandNameOf(interaction);
+    this.metrics.command(command, outcome, latencyMs / 1000);
+    const line = {
+      message: 'interaction',
+      command,
+      userId: interaction.user.id,
+      latencyMs,
+      outcome,
+      interactionId: interaction.id,
+    };
+    if (outcome === 'error') this.logger.warn(line);
+    else this.logger.log(line);
+  }
+}
+
+/** Reports the end of every necord handler (HTTP and gateway events other than interactions pass through). */
+@Injectable()
+export class InteractionTelemetryInterceptor implements NestInterceptor {
+  constructor(private readonly telemetry: InteractionTelemetry) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType<NecordContextType>() !== 'necord') return next.handle();
+    const [subject] = NecordExecutionContext.create(context).getContext<'interactionCreate'>();
+    if (!(subject instanceof BaseInteraction)) return next.handle();
+    return next.handle().pipe(
+      tap({
+        complete: () => this.telemetry.finish(subject, 'ok'),
+        error: (error: unknown) => this.telemetry.finish(subject, outcomeOf(error)),
+      }),
+    );
+  }
+}

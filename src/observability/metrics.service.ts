@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** How an interaction ended, from the user's side. */
+export type CommandOutcome =
+  | 'ok'
+  | 'user_error' // the user was told why (bad input, nothing to show)
+  | 'denied' // not staff
+  | 'backend_error' // the website backend failed or refused us
+  | 'discord_error' // Discord refused our answer (e.g. the interaction expired)
+  | 'error';
+
+/** What became of one notification to a member. */
+export type NotificationOutcome =
+  | 'sent'
+  | 'dm_closed'
+  | 'unknown_user'
+  | 'queued' // accepted, to be delivered later by the queue
+  | 'failed'
+  | 'dead' // the queue gave up after its last attempt
+  | 'duplicate'; // already sent: de-duplicated
+
+const SECONDS_FAST = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SECONDS_SLOW = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The service's Prometheus metrics, in a registry of its own (so two apps in one process never mix).
+ * Callers say what happened in the product's words; the metric names and labels stay here.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  private readonly commands = new Counter({
+    name: 'moddy_commands_total',
+    help: 'Slash commands and components handled, by command and outcome',
+    labelNames: ['command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly commandDuration = new Histogram({
+    name: 'moddy_command_duration_seconds',
+    help: 'Time from receiving an interaction to the end of its handler',
+    labelNames: ['command'] as const,
+    buckets: SECONDS_SLOW,
+    registers: [this.registry],
+  });
+
+  private readonly backendDuration = new Histogram({
+    name: 'moddy_backend_request_duration_seconds',
+    help: 'Website backend calls (each try), by endpoint and HTTP status or failure kind',
+    labelNames: ['endpoint', 'status'] as const,
+    buckets: SECONDS_SLOW,
+    registers: [this.registry],
+  });
+
+  private readonly discordRestErrors = new Counter({
+    name: 'moddy_discord_rest_errors_total',
+    help: 'Discord REST answers with an error status, by status and Discord error code ("none" without one)',
+    labelNames: ['status', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly notifications = new Counter({
+    name: 'moddy_notifications_total',
+    help: 'Member notifications, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly httpDuration = new Histogram({
+    name: 'moddy_http_request_duration_seconds',
+    help: 'Requests served on the internal port, by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: SECONDS_FAST,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  command(command: string, outcome: CommandOutcome, seconds: number): void {
+    this.commands.inc({ command, outcome });
+    this.commandDuration.observe({ command }, seconds);
+  }
+
+  /** `status` is the HTTP status, or the failure kind when no answer came (timeout, network). */
+  backendCall(endpoint: string, status: number | string, seconds: number): void {
+    this.backendDuration.observe({ endpoint, status: String(status) }, seconds);
+  }
+
+  discordRestError(status: number, code: number | undefined): void {
+    this.discordRestErrors.inc({ status: String(status), code: code === undefined ? 'none' : String(code) });
+  }
+
+  notificationOutcome(outcome: NotificationOutcome): void {
+    this.notifications.inc({ outcome });
+  }
+
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  /** A gauge read when Prometheus scrapes (so it costs nothing in between). */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import { AppConfig } from '../config/app-config';
+import { GatewayTelemetry } from './gateway.telemetry';
+import { InteractionTelemetry, InteractionTelemetryInterceptor } from './interaction.telemetry';
+import { createRootLogger } from './logging';
+import { MetricsController } from './metrics.controller';
+import { MetricsTokenGuard } from './metrics-token.guard';
+import { MetricsModule } from './metrics.module';
+import { QueueMetrics } from './queue.metrics';
+
+/** The root logger Fastify was built with (createApp), so Nest's lines and request lines share one stream. */
+function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
+  const log = host.httpAdapter?.getInstance<{ log?: unknown } | undefined>()?.log;
+  // Fastify without a logger has a no-op stand-in; only a real pino logger has `levels`.
+  return typeof log === 'object' && log !== null && 'levels' in log ? (log as PinoLogger) : undefined;
+}
+
+/**
+ * Logs (nestjs-pino over the root pino logger: Nest's Logger lines carry the request id inside a request),
+ * metrics (GET /metrics) and the interaction and gateway telemetry.
+ */
+@Module({
+  imports: [
+    MetricsModule,
+    LoggerModule.forRootAsync({
+      inject: [AppConfig, HttpAdapterHost],
+      useFactory: async (config: AppConfig, host: HttpAdapterHost) => ({
+        pinoHttp: { logger: fastifyLogger(host) ?? (await createRootLogger(config)) },
+        // Fastify already gives each request a child logger with its id; nestjs-pino only binds it.
+        useExisting: true,
+      }),
+    }),
+  ],
+  controllers: [MetricsController],
+  providers: [
+    MetricsTokenGuard,
+    QueueMetrics,
+    GatewayTelemetry,
+    InteractionTelemetry,
+    { provide: APP_INTERCEPTOR, useClass: InteractionTelemetryInterceptor },
+  ],
+  exports: [InteractionTelemetry],
+})
+export class ObservabilityModule {}

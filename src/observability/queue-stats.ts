@@ -1,0 +1,12 @@
+/**
+ * What the durable delivery queue tells the metrics. The queue's owner provides it under QUEUE_STATS in any
+ * module; until a provider exists, the queue gauges are simply not exported (never a made-up 0).
+ */
+export interface QueueStats {
+  /** Items waiting or being delivered (not the delivered nor the dead ones). */
+  depth(): Promise<number>;
+  /** Age in ms of the oldest waiting item, or null when nothing waits. */
+  oldestAgeMs(): Promise<number | null>;
+}
+
+export const QUEUE_STATS = Symbol('QUEUE_STATS');
