@@ -4,6 +4,7 @@ import { DiscordSim, type InteractionHandle, type InteractionView, type SimMessa
 import { defaultGuildSpec } from './discord-sim/world';
 import { startHarness, type Harness } from './support/e2e-harness';
 import { DiscordRestService } from '../src/discord/discord-rest.service';
+import { MemberProfiles } from '../src/members/member-profiles.service';
 import { DatabaseService } from '../src/storage/database.service';
 import { CONFIRMATION_TTL_MS, RefundTiming } from '../src/refunds/refund-timing';
 
@@ -426,6 +427,20 @@ describe('/admin refund (issue 5)', () => {
       }
       expect(await sim.dmsTo('bob')).toHaveLength(1);
       expect(await auditMessages()).toHaveLength(1);
+    });
+
+    it('should write the DM in the language the member last used with the bot', async () => {
+      const profiles = h.app.get(MemberProfiles);
+      await profiles.rememberLocale(id('bob'), 'fr');
+      try {
+        await h.call('/internal/refunds/notify', notice({ refund_id: 're_fr' }));
+        const [dm] = await sim.dmsTo('bob');
+        expect(embedOf(dm).title).toBe('Vous avez été remboursé');
+        expect(plain(embedOf(dm).description)).toContain('12,50 €');
+        expect(plain(embedOf(dm).description)).toContain('5 à 10 jours ouvrés');
+      } finally {
+        await profiles.rememberLocale(id('bob'), 'en-US');
+      }
     });
 
     it('should report closed DMs as success without notification, and an unknown user as a failure', async () => {

@@ -4,6 +4,7 @@ import { classifyDiscordError, discordErrorCode } from '../discord/discord-error
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { translate } from '../i18n/i18n';
 import { InvoicesClient } from '../invoices/invoices.client';
+import { MemberProfiles } from '../members/member-profiles.service';
 import type { RefundNotifyRequest } from './dto/refund-notify.request';
 import { currencyDigits, parseRefundAmount } from './refund-amount';
 import { outcomeOfError, outcomeOfResponse, type RefundOutcome } from './refund-outcome';
@@ -123,6 +124,7 @@ export class RefundsService implements OnApplicationShutdown {
     private readonly discord: DiscordRestService,
     private readonly config: AppConfig,
     private readonly timing: RefundTiming,
+    private readonly profiles: MemberProfiles,
   ) {}
 
   /** Checks the request against the member's last paid invoice and shows the confirmation. Nothing moves yet. */
@@ -324,8 +326,11 @@ export class RefundsService implements OnApplicationShutdown {
     currency: string,
     refundId: string | null,
   ): Promise<Exclude<NoticeState, 'sending'>> {
-    // The member's language is unknown to a bot (Discord shares it only on interactions): the default one.
-    const body = buildRefundDm(this.config.defaultLocale, { amount, currency, refundId });
+    // Discord shares a member's language only on their interactions: the one they last used with the bot.
+    const locale =
+      (await this.safely(`read the locale of ${discordId}`, () => this.profiles.localeOf(discordId))) ??
+      this.config.defaultLocale;
+    const body = buildRefundDm(locale, { amount, currency, refundId });
     try {
       const channelId = await this.discord.openDm(discordId, { timeoutMs: DISCORD_BUDGET_MS });
       await this.discord.sendMessage(channelId, body, { timeoutMs: DISCORD_BUDGET_MS });
