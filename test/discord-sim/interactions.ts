@@ -484,6 +484,8 @@ export class Interactions {
         },
       });
     }
+    if (type === 4 && isEmptyMessage(data)) throw Errors.emptyMessage();
+    if (type === 7 && !(s.originalId && this.sim.messageIndex.get(s.originalId))) throw Errors.unknownMessage();
     s.callbacks.push({ type, data: body.data ?? null, at: Date.now(), withResponse, authPresent });
     if (s.timer) clearTimeout(s.timer);
     // 'responded' only once the response message exists: createMessage() wakes waiters synchronously, and a
@@ -508,7 +510,6 @@ export class Interactions {
     let message: SimMessage | undefined;
     switch (type) {
       case 4: {
-        if (isEmptyMessage(data)) throw Errors.emptyMessage();
         message = this.newResponseMessage(s, channel, bot, data, false);
         break;
       }

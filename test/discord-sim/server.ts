@@ -110,6 +110,8 @@ async function handleApi(sim: Simulator, req: http.IncomingMessage, res: http.Se
   let body: unknown;
   let headers: Record<string, string> = {};
   try {
+    // an unparsable body is reported after the route, auth and rate-limit checks, as Discord does
+    let bodyError: ApiError | null = null;
     try {
       const parsed = await parseBody(req, raw);
       rec.bodyKind = parsed.kind;
@@ -119,8 +121,7 @@ async function handleApi(sim: Simulator, req: http.IncomingMessage, res: http.Se
       if (!(e instanceof ApiError)) throw e;
       rec.bodyKind = 'other';
       rec.body = raw.toString('utf8');
-      // keep going: route errors take precedence over body errors
-      if (inApi && matchRoute(method, path).match) throw e;
+      bodyError = e;
     }
     const { match, methodMismatch } = inApi ? matchRoute(method, path) : { match: null, methodMismatch: false };
     if (!match) {
@@ -140,6 +141,7 @@ async function handleApi(sim: Simulator, req: http.IncomingMessage, res: http.Se
     }
     const fault = sim.take5xx(method, path);
     if (fault !== null) throw new ApiError(fault, 0, `${fault}: ${http.STATUS_CODES[fault] ?? 'Server Error'}`);
+    if (bodyError) throw bodyError;
     if (def.schema) {
       const errors = sim.validator.validate(def.schema, rec.body);
       if (errors) throw Errors.invalidFormBody(errors);

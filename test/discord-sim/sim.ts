@@ -492,6 +492,8 @@ export class Simulator implements GatewayHost {
 
   private dispatchMessage(t: string, msg: SimMessage): void {
     const ch = this.channel(msg.channel_id);
+    // the bot is not in private channels between users (interaction context 2): no gateway event
+    if (ch?.privateOf) return;
     this.gateway.dispatch(t, this.apiMessage(msg), {
       guildId: ch?.guildId ?? null,
       intent: ch?.guildId ? Intents.GuildMessages : Intents.DirectMessages,
