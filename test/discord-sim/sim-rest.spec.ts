@@ -278,6 +278,19 @@ describe('discord-sim REST', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('returns the earlier message for a repeated enforced nonce instead of posting twice', async () => {
+    const channel = await dmChannel('dave');
+    const body = { content: 'once', nonce: 'invoice-42', enforce_nonce: true };
+    const a = await api('POST', `/channels/${channel}/messages`, { body });
+    const b = await api('POST', `/channels/${channel}/messages`, { body });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body.id).toBe(a.body.id);
+    expect(a.body.nonce).toBe('invoice-42');
+    const c = await api('POST', `/channels/${channel}/messages`, { body: { ...body, enforce_nonce: false } });
+    expect(c.body.id).not.toBe(a.body.id);
+    expect(await sim.dmsTo('dave')).toHaveLength(2);
+  });
+
   it('injects count-limited 5xx answers and latency on route patterns', async () => {
     const channel = await dmChannel('bob');
     await sim.setFaults({ http5xx: [{ route: 'POST /channels/*/messages', status: 503, count: 2 }] });
