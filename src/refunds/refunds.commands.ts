@@ -15,7 +15,7 @@ import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { AdminRefundOptions } from './dto/admin-refund.options';
 import { RefundsService, type RefundScreen } from './refunds.service';
-import { REFUND_BUTTON_PATTERN } from './refunds.view';
+import { REFUND_CANCEL_PATTERN, REFUND_CONFIRM_PATTERN, type RefundButtonAction } from './refunds.view';
 
 /** The admin's message, edited in place; private notes go out as ephemeral follow-ups. */
 function screenOf(interaction: ChatInputCommandInteraction | ButtonInteraction): RefundScreen {
@@ -67,17 +67,22 @@ export class RefundButtons {
     private readonly locale: InteractionLocale,
   ) {}
 
-  @Button(REFUND_BUTTON_PATTERN)
-  async onPress(
-    @Context() [interaction]: ButtonContext,
-    @ComponentParam('action') action: string,
-    @ComponentParam('id') id: string,
-  ): Promise<void> {
+  @Button(REFUND_CONFIRM_PATTERN)
+  onConfirm(@Context() [interaction]: ButtonContext, @ComponentParam('id') id: string): Promise<void> {
+    return this.press(interaction, 'confirm', id);
+  }
+
+  @Button(REFUND_CANCEL_PATTERN)
+  onCancel(@Context() [interaction]: ButtonContext, @ComponentParam('id') id: string): Promise<void> {
+    return this.press(interaction, 'cancel', id);
+  }
+
+  private async press(interaction: ButtonInteraction, action: RefundButtonAction, id: string): Promise<void> {
     // Acknowledge first: the claim and the refund call must not race Discord's 3 s deadline.
     await interaction.deferUpdate();
     await this.refunds.press(
       {
-        action: action === 'confirm' ? 'confirm' : 'cancel',
+        action,
         confirmationId: id,
         interactionId: interaction.id,
         userId: interaction.user.id,

@@ -27,7 +27,8 @@ export type DmStatus = 'sent' | 'dm_closed' | 'unknown_user' | 'failed' | 'alrea
 export type RefundButtonAction = 'confirm' | 'cancel';
 
 /** `refund/<action>/<confirmation id>`: the button carries only the id; the rest is in the database. */
-export const REFUND_BUTTON_PATTERN = 'refund/:action/:id';
+export const REFUND_CONFIRM_PATTERN = 'refund/confirm/:id';
+export const REFUND_CANCEL_PATTERN = 'refund/cancel/:id';
 export const refundButtonId = (action: RefundButtonAction, confirmationId: string): string =>
   `refund/${action}/${confirmationId}`;
 
