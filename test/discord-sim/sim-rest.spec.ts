@@ -149,11 +149,20 @@ describe('discord-sim REST', () => {
 
     const good = await api('POST', `/channels/${channel}/messages`, { body: { content: 'x'.repeat(2000) } });
     expect(good.status).toBe(200);
+    // Discord's own timestamp format (with an offset) is accepted back; a non-date is not
+    const stamp = await api('POST', `/channels/${channel}/messages`, {
+      body: { embeds: [{ title: 't', timestamp: '2024-05-01T10:00:00.123000+00:00' }] },
+    });
+    expect(stamp.status).toBe(200);
+    const badStamp = await api('POST', `/channels/${channel}/messages`, {
+      body: { embeds: [{ title: 't', timestamp: 'yesterday' }] },
+    });
+    expect(badStamp.body.errors.embeds['0'].timestamp._errors[0].code).toBe('DATE_TYPE_PARSE');
 
     const invalid = await sim.invalidRequests();
-    expect(invalid).toHaveLength(5);
+    expect(invalid).toHaveLength(6);
     expect(invalid.every((r) => r.status === 400 && r.errorCode === 50035)).toBe(true);
-    expect(await sim.dmsTo('alice')).toHaveLength(1);
+    expect(await sim.dmsTo('alice')).toHaveLength(2);
   });
 
   it('validates command registrations: names, descriptions, locales, option limits; permissions may be strings', async () => {

@@ -178,7 +178,7 @@ export class Validator {
     // Discord's own limits first, so that a looser schema bound on the same field (content: 4000) is not
     // reported next to the real one (2000).
     this.extraChecks(key, body, tree);
-    const result = this.z.safeParse(schema, body, { reportInput: true });
+    const result = this.z.safeParse(schema, relaxEmbedTimestamps(key, body), { reportInput: true });
     if (!result.success) {
       for (const issue of result.error.issues as unknown as Issue[]) addIssue(tree, issue, []);
     }
@@ -233,6 +233,29 @@ export class Validator {
       }
     }
   }
+}
+
+// RELAXED FIELD: embeds[].timestamp is `format: date-time` (RFC 3339) in the OpenAPI document, but the generated
+// zod check (z.iso.datetime()) rejects UTC offsets such as "+00:00", the very format Discord itself returns
+// timestamps in and accepts back. Offset timestamps that are valid RFC 3339 are shown to the schema in Z form.
+const RFC3339_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/;
+
+function relaxEmbeds(body: unknown): unknown {
+  if (!isObject(body) || !Array.isArray(body.embeds)) return body;
+  const embeds = (body.embeds as unknown[]).map((e: unknown): unknown => {
+    if (!isObject(e) || typeof e.timestamp !== 'string' || !RFC3339_OFFSET.test(e.timestamp)) return e;
+    const ms = Date.parse(e.timestamp);
+    return Number.isNaN(ms) ? e : { ...e, timestamp: new Date(ms).toISOString() };
+  });
+  return { ...body, embeds };
+}
+
+function relaxEmbedTimestamps(key: SchemaKey, body: unknown): unknown {
+  if (key === 'interactionCallback' && isObject(body)) return { ...body, data: relaxEmbeds(body.data) };
+  if (key === 'messageCreate' || key === 'messageEdit' || key === 'webhookExecute' || key === 'webhookEdit') {
+    return relaxEmbeds(body);
+  }
+  return body;
 }
 
 // ---- Discord's limits ---------------------------------------------------------------------------
