@@ -5,6 +5,7 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { firstValueFrom } from 'rxjs';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../observability/metrics.service';
 import { BackendError } from './backend.errors';
 
 export interface RetryPolicy {
@@ -52,6 +53,7 @@ export class BackendHttpService {
   constructor(
     private readonly http: HttpService,
     config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.defaultTimeoutMs = config.backend.timeoutMs;
   }
@@ -75,13 +77,19 @@ export class BackendHttpService {
     for (let attempt = 1; ; attempt++) {
       const left = deadline - Date.now();
       const timeout = Math.min(options.timeoutMs ?? this.defaultTimeoutMs, left);
+      const started = performance.now();
       try {
         const response = await firstValueFrom(
           this.http.request<unknown>({ method, url: path, data: body, headers: options.headers, timeout }),
         );
+        this.metrics.backendCall(path, response.status, (performance.now() - started) / 1000);
         return await this.parse(path, response, type);
       } catch (raw) {
         const error = raw instanceof BackendError ? raw : this.toBackendError(path, raw);
+        // A contract mismatch was already counted with its 2xx status; a failed exchange is counted here.
+        if (!(raw instanceof BackendError)) {
+          this.metrics.backendCall(path, error.status ?? error.kind, (performance.now() - started) / 1000);
+        }
         if (error.kind === 'auth') {
           this.logger.error(
             `Backend refused our credentials on ${path} (HTTP ${error.status}): INTERNAL_API_SECRET differs between bot and backend`,

@@ -1,12 +1,14 @@
 import { HttpModule } from '@nestjs/axios';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsModule } from '../observability/metrics.module';
 import { BackendHttpService } from './backend-http.service';
 
 /** Registers the backend's HTTP client once: base URL, bearer secret, User-Agent, timeout. */
 @Global()
 @Module({
   imports: [
+    MetricsModule,
     HttpModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -1,8 +1,9 @@
-import { Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Injectable, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { BaseInteraction, MessageFlags } from 'discord.js';
 import { NecordArgumentsHost } from 'necord';
 import { BackendError } from '../backend/backend.errors';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import { InteractionTelemetry } from '../observability/interaction.telemetry';
 import { DiscordUserError } from './discord-user.error';
 import { InteractionLocale } from './interaction-locale';
 
@@ -36,10 +37,14 @@ export function messageForError(error: unknown): { key: MessageKey; params?: Mes
 export class DiscordExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(DiscordExceptionFilter.name);
 
-  constructor(private readonly locale: InteractionLocale) {}
+  constructor(
+    private readonly locale: InteractionLocale,
+    @Optional() private readonly telemetry?: InteractionTelemetry,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const [subject] = NecordArgumentsHost.create(host).getContext<'interactionCreate'>();
+    this.telemetry?.failed(host, exception);
     const { key, params, log } = messageForError(exception);
     // A backend auth failure is already logged once by the backend client, as a configuration error.
     const alreadyLogged = exception instanceof BackendError && exception.kind === 'auth';

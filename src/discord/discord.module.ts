@@ -1,27 +1,78 @@
 import { Global, Module } from '@nestjs/common';
-import { IntentsBitField } from 'discord.js';
+import { IntentsBitField, Options, Partials, type GuildMember, type User } from 'discord.js';
 import { NecordModule, type NecordModuleOptions } from 'necord';
 import { AppConfig } from '../config/app-config';
+import { reportingRestErrors } from '../observability/discord-rest-errors';
+import { MetricsModule } from '../observability/metrics.module';
+import { Metrics } from '../observability/metrics.service';
 import { DiscordRestService } from './discord-rest.service';
 import { InteractionLocale } from './interaction-locale';
 import { StaffGuard, StaffService } from './staff.guard';
 
+/**
+ * What the gateway caches. The features read members, roles and users through REST (any replica can serve
+ * any callback) and interactions carry their own user and member, so only guilds, channels and roles (which
+ * discord.js needs for itself) and the bot's own member and user are kept. Everything else is cached at 0:
+ * 1,000 guilds cost a few MB, not one entry per member.
+ */
+const ownId = (entry: GuildMember | User): boolean => entry.id === entry.client.user?.id;
+const CACHE_LIMITS = Options.cacheWithLimits({
+  ApplicationCommandManager: 0,
+  ApplicationEmojiManager: 0,
+  AutoModerationRuleManager: 0,
+  BaseGuildEmojiManager: 0,
+  DMMessageManager: 0,
+  EntitlementManager: 0,
+  GuildBanManager: 0,
+  GuildEmojiManager: 0,
+  GuildForumThreadManager: 0,
+  GuildInviteManager: 0,
+  GuildMemberManager: { maxSize: 0, keepOverLimit: ownId },
+  GuildMessageManager: 0,
+  GuildScheduledEventManager: 0,
+  GuildStickerManager: 0,
+  GuildTextThreadManager: 0,
+  MessageManager: 0,
+  PresenceManager: 0,
+  ReactionManager: 0,
+  ReactionUserManager: 0,
+  StageInstanceManager: 0,
+  ThreadManager: 0,
+  ThreadMemberManager: 0,
+  UserManager: { maxSize: 0, keepOverLimit: ownId },
+  VoiceStateManager: 0,
+});
+
 /** The discord.js client options the service runs with, derived from the configuration. */
-export function discordClientOptions(config: AppConfig): NecordModuleOptions {
+export function discordClientOptions(config: AppConfig, metrics?: Metrics): NecordModuleOptions {
   const options: NecordModuleOptions = {
     token: config.discord.token,
     // GuildMembers (privileged) brings member joins, for pending role changes and member events.
     intents: [IntentsBitField.Flags.Guilds, IntentsBitField.Flags.GuildMembers],
     development: config.discord.devGuildIds.length > 0 ? config.discord.devGuildIds : false,
+    makeCache: CACHE_LIMITS,
+    // Members are not cached, so a leave (GUILD_MEMBER_REMOVE) arrives as a partial member: still emitted.
+    partials: [Partials.GuildMember],
+    // Threads are the only cache left that can grow (the default sweeper); nothing else needs sweeping.
+    sweepers: Options.DefaultSweeperSettings,
   };
   // Only set rest.api when overridden: an explicit `undefined` would replace discord.js's default URL.
-  if (config.discord.apiUrl) options.rest = { api: config.discord.apiUrl };
+  options.rest = {
+    ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}),
+    ...(metrics ? { makeRequest: reportingRestErrors((status, code) => metrics.discordRestError(status, code)) } : {}),
+  };
   return options;
 }
 
 @Global()
 @Module({
-  imports: [NecordModule.forRootAsync({ inject: [AppConfig], useFactory: discordClientOptions })],
+  imports: [
+    NecordModule.forRootAsync({
+      imports: [MetricsModule],
+      inject: [AppConfig, Metrics],
+      useFactory: discordClientOptions,
+    }),
+  ],
   providers: [DiscordRestService, InteractionLocale, StaffService, StaffGuard],
   exports: [DiscordRestService, InteractionLocale, StaffService, StaffGuard],
 })

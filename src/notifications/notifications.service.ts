@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MemberProfiles } from '../members/member-profiles.service';
+import { Metrics, notificationOutcomeOf } from '../observability/metrics.service';
 import type { NotificationTable } from '../storage/tables';
 import type { NotifyUserRequest } from './dto/notify-user.request';
 import type { InvoiceEvent } from './invoice-dm';
@@ -76,6 +77,7 @@ export class NotificationsService {
     private readonly inbox: NotificationInbox,
     private readonly delivery: NotificationDelivery,
     private readonly profiles: MemberProfiles,
+    private readonly metrics: Metrics,
   ) {}
 
   /** POST /internal/notify: record premium state, store the notification, try the DM within the budget. */
@@ -126,6 +128,7 @@ export class NotificationsService {
     const accepted = await this.inbox.accept(notification, WORKER_ID);
     if (accepted.duplicate) return responseFor(accepted.row.state, true);
     const state = await this.firstAttempt(accepted.row);
+    this.metrics.notificationOutcome(notificationOutcomeOf(state));
     return responseFor(state, false);
   }
 

@@ -1,5 +1,6 @@
 import {
   ForbiddenException,
+  type ArgumentsHost,
   Injectable,
   Logger,
   type CallHandler,
@@ -8,7 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { BaseInteraction, Client, DiscordAPIError, Events, HTTPError } from 'discord.js';
-import { NecordExecutionContext, type NecordContextType } from 'necord';
+import { NecordArgumentsHost, NecordExecutionContext, type NecordContextType } from 'necord';
 import { tap, type Observable } from 'rxjs';
 import { BackendError } from '../backend/backend.errors';
 import { DiscordUserError } from '../discord/discord-user.error';
@@ -61,6 +62,17 @@ export class InteractionTelemetry implements OnModuleInit {
     this.client.on(Events.InteractionCreate, (interaction) => this.receivedAt.set(interaction, performance.now()));
   }
 
+  /**
+   * From the Discord exception filter: an error that ended an interaction. Handler errors were already
+   * recorded by the interceptor; this catches those that never reached it (a guard refusing a non-staff user).
+   */
+  failed(host: ArgumentsHost, error: unknown): void {
+    const necord = NecordArgumentsHost.create(host);
+    if (necord.getDiscovery()?.isListener()) return;
+    const [subject] = necord.getContext<'interactionCreate'>();
+    if (subject instanceof BaseInteraction) this.finish(subject, outcomeOf(error));
+  }
+
   /** Records how the interaction ended; later calls for the same interaction are ignored. */
   finish(interaction: BaseInteraction, outcome: CommandOutcome): void {
     if (this.finished.has(interaction)) return;
@@ -82,14 +94,17 @@ export class InteractionTelemetry implements OnModuleInit {
   }
 }
 
-/** Reports the end of every necord handler (HTTP and gateway events other than interactions pass through). */
+/** Reports the end of every interaction handler (HTTP requests and gateway event listeners pass through). */
 @Injectable()
 export class InteractionTelemetryInterceptor implements NestInterceptor {
   constructor(private readonly telemetry: InteractionTelemetry) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType<NecordContextType>() !== 'necord') return next.handle();
-    const [subject] = NecordExecutionContext.create(context).getContext<'interactionCreate'>();
+    const necord = NecordExecutionContext.create(context);
+    // Listeners (@On('interactionCreate') included) are not the answer to an interaction: only handlers are.
+    if (necord.getDiscovery().isListener()) return next.handle();
+    const [subject] = necord.getContext<'interactionCreate'>();
     if (!(subject instanceof BaseInteraction)) return next.handle();
     return next.handle().pipe(
       tap({

@@ -20,6 +20,21 @@ export type NotificationOutcome =
   | 'dead' // the queue gave up after its last attempt
   | 'duplicate'; // already sent: de-duplicated
 
+/** The notification queue's state names (see src/notifications) as outcomes: `pending` means queued. */
+export function notificationOutcomeOf(state: string): NotificationOutcome {
+  switch (state) {
+    case 'pending':
+      return 'queued';
+    case 'sent':
+    case 'dm_closed':
+    case 'unknown_user':
+    case 'dead':
+      return state;
+    default:
+      return 'failed';
+  }
+}
+
 const SECONDS_FAST = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SECONDS_SLOW = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -102,6 +117,10 @@ export class Metrics {
     this.discordRestErrors.inc({ status: String(status), code: code === undefined ? 'none' : String(code) });
   }
 
+  /**
+   * Once per notification answer (the request path: sent, dm_closed, unknown_user, queued, failed, duplicate)
+   * and once per final state the queue worker reaches later (sent, dm_closed, unknown_user, failed, dead).
+   */
   notificationOutcome(outcome: NotificationOutcome): void {
     this.notifications.inc({ outcome });
   }
