@@ -91,11 +91,7 @@ describe('internal API (contract rules, real HTTP)', () => {
 
     it.each([
       ['a short discord_id', { discord_id: '123', action: 'subscription_created' }, ['body', 'discord_id']],
-      [
-        'a numeric discord_id',
-        { discord_id: 12345678901234, action: 'subscription_created' },
-        ['body', 'discord_id'],
-      ],
+      ['a numeric discord_id', { discord_id: 12345678901234, action: 'subscription_created' }, ['body', 'discord_id']],
       ['an unknown action', { discord_id: '123456789012345678', action: 'refund' }, ['body', 'action']],
       [
         'a plan too long',
@@ -180,10 +176,13 @@ describe('internal API (contract rules, real HTTP)', () => {
   });
 
   describe('idempotency', () => {
+    // Each test names its own subscription, so the inbox's own de-duplication does not hide the DM.
+    const fresh = (id: string) => ({ ...ALICE_BODY(h), metadata: { subscription_id: id } });
+
     it('should replay the first response for a repeated key, with the replay header', async () => {
       const headers = { 'idempotency-key': 'notify-evt-1' };
-      const first = await h.call('/internal/notify', ALICE_BODY(h), headers);
-      const second = await h.call('/internal/notify', ALICE_BODY(h), headers);
+      const first = await h.call('/internal/notify', fresh('sub_idem_1'), headers);
+      const second = await h.call('/internal/notify', fresh('sub_idem_1'), headers);
       expect(first.status).toBe(200);
       expect(first.headers.get('idempotent-replayed')).toBeNull();
       expect(second.status).toBe(200);
@@ -195,8 +194,8 @@ describe('internal API (contract rules, real HTTP)', () => {
     it('should run a key once when the same request arrives twice at the same time', async () => {
       const headers = { 'idempotency-key': 'notify-evt-race' };
       const [a, b] = await Promise.all([
-        h.call('/internal/notify', ALICE_BODY(h), headers),
-        h.call('/internal/notify', ALICE_BODY(h), headers),
+        h.call('/internal/notify', fresh('sub_idem_race'), headers),
+        h.call('/internal/notify', fresh('sub_idem_race'), headers),
       ]);
       expect([a.status, b.status]).toEqual([200, 200]);
       expect(a.body).toEqual(b.body);

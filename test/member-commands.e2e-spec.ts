@@ -107,13 +107,15 @@ describe('member commands (issue 4)', () => {
   });
 
   beforeEach(async () => {
-    await sim.reset();
     h.backend.reset();
-    // The subscription cache outlives a test; the refresh endpoint is how the backend empties it.
+    // The subscription cache outlives a test; the refresh endpoint is how the backend empties it. Refresh
+    // also syncs roles, so the simulator and the backend's records are reset after it.
     for (const userId of Object.values(sim.world.users)) {
       const answer = await h.call('/internal/subscription/refresh', { discord_id: userId });
       expect(answer.status).toBe(200);
     }
+    await sim.reset();
+    h.backend.clearRequests();
   });
 
   afterEach(async () => {

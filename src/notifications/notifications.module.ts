@@ -5,10 +5,18 @@ import { NotificationInbox } from './notification-inbox';
 import { NotificationsCommands } from './notifications.commands';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
+import { OutboundEvents } from './outbound-events';
 
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationInbox, NotificationDelivery, NotificationsCommands, EventsClient],
-  exports: [NotificationsService, EventsClient],
+  providers: [
+    NotificationsService,
+    NotificationInbox,
+    NotificationDelivery,
+    NotificationsCommands,
+    EventsClient,
+    OutboundEvents,
+  ],
+  exports: [NotificationsService, OutboundEvents],
 })
 export class NotificationsModule {}

@@ -3,7 +3,9 @@ import type { APIGuildMember, APIRole } from 'discord.js';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { botStanding, DiscordRestService } from '../discord/discord-rest.service';
+import { OutboundEvents } from '../notifications/outbound-events';
 import type { UpdateRolesRequest } from './dto/update-roles.request';
+import { PendingRoleChanges } from './pending-role-changes';
 import { rolesForPlan, type RoleChange } from './role-plan';
 
 export type RoleOutcome = 'added' | 'removed' | 'unchanged' | 'failed';
@@ -25,6 +27,9 @@ export interface UpdateRolesResponse {
 
 const AUDIT_REASON = 'Moddy subscription change';
 
+/** A role update as the contract's request states it. */
+export type RoleUpdate = Pick<UpdateRolesRequest, 'discord_id' | 'plan' | 'add_roles' | 'remove_roles' | 'guild_id'>;
+
 @Injectable()
 export class RolesService {
   private readonly logger = new Logger(RolesService.name);
@@ -32,9 +37,22 @@ export class RolesService {
   constructor(
     private readonly discord: DiscordRestService,
     private readonly config: AppConfig,
+    private readonly pending: PendingRoleChanges,
+    private readonly events: OutboundEvents,
   ) {}
 
-  async updateRoles(request: UpdateRolesRequest): Promise<UpdateRolesResponse> {
+  /** Applies the change stored for a member who just joined, with the same checks as an update. */
+  async applyPending(guildId: string, discordId: string): Promise<UpdateRolesResponse | null> {
+    const change = await this.pending.find(guildId, discordId);
+    if (!change) return null;
+    const result = await this.updateRoles({ discord_id: discordId, guild_id: guildId, ...change });
+    if (!result.pending) await this.pending.remove(guildId, discordId, change.createdAt);
+    if (!result.success)
+      this.logger.warn(`Pending role change for ${discordId} in ${guildId} failed: ${result.message}`);
+    return result;
+  }
+
+  async updateRoles(request: RoleUpdate): Promise<UpdateRolesResponse> {
     const guildId = request.guild_id ?? this.config.guildId;
     if (!guildId)
       throw new HttpException({ error: 'MODDY_GUILD_ID is not configured' }, HttpStatus.SERVICE_UNAVAILABLE);
@@ -73,7 +91,11 @@ export class RolesService {
     } catch (error) {
       const kind = classifyDiscordError(error);
       if (kind === 'unknown_member' || kind === 'unknown_user') {
-        return { ...refuse('User is not a member of the guild'), pending: false };
+        await this.pending.store(guildId, request.discord_id, request);
+        return {
+          ...refuse('User is not a member of the guild; the change will be applied when they join'),
+          pending: true,
+        };
       }
       this.logger.warn(`Cannot read member ${request.discord_id}: ${kind}`);
       return refuse('Discord is unavailable; nothing changed');
@@ -124,12 +146,20 @@ export class RolesService {
     for (const roleId of change.add) await run(roleId, true);
     for (const roleId of change.remove) await run(roleId, false);
 
+    const changed = results.filter((r) => r.outcome === 'added' || r.outcome === 'removed');
+    if (changed.length > 0) {
+      this.events.record('role_updated', userId, {
+        guild_id: guildId,
+        added: changed.filter((r) => r.outcome === 'added').map((r) => r.role_id),
+        removed: changed.filter((r) => r.outcome === 'removed').map((r) => r.role_id),
+      });
+    }
     const failed = results.filter((r) => r.outcome === 'failed');
     if (failed.length > 0) {
       return {
         success: false,
         message: `${failed.length} role change(s) failed`,
-        roles_updated: results.some((r) => r.outcome === 'added' || r.outcome === 'removed'),
+        roles_updated: changed.length > 0,
         guild_id: guildId,
         results,
       };

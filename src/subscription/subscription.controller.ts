@@ -1,4 +1,6 @@
-import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, Logger, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { BackendError } from '../backend/backend.errors';
+import { RolesSync } from '../roles/roles-sync.service';
 import { IsString, Matches } from 'class-validator';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { InternalApiGuard } from '../common/guards/internal-api.guard';
@@ -17,17 +19,37 @@ export interface RefreshSubscriptionResponse {
   premium?: boolean;
 }
 
-/** NEW in 1.1: the backend tells the bot a user's subscription changed, so cached views are dropped. */
+/**
+ * NEW in 1.1: the backend tells the bot a member's subscription changed: cached views are dropped, and
+ * premium state and roles are synced again from the subscription truth.
+ */
 @Controller('internal/subscription')
 @UseGuards(InternalApiGuard)
 @UseInterceptors(IdempotencyInterceptor)
 export class SubscriptionController {
-  constructor(private readonly subscriptions: SubscriptionService) {}
+  private readonly logger = new Logger(SubscriptionController.name);
+
+  constructor(
+    private readonly subscriptions: SubscriptionService,
+    private readonly roles: RolesSync,
+  ) {}
 
   @Post('refresh')
   @HttpCode(200)
-  refresh(@Body() body: RefreshSubscriptionRequest): RefreshSubscriptionResponse {
+  async refresh(@Body() body: RefreshSubscriptionRequest): Promise<RefreshSubscriptionResponse> {
     this.subscriptions.forget(body.discord_id);
-    return { success: true, message: 'Subscription cache cleared' };
+    try {
+      const synced = await this.roles.sync(body.discord_id);
+      const message = synced.roles.pending
+        ? 'Cache cleared; the member is not in the guild, roles will be applied when they join'
+        : synced.roles.success
+          ? 'Cache cleared; premium state and roles synced'
+          : `Cache cleared; roles not synced: ${synced.roles.message}`;
+      return { success: synced.roles.success || synced.roles.pending === true, message, premium: synced.premium };
+    } catch (error) {
+      if (!(error instanceof BackendError) && !(error instanceof HttpException)) throw error;
+      this.logger.warn(`Refresh of ${body.discord_id}: roles not synced: ${error.message}`);
+      return { success: false, message: `Cache cleared; roles not synced: ${error.message}` };
+    }
   }
 }

@@ -1,0 +1,272 @@
+import type { APIEmbed } from 'discord.js';
+import { MemberProfiles } from '../src/members/member-profiles.service';
+import { PENDING_ROLE_CHANGE_TTL_MS, PendingRoleChanges } from '../src/roles/pending-role-changes';
+import { startHarness, type Harness } from './support/e2e-harness';
+import { eventually } from './support/wait';
+
+const EVENTS = '/internal/event/notify';
+
+describe('nothing lost, nothing twice (issue 6)', () => {
+  let h: Harness;
+  const id = (name: string) => h.sim.userId(name);
+  const notify = (
+    name: string,
+    action: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) => h.call('/internal/notify', { discord_id: id(name), action, ...extra }, headers);
+  const titles = async (name: string) => (await h.sim.dmsTo(name)).map((m) => (m.embeds[0] as APIEmbed).title);
+  const events = (type: string) =>
+    h.backend.requests(EVENTS).filter((r) => (r.body as { event_type?: string }).event_type === type);
+  let seq = 0;
+  /** A subscription id of its own per test, so the 24 h de-duplication does not join unrelated tests. */
+  const sub = () => ({ metadata: { subscription_id: `sub_dur_${++seq}` } });
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.close());
+  beforeEach(async () => {
+    await h.sim.reset();
+    h.backend.reset();
+  });
+  afterEach(async () => {
+    expect(await h.sim.invalidRequests()).toEqual([]);
+    expect(await h.sim.unknownRoutes()).toEqual([]);
+  });
+
+  describe('notifications', () => {
+    it('should DM once for the same event sent twice, and answer the repeat as a duplicate', async () => {
+      const body = sub();
+      const first = await notify('alice', 'subscription_updated', body);
+      const second = await notify('alice', 'subscription_updated', body, { 'idempotency-key': 'other-key' });
+      expect(first.body).toMatchObject({ success: true, notification_sent: true });
+      expect(second.body).toMatchObject({
+        success: true,
+        notification_sent: true,
+        message: expect.stringContaining('Duplicate'),
+      });
+      expect(await titles('alice')).toEqual(['Your subscription was updated']);
+    });
+
+    it('should DM again for another subscription or another action', async () => {
+      await notify('alice', 'subscription_updated', sub());
+      await notify('alice', 'subscription_updated', sub());
+      await notify('alice', 'plan_upgraded', { plan: 'moddy_max', ...sub() });
+      expect(await h.sim.dmsTo('alice')).toHaveLength(3);
+    });
+
+    it('should queue when Discord fails, answer in time, and deliver later exactly once', async () => {
+      await h.sim.setFaults({ http5xx: [{ route: 'POST /channels/*/messages', status: 503, count: 8 }] });
+      const started = Date.now();
+      const res = await notify('bob', 'subscription_updated', sub());
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(res.body).toEqual({
+        success: true,
+        message: expect.stringContaining('queued'),
+        notification_sent: false,
+        queued: true,
+      });
+      const dms = await h.sim.waitForDms('bob', 1, 20000);
+      expect(dms).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await h.sim.dmsTo('bob')).toHaveLength(1);
+    }, 30000);
+
+    it('should answer within 5 s when Discord is slower than the budget, and still DM once', async () => {
+      await h.sim.setFaults({ routeLatency: [{ route: 'POST /channels/*/messages', ms: 4500 }] });
+      const started = Date.now();
+      const res = await notify('erin', 'subscription_updated', sub());
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(res.body).toMatchObject({ queued: true, notification_sent: false });
+      await h.sim.setFaults({ routeLatency: [] });
+      await h.sim.waitForDms('erin', 1, 20000);
+      await new Promise((r) => setTimeout(r, 5000));
+      expect(await h.sim.dmsTo('erin')).toHaveLength(1);
+    }, 40000);
+
+    it('should write DMs in the language the member last used with the bot', async () => {
+      await (await h.sim.slash({ user: 'dave', name: 'subscription', locale: 'fr' })).waitForFinal();
+      await notify('dave', 'subscription_cancelled', sub());
+      expect(await titles('dave')).toEqual(['Votre abonnement a été résilié']);
+    });
+
+    it('should keep what could not be DMed readable in /notifications, marked', async () => {
+      await h.sim.setFaults({ dmClosed: ['alice'] });
+      const res = await notify('alice', 'plan_upgraded', { plan: 'moddy_max', ...sub() });
+      expect(res.body).toMatchObject({ success: true, notification_sent: false, message: 'User found but DM failed' });
+      await h.call('/internal/invoices/notify', {
+        discord_id: id('alice'),
+        event: 'invoice_paid',
+        invoice: {
+          invoice_id: `in_dur_${++seq}`,
+          amount: 9900,
+          currency: 'eur',
+          status: 'paid',
+          created: '2026-11-01T00:00:00+00:00',
+        },
+      });
+      const view = await (await h.sim.slash({ user: 'alice', name: 'notifications' })).waitForFinal();
+      expect(view.ephemeral).toBe(true);
+      const embed = view.embeds[0] as APIEmbed;
+      expect(embed.description).toContain('DMs are closed');
+      expect(embed.fields?.map((f) => f.name).slice(0, 2)).toEqual([
+        'Payment received',
+        'Your plan was upgraded to Moddy Max',
+      ]);
+      expect(embed.fields?.[1].value).toContain('📭 Not delivered: your DMs are closed');
+    });
+
+    it('should send one invoice DM per invoice and status, with the PDF as a link button', async () => {
+      const invoice = {
+        invoice_id: `in_dur_${++seq}`,
+        amount: 999,
+        currency: 'eur',
+        status: 'paid',
+        created: '2026-11-01T00:00:00+00:00',
+        invoice_pdf: 'https://pay.moddy.example/invoice/x.pdf',
+      };
+      const body = { discord_id: id('bob'), event: 'invoice_paid', invoice };
+      expect((await h.call('/internal/invoices/notify', body)).body).toMatchObject({ notification_sent: true });
+      await h.call('/internal/invoices/notify', body);
+      await h.call('/internal/invoices/notify', { ...body, event: 'payment_failed' });
+      const dms = await h.sim.dmsTo('bob');
+      expect(dms.map((m) => (m.embeds[0] as APIEmbed).title)).toEqual(['Payment received', 'Payment failed']);
+      expect(JSON.stringify(dms[0].components)).toContain('https://pay.moddy.example/invoice/x.pdf');
+      expect(JSON.stringify(dms[1].components)).toContain('https://moddy.example/billing');
+    });
+
+    it('should record the premium state each event implies', async () => {
+      const profiles = h.app.get(MemberProfiles);
+      await notify('erin', 'subscription_created', { plan: 'moddy_max', ...sub() });
+      expect(await profiles.premiumOf(id('erin'))).toBe(true);
+      await notify('erin', 'subscription_updated', sub());
+      expect(await profiles.premiumOf(id('erin'))).toBe(true);
+      await notify('erin', 'plan_downgraded', { plan: 'free', ...sub() });
+      expect(await profiles.premiumOf(id('erin'))).toBe(false);
+      await notify('erin', 'plan_upgraded', { plan: 'moddy_max', ...sub() });
+      await notify('erin', 'subscription_cancelled', sub());
+      expect(await profiles.premiumOf(id('erin'))).toBe(false);
+    });
+  });
+
+  describe('roles', () => {
+    it('should keep a change for a member not in the guild and apply the latest one when they join', async () => {
+      const first = await h.call('/internal/roles/update', { discord_id: id('carol'), plan: 'moddy_max' });
+      expect(first.body).toMatchObject({ success: false, roles_updated: false, pending: true });
+      await h.call('/internal/roles/update', {
+        discord_id: id('carol'),
+        plan: 'moddy_max',
+        add_roles: [h.sim.world.roles.premium],
+      });
+      await h.sim.memberJoin(h.sim.world.guildId, 'carol');
+      await eventually(
+        () => h.sim.memberRoleNames('carol'),
+        (r) => r.includes('premium'),
+      );
+      await eventually(
+        () => events('member_joined'),
+        (e) => e.length === 1,
+      );
+      expect(events('member_joined')[0].body).toMatchObject({
+        discord_id: id('carol'),
+        metadata: { guild_id: h.sim.world.guildId },
+      });
+    });
+
+    it('should let the latest pending change win', async () => {
+      await h.call('/internal/roles/update', { discord_id: id('carol'), plan: 'moddy_max' });
+      await h.call('/internal/roles/update', { discord_id: id('carol'), plan: 'free' });
+      await h.sim.memberJoin(h.sim.world.guildId, 'carol');
+      await eventually(
+        () => events('member_joined'),
+        (e) => e.length === 1,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await h.sim.memberRoleNames('carol')).not.toContain('premium');
+      expect(await h.sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).toHaveLength(0);
+    });
+
+    it('should forget a pending change after 90 days', async () => {
+      await h.app
+        .get(PendingRoleChanges)
+        .store(h.sim.world.guildId, id('carol'), { plan: 'moddy_max' }, Date.now() - PENDING_ROLE_CHANGE_TTL_MS - 1);
+      await h.sim.memberJoin(h.sim.world.guildId, 'carol');
+      await eventually(
+        () => events('member_joined'),
+        (e) => e.length === 1,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await h.sim.memberRoleNames('carol')).not.toContain('premium');
+    });
+
+    it('should report role changes and member departures to the backend', async () => {
+      await h.call('/internal/roles/update', { discord_id: id('alice'), plan: 'moddy_max' });
+      await eventually(
+        () => events('role_updated'),
+        (e) => e.length === 1,
+      );
+      expect(events('role_updated')[0].body).toMatchObject({
+        event_type: 'role_updated',
+        discord_id: id('alice'),
+        metadata: { guild_id: h.sim.world.guildId, added: [h.sim.world.roles.premium], removed: [] },
+      });
+      await h.sim.memberLeave(h.sim.world.guildId, 'dave');
+      await eventually(
+        () => events('member_left'),
+        (e) => e.length === 1,
+      );
+    });
+
+    it('should deliver events later when the backend is down, without slowing anything', async () => {
+      h.backend.failWith(EVENTS, 503, { times: 1 });
+      const started = Date.now();
+      const res = await h.call('/internal/roles/update', { discord_id: id('alice'), plan: 'moddy_max' });
+      expect(res.body).toMatchObject({ success: true });
+      expect(Date.now() - started).toBeLessThan(2000);
+      const calls = await eventually(
+        () => events('role_updated'),
+        (e) => e.length === 2,
+        20000,
+      );
+      expect(calls.map((c) => c.status)).toEqual([503, 200]);
+    }, 30000);
+
+    it('should sync roles from the subscription with /admin roles sync', async () => {
+      await h.call('/internal/roles/update', { discord_id: id('erin'), plan: 'moddy_max' });
+      const handle = await h.sim.slash({
+        user: 'admin',
+        name: 'admin',
+        group: 'roles',
+        subcommand: 'sync',
+        options: { user: 'erin' },
+      });
+      const view = await handle.waitForFinal();
+      expect(view.ephemeral).toBe(true);
+      const embed = view.embeds[0] as APIEmbed;
+      expect(embed.description).toContain('Roles synced with the subscription (Free)');
+      expect(embed.description).toContain(`<@&${h.sim.world.roles.premium}> ➖ removed`);
+      expect(await h.sim.memberRoleNames('erin')).not.toContain('premium');
+
+      const again = await (
+        await h.sim.slash({
+          user: 'admin',
+          name: 'admin',
+          group: 'roles',
+          subcommand: 'sync',
+          options: { user: 'alice' },
+        })
+      ).waitForFinal();
+      expect((again.embeds[0] as APIEmbed).description).toContain('(Moddy Max)');
+      expect(await h.sim.memberRoleNames('alice')).toContain('premium');
+    });
+
+    it('should sync roles on POST /internal/subscription/refresh and report premium', async () => {
+      const res = await h.call('/internal/subscription/refresh', { discord_id: id('alice') });
+      expect(res.body).toMatchObject({ success: true, premium: true });
+      expect(await h.sim.memberRoleNames('alice')).toContain('premium');
+      const none = await h.call('/internal/subscription/refresh', { discord_id: id('erin') });
+      expect(none.body).toMatchObject({ success: true, premium: false });
+    });
+  });
+});
