@@ -166,7 +166,8 @@ export class Sandbox {
     const current = (await this.sim.messages(target.channelId)).find((m) => m.id === target.messageId);
     const components = current ? current.components : target.components;
     const buttons = buttonsOf(components);
-    const list = buttons.map((b) => `${b.index} ${b.label}`).join(', ') || 'none';
+    if (buttons.length === 0) throw new ActionError('the last message with buttons has none left');
+    const list = buttons.map((b) => `${b.index} ${b.label}`).join(', ');
     let button: ButtonRef | undefined;
     if ('index' in a.target) {
       button = buttons[a.target.index - 1];

@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   const stack = await startStack({ logLevel: args.logLevel, progress: (l) => print(l) });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= stack.stop());
-  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     process.once(signal, () => {
       void stop().finally(() => process.exit(0));
     });
@@ -138,6 +138,7 @@ async function main(): Promise<number> {
   } finally {
     print('stopping...');
     await stop();
+    print(`bot logs kept in ${stack.logFile}`);
   }
 }
 

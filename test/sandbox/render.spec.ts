@@ -256,6 +256,9 @@ describe('interactions', () => {
     );
     expect(updated.lines).toEqual(['◆ message updated for admin', '  │ Refund made']);
     expect(updated.withButtons).toBeNull();
+    const linkOnly = message({ components: [row(link('Manage subscription', 'https://moddy.example/b'))] });
+    // a link button counts: `click` then explains where it leads
+    expect(renderInteraction(view({ original: linkOnly }), null, ctx).withButtons).toBe(linkOnly);
     const pending = renderInteraction(
       view({ kind: 'click', status: 'pending', final: false }),
       '900000000000000010',

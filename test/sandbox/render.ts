@@ -274,7 +274,7 @@ export function renderDm(user: string, m: SimMessage, ctx: RenderContext, edited
   return renderMessage(`✉ DM to ${user}${edited ? ' (edited)' : ''}`, m, ctx);
 }
 
-/** What the person sees of an interaction, and the last message of it that has buttons to press. */
+/** What the person sees of an interaction, and the last message of it that has buttons (`click` targets it). */
 export interface RenderedInteraction {
   lines: string[];
   withButtons: SimMessage | null;
@@ -318,7 +318,7 @@ export function renderInteraction(
     lines.push(...renderMessage(`↳ follow-up to ${v.user}`, f, ctx));
     shown.push(f);
   }
-  const withButtons = [...shown].reverse().find((m) => pressable(m.components).length > 0) ?? null;
+  const withButtons = [...shown].reverse().find((m) => buttonsOf(m.components).length > 0) ?? null;
   return { lines, withButtons };
 }
 
