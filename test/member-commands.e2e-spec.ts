@@ -1,3 +1,4 @@
+import { SubscriptionService } from '../src/subscription/subscription.service';
 import { Logger } from '@nestjs/common';
 import { BACKEND_PATHS } from './demo-backend/demo-backend';
 import {
@@ -107,15 +108,12 @@ describe('member commands (issue 4)', () => {
   });
 
   beforeEach(async () => {
-    h.backend.reset();
-    // The subscription cache outlives a test; the refresh endpoint is how the backend empties it. Refresh
-    // also syncs roles, so the simulator and the backend's records are reset after it.
-    for (const userId of Object.values(sim.world.users)) {
-      const answer = await h.call('/internal/subscription/refresh', { discord_id: userId });
-      expect(answer.status).toBe(200);
-    }
     await sim.reset();
-    h.backend.clearRequests();
+    h.backend.reset();
+    // The subscription cache outlives a test (POST /internal/subscription/refresh empties it too, but it
+    // also re-syncs roles, which would add backend calls and role changes to every test).
+    const subscriptions = h.app.get(SubscriptionService);
+    for (const userId of Object.values(sim.world.users)) subscriptions.forget(userId);
   });
 
   afterEach(async () => {
@@ -635,10 +633,11 @@ describe('member commands (issue 4)', () => {
 
       const refresh = await h.call('/internal/subscription/refresh', { discord_id: id('alice') });
       expect(refresh.status).toBe(200);
-      expect(refresh.body).toMatchObject({ success: true, message: expect.any(String) });
+      expect(refresh.body).toMatchObject({ success: true, message: expect.any(String), premium: true });
 
       const fresh = await final(sim.slash({ user: 'alice', name: 'subscription' }));
-      expect(subscriptionCalls()).toHaveLength(2);
+      // One call by the refresh itself (it re-syncs premium state and roles), one by the command.
+      expect(subscriptionCalls()).toHaveLength(3);
       expect(embedOf(fresh).description).toContain('Cancellation scheduled');
     });
 
