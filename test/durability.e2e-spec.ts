@@ -86,6 +86,16 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       expect(await h.sim.dmsTo('erin')).toHaveLength(1);
     }, 40000);
 
+    it('should show the queue depth and the oldest waiting age in the metrics', async () => {
+      await h.sim.setFaults({ http5xx: [{ route: 'POST /channels/*/messages', status: 503, count: 100 }] });
+      expect((await notify('dave', 'subscription_updated', sub())).body).toMatchObject({ queued: true });
+      const text = await (await fetch(`${h.url}/metrics`)).text();
+      expect(text).toMatch(/^moddy_queue_depth [1-9]\d*$/m);
+      expect(text).toMatch(/^moddy_queue_oldest_age_seconds \d/m);
+      await h.sim.setFaults({ http5xx: [] });
+      await h.sim.waitForDms('dave', 1, 20000);
+    }, 30000);
+
     it('should write DMs in the language the member last used with the bot', async () => {
       await (await h.sim.slash({ user: 'dave', name: 'subscription', locale: 'fr' })).waitForFinal();
       await notify('dave', 'subscription_cancelled', sub());

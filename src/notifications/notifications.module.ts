@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { QUEUE_STATS } from '../observability/queue-stats';
+import { DeliveryQueueStats } from './delivery-queue.stats';
 import { EventsClient } from './events.client';
 import { NotificationDelivery } from './notification-delivery';
 import { NotificationInbox } from './notification-inbox';
@@ -16,6 +18,8 @@ import { OutboundEvents } from './outbound-events';
     NotificationsCommands,
     EventsClient,
     OutboundEvents,
+    // Read by the metrics (queue depth and oldest age), wherever they are registered.
+    { provide: QUEUE_STATS, useClass: DeliveryQueueStats },
   ],
   exports: [NotificationsService, OutboundEvents],
 })
