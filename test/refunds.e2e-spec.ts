@@ -89,7 +89,9 @@ describe('/admin refund (issue 5)', () => {
     h.backend.reset();
     timing.confirmationTtlMs = CONFIRMATION_TTL_MS;
     // The demo backend numbers refunds from 1 again after a reset; real refund ids never repeat.
-    await h.app.get(DatabaseService).db.deleteFrom('refund_notices').execute();
+    const { db } = h.app.get(DatabaseService);
+    await db.deleteFrom('refund_notices').execute();
+    await db.deleteFrom('notifications').where('kind', '=', 'refund').execute();
   });
 
   afterEach(async () => {
@@ -402,6 +404,18 @@ describe('/admin refund (issue 5)', () => {
       reason: 'Goodwill',
       ...extra,
     });
+
+    it('should queue the DM when Discord fails, deliver it later once, and keep it in /notifications', async () => {
+      await sim.setFaults({ http5xx: [{ route: 'POST /channels/*/messages', status: 503, count: 8 }] });
+      const first = await h.call('/internal/refunds/notify', notice({ refund_id: 're_queued_1' }));
+      expect(first.body).toMatchObject({ success: true, notification_sent: false, queued: true });
+      const dms = await sim.waitForDms('bob', 1, 20000);
+      expect(embedOf(dms[0]).description).toContain('€12.50');
+      const inbox = await (await sim.slash({ user: 'bob', name: 'notifications', locale: 'en-US' })).waitForFinal();
+      expect(embedOf(inbox).fields?.[0]).toMatchObject({ name: 'You have been refunded' });
+      expect(embedOf(inbox).fields?.[0].value).toContain('✅ Sent by DM');
+      expect(await sim.dmsTo('bob')).toHaveLength(1);
+    }, 30000);
 
     it('should DM the member and write the audit once per refund id', async () => {
       const first = await h.call('/internal/refunds/notify', notice());

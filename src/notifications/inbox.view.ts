@@ -4,28 +4,19 @@ import { discordTimestamp } from '../discord/format';
 import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
 import type { MessageView } from '../subscription/subscription.view';
-import { buildInvoiceDm } from './invoice-dm';
-import type { NotificationPayload } from './notification-delivery';
-import { buildNotifyDm } from './notify-dm';
+import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 
 const KNOWN_STATES = ['pending', 'sent', 'dm_closed', 'unknown_user', 'failed', 'dead'] as const;
 type InboxState = (typeof KNOWN_STATES)[number];
 
-/** The title and text the member would have read in the DM, rebuilt from the stored payload. */
-function summary(locale: SupportedLocale, payload: NotificationPayload): { title: string; text: string } {
-  const dm =
-    payload.kind === 'subscription'
-      ? buildNotifyDm(locale, payload)
-      : buildInvoiceDm(locale, payload.event, payload.invoice);
-  const embed = dm.embeds?.[0];
-  return { title: embed?.title ?? '', text: embed?.description ?? '' };
-}
+/** Rebuilds, in the reader's language, the DM a stored notification stands for. */
+export type InboxRenderer = (row: NotificationTable) => RESTPostAPIChannelMessageJSONBody | undefined;
 
 /**
  * `/notifications`: the member's last notifications with their delivery state, so one that could not be
  * DMed (DMs closed) can still be read here.
  */
-export function buildInboxView(locale: SupportedLocale, rows: NotificationTable[]): MessageView {
+export function buildInboxView(locale: SupportedLocale, rows: NotificationTable[], render: InboxRenderer): MessageView {
   const title = translate(locale, 'inbox.title');
   if (rows.length === 0)
     return { embeds: [{ title, description: translate(locale, 'inbox.empty'), color: 0x4f545c }], components: [] };
@@ -33,7 +24,9 @@ export function buildInboxView(locale: SupportedLocale, rows: NotificationTable[
     const state: InboxState = (KNOWN_STATES as readonly string[]).includes(row.state)
       ? (row.state as InboxState)
       : 'failed';
-    const { title: heading, text } = summary(locale, JSON.parse(row.payload) as NotificationPayload);
+    const embed = render(row)?.embeds?.[0];
+    const heading = embed?.title ?? '—';
+    const text = embed?.description ?? '';
     const when = discordTimestamp(new Date(row.created_at), 'f') ?? '';
     return {
       name: heading.slice(0, 256),

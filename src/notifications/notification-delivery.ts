@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, type SupportedLocale } from '../config/app-config';
 import { classifyDiscordError, discordErrorCode } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
@@ -14,14 +14,24 @@ import { buildInvoiceDm, type InvoiceEvent } from './invoice-dm';
 import { NotificationInbox } from './notification-inbox';
 import { buildNotifyDm } from './notify-dm';
 
-/** What a stored notification's DM is built from: no personal data. */
-export type NotificationPayload =
-  | { kind: 'subscription'; action: NotifyAction; plan: string | null; metadata: Record<string, unknown> }
-  | {
-      kind: 'invoice';
-      event: InvoiceEvent;
-      invoice: Pick<InvoiceInfo, 'amount' | 'currency' | 'created' | 'invoice_pdf'>;
-    };
+/** What a stored notification's DM is built from (no personal data), for the kinds this module owns. */
+export interface SubscriptionPayload {
+  kind: 'subscription';
+  action: NotifyAction;
+  plan: string | null;
+  metadata: Record<string, unknown>;
+}
+export interface InvoicePayload {
+  kind: 'invoice';
+  event: InvoiceEvent;
+  invoice: Pick<InvoiceInfo, 'amount' | 'currency' | 'created' | 'invoice_pdf'>;
+}
+export interface NotificationPayload {
+  kind: string;
+}
+
+/** Builds the DM of one kind of notification from its stored payload, in the reader's language. */
+export type DmRenderer = (locale: SupportedLocale, payload: NotificationPayload) => RESTPostAPIChannelMessageJSONBody;
 
 /** This process's name as a queue owner: unique per process, readable in the table. */
 export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -37,6 +47,7 @@ export class NotificationDelivery
 {
   private readonly logger = new Logger(NotificationDelivery.name);
   readonly worker: QueueWorker<NotificationTable>;
+  private readonly renderers = new Map<string, DmRenderer>();
 
   constructor(
     private readonly inbox: NotificationInbox,
@@ -51,6 +62,28 @@ export class NotificationDelivery
       { concurrency: 16, pollMs: 500, attemptTimeoutMs: 8_000 },
       this.logger,
     );
+    this.registerRenderer('subscription', (locale, payload) => buildNotifyDm(locale, payload as SubscriptionPayload));
+    this.registerRenderer('invoice', (locale, payload) => {
+      const { event, invoice } = payload as InvoicePayload;
+      return buildInvoiceDm(locale, event, invoice, this.config.billingUrl);
+    });
+  }
+
+  /**
+   * Lets a feature send its own kind of DM through the billing inbox (refunds do): it gets the same
+   * durable, de-duplicated delivery and shows in /notifications. Register before the application boots.
+   */
+  registerRenderer(kind: string, render: DmRenderer): void {
+    this.renderers.set(kind, render);
+  }
+
+  /** The DM a stored notification stands for, or undefined for a kind nobody registered. */
+  render(
+    locale: SupportedLocale,
+    row: Pick<NotificationTable, 'payload'>,
+  ): RESTPostAPIChannelMessageJSONBody | undefined {
+    const payload = JSON.parse(row.payload) as NotificationPayload;
+    return this.renderers.get(payload.kind)?.(locale, payload);
   }
 
   onApplicationBootstrap(): void {
@@ -63,11 +96,11 @@ export class NotificationDelivery
 
   async deliver(row: NotificationTable, signal: AbortSignal): Promise<DeliveryResult> {
     const locale = await this.profiles.localeOf(row.discord_id);
-    const payload = JSON.parse(row.payload) as NotificationPayload;
-    const message: RESTPostAPIChannelMessageJSONBody =
-      payload.kind === 'subscription'
-        ? buildNotifyDm(locale, payload)
-        : buildInvoiceDm(locale, payload.event, payload.invoice, this.config.billingUrl);
+    const message = this.render(locale, row);
+    if (!message) {
+      this.logger.error(`Notification ${row.id} has a kind nobody renders (${row.kind})`);
+      return { final: 'failed', error: `no renderer for ${row.kind}` };
+    }
     try {
       await this.discord.sendDm(row.discord_id, { ...message, nonce: row.id, enforce_nonce: true }, { signal });
       return { final: 'sent' };

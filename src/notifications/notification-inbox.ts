@@ -19,7 +19,8 @@ export type NotificationState = 'pending' | 'sent' | 'dm_closed' | 'unknown_user
 
 export interface NewNotification {
   discordId: string;
-  kind: 'subscription' | 'invoice';
+  /** subscription, invoice, or a kind a feature registered a renderer for (refund). */
+  kind: string;
   action: string;
   dedupKey: string;
   payload: unknown;

@@ -4,6 +4,7 @@ import { Context, SlashCommand, type SlashCommandContext } from 'necord';
 import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { buildInboxView } from './inbox.view';
+import { NotificationDelivery } from './notification-delivery';
 import { NotificationsService } from './notifications.service';
 
 /** `/notifications`: the member's billing inbox, privately. */
@@ -11,6 +12,7 @@ import { NotificationsService } from './notifications.service';
 export class NotificationsCommands {
   constructor(
     private readonly notifications: NotificationsService,
+    private readonly delivery: NotificationDelivery,
     private readonly locale: InteractionLocale,
   ) {}
 
@@ -22,7 +24,8 @@ export class NotificationsCommands {
   })
   async onNotifications(@Context() [interaction]: SlashCommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const locale = this.locale.of(interaction);
     const rows = await this.notifications.recent(interaction.user.id, 10);
-    await interaction.editReply(buildInboxView(this.locale.of(interaction), rows));
+    await interaction.editReply(buildInboxView(locale, rows, (row) => this.delivery.render(locale, row)));
   }
 }

@@ -21,6 +21,6 @@ import { OutboundEvents } from './outbound-events';
     // Read by the metrics (queue depth and oldest age), wherever they are registered.
     { provide: QUEUE_STATS, useClass: DeliveryQueueStats },
   ],
-  exports: [NotificationsService, OutboundEvents],
+  exports: [NotificationsService, NotificationDelivery, OutboundEvents],
 })
 export class NotificationsModule {}

@@ -4,7 +4,12 @@ import { Metrics, notificationOutcomeOf } from '../observability/metrics.service
 import type { NotificationTable } from '../storage/tables';
 import type { NotifyUserRequest } from './dto/notify-user.request';
 import type { InvoiceEvent } from './invoice-dm';
-import { NotificationDelivery, WORKER_ID, type NotificationPayload } from './notification-delivery';
+import {
+  NotificationDelivery,
+  WORKER_ID,
+  type InvoicePayload,
+  type SubscriptionPayload,
+} from './notification-delivery';
 import { NotificationInbox, type NewNotification } from './notification-inbox';
 import { withoutPersonalData } from './notify-dm';
 import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
@@ -83,7 +88,7 @@ export class NotificationsService {
   /** POST /internal/notify: record premium state, store the notification, try the DM within the budget. */
   async notifyUser(request: NotifyUserRequest): Promise<NotifyUserResponse> {
     await this.profiles.recordSubscriptionEvent(request.discord_id, request.action, request.plan);
-    const payload: NotificationPayload = {
+    const payload: SubscriptionPayload = {
       kind: 'subscription',
       action: request.action,
       plan: request.plan ?? null,
@@ -100,7 +105,7 @@ export class NotificationsService {
 
   /** POST /internal/invoices/notify: one DM per invoice and status, whatever the retries. */
   async notifyInvoice(discordId: string, event: InvoiceEvent, invoice: InvoiceInfo): Promise<NotifyUserResponse> {
-    const payload: NotificationPayload = {
+    const payload: InvoicePayload = {
       kind: 'invoice',
       event,
       invoice: {
@@ -125,11 +130,21 @@ export class NotificationsService {
   }
 
   private async accept(notification: NewNotification): Promise<NotifyUserResponse> {
+    const { state, duplicate } = await this.notify(notification);
+    return responseFor(state, duplicate);
+  }
+
+  /**
+   * Stores a notification in the member's inbox and makes its first DM attempt within the answer budget.
+   * The state is final (sent, dm_closed, ...) or `pending` (queued: the worker delivers it later).
+   * Also for features with a DM kind of their own (see NotificationDelivery.registerRenderer).
+   */
+  async notify(notification: NewNotification): Promise<{ state: string; duplicate: boolean }> {
     const accepted = await this.inbox.accept(notification, WORKER_ID);
-    if (accepted.duplicate) return responseFor(accepted.row.state, true);
+    if (accepted.duplicate) return { state: accepted.row.state, duplicate: true };
     const state = await this.firstAttempt(accepted.row);
     this.metrics.notificationOutcome(notificationOutcomeOf(state));
-    return responseFor(state, false);
+    return { state, duplicate: false };
   }
 
   /**

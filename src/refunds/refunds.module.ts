@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InvoicesModule } from '../invoices/invoices.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { RefundTiming } from './refund-timing';
 import { RefundsClient } from './refunds.client';
 import { AdminRefundCommands, RefundButtons } from './refunds.commands';
@@ -8,7 +9,7 @@ import { RefundsRepository } from './refunds.repository';
 import { RefundsService } from './refunds.service';
 
 @Module({
-  imports: [InvoicesModule],
+  imports: [InvoicesModule, NotificationsModule],
   controllers: [RefundsController],
   providers: [RefundsClient, RefundsRepository, RefundsService, RefundTiming, AdminRefundCommands, RefundButtons],
 })

@@ -34,8 +34,11 @@ export interface RefundConfirmation {
 
 export type NewRefundConfirmation = Omit<RefundConfirmation, 'state' | 'refundId' | 'amountRefunded'>;
 
-/** What the member was told about a refund: `failed` (Discord unavailable) may be tried again, the rest are final. */
-export type NoticeState = 'sending' | 'sent' | 'dm_closed' | 'unknown_user' | 'failed';
+/**
+ * What the member was told about a refund: `failed` may be tried again; `queued` means the billing inbox
+ * holds the DM and delivers it when Discord answers; the rest are final.
+ */
+export type NoticeState = 'sending' | 'sent' | 'dm_closed' | 'unknown_user' | 'queued' | 'failed';
 
 export type NoticeClaim =
   /** This caller tells the member; `retry` when an earlier attempt could not reach Discord. */

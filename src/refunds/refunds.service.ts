@@ -1,10 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, type SupportedLocale } from '../config/app-config';
-import { classifyDiscordError, discordErrorCode } from '../discord/discord-errors';
+import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { translate } from '../i18n/i18n';
 import { InvoicesClient } from '../invoices/invoices.client';
-import { MemberProfiles } from '../members/member-profiles.service';
+import { NotificationDelivery } from '../notifications/notification-delivery';
+import { NotificationsService } from '../notifications/notifications.service';
+import { newQueueId } from '../storage/durable-queue';
 import type { RefundNotifyRequest } from './dto/refund-notify.request';
 import { currencyDigits, parseRefundAmount } from './refund-amount';
 import { outcomeOfError, outcomeOfResponse, type RefundOutcome } from './refund-outcome';
@@ -30,6 +32,7 @@ import {
   refundAmountOf,
   textView,
   type DmStatus,
+  type RefundDmInput,
   type RefundButtonAction,
   type RefundView,
 } from './refunds.view';
@@ -68,6 +71,7 @@ export interface RefundNotifyResponse {
   success: boolean;
   message: string;
   notification_sent: boolean;
+  queued?: boolean;
 }
 
 /** Outcome messages for the backend's logs (not shown to Discord users, so not localized). */
@@ -76,14 +80,19 @@ export const REFUND_NOTIFY_MESSAGES = {
   closed: 'User found but DM failed',
   unknownUser: 'Discord user not found',
   failed: 'Discord is unavailable, notification not sent',
+  queued: 'Discord is not answering right now; the notification is queued and will be delivered',
   already: 'Refund already notified',
   inProgress: 'Refund notification already in progress',
 } as const;
 
 /** The newest invoices looked at for the last paid one (the backend's maximum). */
 export const INVOICES_LOOKUP_LIMIT = 100;
-/** Each Discord call of a notice gets this much: DM channel, DM, audit post stay within the backend's 10 s. */
+/** The audit post gets this much, so a notice (inbox DM budget included) stays within the backend's 10 s. */
 const DISCORD_BUDGET_MS = 1500;
+
+/** The billing inbox kind of refund DMs. */
+const REFUND_DM_KIND = 'refund';
+type RefundDmPayload = RefundDmInput & { kind: typeof REFUND_DM_KIND };
 
 const FINISHED_STATE: Record<RefundOutcome['kind'], FinishedState> = {
   refunded: 'refunded',
@@ -124,8 +133,15 @@ export class RefundsService implements OnApplicationShutdown {
     private readonly discord: DiscordRestService,
     private readonly config: AppConfig,
     private readonly timing: RefundTiming,
-    private readonly profiles: MemberProfiles,
-  ) {}
+    notifications: NotificationsService,
+    delivery: NotificationDelivery,
+  ) {
+    this.notifications = notifications;
+    // Refund DMs go through the billing inbox: durable, retried when Discord fails, shown in /notifications.
+    delivery.registerRenderer(REFUND_DM_KIND, (locale, payload) => buildRefundDm(locale, payload as RefundDmPayload));
+  }
+
+  private readonly notifications: NotificationsService;
 
   /** Checks the request against the member's last paid invoice and shows the confirmation. Nothing moves yet. */
   async prepare(draft: RefundDraft, screen: RefundScreen): Promise<void> {
@@ -320,32 +336,35 @@ export class RefundsService implements OnApplicationShutdown {
     return dm;
   }
 
+  /**
+   * The member's refund DM, through the billing inbox (in the language they last used with the bot).
+   * `queued`: Discord did not answer in time; the inbox worker delivers it later.
+   */
   private async sendDm(
     discordId: string,
     amount: number,
     currency: string,
     refundId: string | null,
   ): Promise<Exclude<NoticeState, 'sending'>> {
-    // Discord shares a member's language only on their interactions: the one they last used with the bot.
-    const locale =
-      (await this.safely(`read the locale of ${discordId}`, () => this.profiles.localeOf(discordId))) ??
-      this.config.defaultLocale;
-    const body = buildRefundDm(locale, { amount, currency, refundId });
-    try {
-      const channelId = await this.discord.openDm(discordId, { timeoutMs: DISCORD_BUDGET_MS });
-      await this.discord.sendMessage(channelId, body, { timeoutMs: DISCORD_BUDGET_MS });
-      return 'sent';
-    } catch (error) {
-      const kind = classifyDiscordError(error);
-      switch (kind) {
-        case 'dm_closed':
-          return 'dm_closed';
-        case 'unknown_user':
-          return 'unknown_user';
-        default:
-          this.logger.warn(`Refund DM to ${discordId} failed (${kind}, code ${discordErrorCode(error) ?? 'none'})`);
-          return 'failed';
-      }
+    const payload: RefundDmPayload = { kind: REFUND_DM_KIND, amount, currency, refundId };
+    const { state } = await this.notifications.notify({
+      discordId,
+      kind: REFUND_DM_KIND,
+      action: 'refund',
+      // One DM per refund id; a refund without an id (never expected) gets a DM of its own.
+      dedupKey: `${discordId}|refund|${refundId ?? newQueueId('r')}`,
+      payload,
+    });
+    switch (state) {
+      case 'sent':
+      case 'dm_closed':
+      case 'unknown_user':
+        return state;
+      case 'pending':
+        return 'queued';
+      default:
+        this.logger.warn(`Refund DM to ${discordId} ended ${state}`);
+        return 'failed';
     }
   }
 
@@ -434,6 +453,8 @@ function noticeResponse(dm: Exclude<NoticeState, 'sending'>): RefundNotifyRespon
       return { success: true, message: REFUND_NOTIFY_MESSAGES.closed, notification_sent: false };
     case 'unknown_user':
       return { success: false, message: REFUND_NOTIFY_MESSAGES.unknownUser, notification_sent: false };
+    case 'queued':
+      return { success: true, message: REFUND_NOTIFY_MESSAGES.queued, notification_sent: false, queued: true };
     case 'failed':
       return { success: false, message: REFUND_NOTIFY_MESSAGES.failed, notification_sent: false };
   }
@@ -448,6 +469,7 @@ function duplicateNoticeResponse(state: NoticeState): RefundNotifyResponse {
       return { success: true, message: REFUND_NOTIFY_MESSAGES.already, notification_sent: true };
     case 'dm_closed':
     case 'unknown_user':
+    case 'queued':
     case 'failed':
       return noticeResponse(state);
   }

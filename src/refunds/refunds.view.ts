@@ -22,7 +22,7 @@ export interface RefundView {
 }
 
 /** What the member was told: the DM's fate, or `already` when an earlier call told them. */
-export type DmStatus = 'sent' | 'dm_closed' | 'unknown_user' | 'failed' | 'already';
+export type DmStatus = 'sent' | 'dm_closed' | 'unknown_user' | 'queued' | 'failed' | 'already';
 
 export type RefundButtonAction = 'confirm' | 'cancel';
 
