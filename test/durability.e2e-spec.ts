@@ -2,7 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { MemberProfiles } from '../src/members/member-profiles.service';
 import { OutboundEvents } from '../src/notifications/outbound-events';
 import { PENDING_ROLE_CHANGE_TTL_MS, PendingRoleChanges } from '../src/roles/pending-role-changes';
-import { startHarness, type Harness } from './support/e2e-harness';
+import { useHarness, type Harness } from './support/e2e-harness';
 import { eventually } from './support/wait';
 
 const EVENTS = '/internal/event/notify';
@@ -23,18 +23,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
   /** A subscription id of its own per test, so the 24 h de-duplication does not join unrelated tests. */
   const sub = () => ({ metadata: { subscription_id: `sub_dur_${++seq}` } });
 
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h?.close());
-  beforeEach(async () => {
-    await h.sim.reset();
-    h.backend.reset();
-  });
-  afterEach(async () => {
-    expect(await h.sim.invalidRequests()).toEqual([]);
-    expect(await h.sim.unknownRoutes()).toEqual([]);
-  });
+  useHarness((harness) => (h = harness));
 
   describe('notifications', () => {
     it('should DM once for the same event sent twice, and answer the repeat as a duplicate', async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { startHarness, TEST_SECRET, type Harness } from './support/e2e-harness';
+import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';
 
 const ALICE_BODY = (h: Harness) => ({
   discord_id: h.sim.userId('alice'),
@@ -16,14 +16,7 @@ const now = () => Math.floor(Date.now() / 1000);
 describe('internal API (contract rules, real HTTP)', () => {
   let h: Harness;
 
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h?.close());
-  beforeEach(async () => {
-    await h.sim.reset();
-    h.backend.reset();
-  });
+  useHarness((harness) => (h = harness));
 
   describe('authentication', () => {
     it('should answer 401 when the Authorization header is missing', async () => {

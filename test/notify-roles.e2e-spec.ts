@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import { startHarness, type Harness } from './support/e2e-harness';
+import { useHarness, type Harness } from './support/e2e-harness';
 
 describe('POST /internal/notify and /internal/roles/update against Discord', () => {
   let h: Harness;
@@ -8,18 +8,7 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
   const roleWrites = () => h.sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' });
   const roleDeletes = () => h.sim.requests({ route: 'DELETE /guilds/*/members/*/roles/*' });
 
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h?.close());
-  beforeEach(async () => {
-    await h.sim.reset();
-    h.backend.reset();
-  });
-  afterEach(async () => {
-    expect(await h.sim.unknownRoutes()).toEqual([]);
-    expect(await h.sim.invalidRequests()).toEqual([]);
-  });
+  useHarness((harness) => (h = harness));
 
   describe('notify', () => {
     it('should DM the user, in the default locale, without personal data', async () => {
@@ -188,10 +177,7 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
 describe('a bot that requires signatures and has no guild configured', () => {
   let h: Harness;
 
-  beforeAll(async () => {
-    h = await startHarness({ env: { INTERNAL_API_REQUIRE_SIGNATURE: 'true', MODDY_GUILD_ID: '' } });
-  });
-  afterAll(() => h?.close());
+  useHarness((harness) => (h = harness), { env: { INTERNAL_API_REQUIRE_SIGNATURE: 'true', MODDY_GUILD_ID: '' } });
 
   it('should refuse an unsigned request with 401 Invalid signature', async () => {
     const res = await h.call('/internal/notify', { discord_id: h.sim.userId('alice'), action: 'subscription_updated' });

@@ -106,3 +106,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
 }
+
+/**
+ * One harness for the enclosing `describe`: booted before its tests, closed after them; Discord and the
+ * backend are reset before each test, and after each the bot must have spoken valid Discord (no request
+ * refused with 50035, no unknown route).
+ */
+export function useHarness(set: (harness: Harness) => void, options: HarnessOptions = {}): void {
+  let harness: Harness | undefined;
+  const current = (): Harness => {
+    if (!harness) throw new Error('the harness did not start');
+    return harness;
+  };
+  beforeAll(async () => {
+    harness = await startHarness(options);
+    set(harness);
+  });
+  afterAll(() => harness?.close());
+  beforeEach(async () => {
+    await current().sim.reset();
+    current().backend.reset();
+  });
+  afterEach(async () => {
+    expect(await current().sim.unknownRoutes()).toEqual([]);
+    expect(await current().sim.invalidRequests()).toEqual([]);
+  });
+}
