@@ -24,7 +24,12 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.logFormat).toBe('json');
     expect(config.metricsToken).toBeUndefined();
-    expect(config.discord).toEqual({ token: 'token-value-123', apiUrl: undefined, devGuildIds: [] });
+    expect(config.discord).toEqual({
+      token: 'token-value-123',
+      apiUrl: undefined,
+      devGuildIds: [],
+      globalRateLimit: 50,
+    });
     expect(config.planRoles).toEqual({});
     expect(config.version).toBe('1.2.3');
   });

@@ -23,6 +23,8 @@ export class AppConfig {
     token: string;
     apiUrl?: string;
     devGuildIds: string[];
+    /** REST requests per second across the whole bot (Discord's global rate limit). */
+    globalRateLimit: number;
   };
   readonly internalApi!: {
     secret: string;
@@ -108,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
       token: e.DISCORD_TOKEN,
       apiUrl: e.DISCORD_API_URL?.replace(/\/+$/, ''),
       devGuildIds: splitList(e.DISCORD_DEV_GUILD_IDS),
+      globalRateLimit: e.DISCORD_GLOBAL_RATE_LIMIT,
     },
     internalApi: {
       secret: e.INTERNAL_API_SECRET,

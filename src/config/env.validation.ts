@@ -55,6 +55,13 @@ export class EnvironmentVariables {
   @Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' })
   DISCORD_DEV_GUILD_IDS?: string;
 
+  /** Discord's global limit is 50 requests/s; Discord raises it for some large bots, on request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  DISCORD_GLOBAL_RATE_LIMIT: number = 50;
+
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters long' })
   INTERNAL_API_SECRET!: string;
@@ -158,6 +165,7 @@ export const ENVIRONMENT_VARIABLES = [
   'DISCORD_TOKEN',
   'DISCORD_API_URL',
   'DISCORD_DEV_GUILD_IDS',
+  'DISCORD_GLOBAL_RATE_LIMIT',
   'INTERNAL_API_SECRET',
   'INTERNAL_API_REQUIRE_SIGNATURE',
   'PORT',

@@ -56,8 +56,9 @@ export function discordClientOptions(config: AppConfig, metrics?: Metrics): Neco
     // Threads are the only cache left that can grow (the default sweeper); nothing else needs sweeping.
     sweepers: Options.DefaultSweeperSettings,
   };
-  // Only set rest.api when overridden: an explicit `undefined` would replace discord.js's default URL.
   options.rest = {
+    globalRequestsPerSecond: config.discord.globalRateLimit,
+    // Only set rest.api when overridden: an explicit `undefined` would replace discord.js's default URL.
     ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}),
     ...(metrics ? { makeRequest: reportingRestErrors((status, code) => metrics.discordRestError(status, code)) } : {}),
   };

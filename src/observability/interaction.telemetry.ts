@@ -1,7 +1,8 @@
 import {
   ForbiddenException,
-  type ArgumentsHost,
   Injectable,
+  UseInterceptors,
+  type ArgumentsHost,
   Logger,
   type CallHandler,
   type ExecutionContext,
@@ -9,7 +10,17 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { BaseInteraction, Client, DiscordAPIError, Events, HTTPError } from 'discord.js';
-import { NecordArgumentsHost, NecordExecutionContext, type NecordContextType } from 'necord';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import {
+  ContextMenu,
+  MessageComponent,
+  Modal,
+  NecordArgumentsHost,
+  NecordExecutionContext,
+  SlashCommand,
+  Subcommand,
+  type NecordContextType,
+} from 'necord';
 import { tap, type Observable } from 'rxjs';
 import { BackendError } from '../backend/backend.errors';
 import { DiscordUserError } from '../discord/discord-user.error';
@@ -112,5 +123,28 @@ export class InteractionTelemetryInterceptor implements NestInterceptor {
         error: (error: unknown) => this.telemetry.finish(subject, outcomeOf(error)),
       }),
     );
+  }
+}
+
+/** The necord decorators whose methods answer an interaction (listeners and text commands do not). */
+const INTERACTION_HANDLER_KEYS = [SlashCommand.KEY, Subcommand.KEY, ContextMenu.KEY, MessageComponent.KEY, Modal.KEY];
+
+/**
+ * Puts the telemetry interceptor on every class that handles interactions, at boot, before necord builds its
+ * handlers. Not an APP_INTERCEPTOR: a global interceptor also runs Nest's interceptor pipeline on every HTTP
+ * request, which halved the throughput of GET /internal/health in the benchmark (README: Benchmarks).
+ */
+@Injectable()
+export class InteractionTelemetryBinder {
+  constructor(discovery: DiscoveryService, scanner: MetadataScanner, interceptor: InteractionTelemetryInterceptor) {
+    for (const wrapper of discovery.getProviders()) {
+      const type: unknown = wrapper.metatype;
+      if (typeof type !== 'function' || typeof type.prototype !== 'object' || type.prototype === null) continue;
+      const prototype = type.prototype as Record<string, unknown>;
+      const handles = scanner
+        .getAllMethodNames(prototype)
+        .some((name) => INTERACTION_HANDLER_KEYS.some((key) => Reflect.hasMetadata(key, prototype[name] as object)));
+      if (handles) UseInterceptors(interceptor)(type);
+    }
   }
 }

@@ -15,16 +15,18 @@ const MIN_SCRUBBED_LENGTH = 8;
 /** Routes polled by machines (platform probes, Prometheus): their lines go to debug, not info. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** Headers that carry credentials, wherever a logged object holds them (defence in depth: the scrubber runs too). */
+/**
+ * Where credential headers sit in objects that get logged (a request, an axios error's config). Exact paths
+ * only: wildcards cost every log call, and the scrubber below catches the secrets' values wherever they are.
+ */
 const REDACTED_PATHS = [
   'authorization',
   'headers.authorization',
   'headers["x-moddy-signature"]',
-  '*.headers.authorization',
-  '*.headers.Authorization',
-  '*.headers["x-moddy-signature"]',
-  '*.*.headers.authorization',
-  '*.*.headers.Authorization',
+  'req.headers.authorization',
+  'req.headers["x-moddy-signature"]',
+  'config.headers.Authorization',
+  'err.config.headers.Authorization',
 ];
 
 /** Nest's `verbose` is pino's `trace`; the other names are pino's own. */
@@ -94,12 +96,13 @@ async function prettyStream(): Promise<DestinationStream | undefined> {
 }
 
 /**
- * The root logger: JSON lines on stdout by default, pretty when LOG_FORMAT=pretty. Written synchronously,
- * so the line about a crash is out before the process exits.
+ * The root logger: JSON lines on stdout by default, pretty when LOG_FORMAT=pretty. Written asynchronously
+ * (lines that come together share one write: a synchronous write per line was a tenth of the CPU of a
+ * request in the benchmark); pino flushes what is pending when the process exits, crash included.
  */
 export async function createRootLogger(config: AppConfig, destination?: DestinationStream): Promise<Logger> {
   const pretty = !destination && config.logFormat === 'pretty' ? await prettyStream() : undefined;
-  const logger = pino(loggerOptions(config), destination ?? pretty ?? pino.destination({ dest: 1, sync: true }));
+  const logger = pino(loggerOptions(config), destination ?? pretty ?? pino.destination({ dest: 1, sync: false }));
   if (config.logFormat === 'pretty' && !destination && !pretty) {
     logger.warn('LOG_FORMAT=pretty needs the pino-pretty dev dependency; writing JSON instead');
   }

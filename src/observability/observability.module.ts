@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { GatewayTelemetry } from './gateway.telemetry';
-import { InteractionTelemetry, InteractionTelemetryInterceptor } from './interaction.telemetry';
+import {
+  InteractionTelemetry,
+  InteractionTelemetryBinder,
+  InteractionTelemetryInterceptor,
+} from './interaction.telemetry';
 import { createRootLogger } from './logging';
 import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
@@ -24,13 +28,16 @@ function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
  */
 @Module({
   imports: [
+    DiscoveryModule,
     MetricsModule,
     LoggerModule.forRootAsync({
       inject: [AppConfig, HttpAdapterHost],
       useFactory: async (config: AppConfig, host: HttpAdapterHost) => ({
         pinoHttp: { logger: fastifyLogger(host) ?? (await createRootLogger(config)) },
-        // Fastify already gives each request a child logger with its id; nestjs-pino only binds it.
+        // Fastify already gives each request a child logger with its id, and observeHttp binds it for
+        // nestjs-pino (http-observability.ts): no middleware on any route.
         useExisting: true,
+        forRoutes: [],
       }),
     }),
   ],
@@ -40,7 +47,8 @@ function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
     QueueMetrics,
     GatewayTelemetry,
     InteractionTelemetry,
-    { provide: APP_INTERCEPTOR, useClass: InteractionTelemetryInterceptor },
+    InteractionTelemetryInterceptor,
+    InteractionTelemetryBinder,
   ],
   exports: [InteractionTelemetry],
 })

@@ -1,0 +1,209 @@
+// `npm run bench`: builds the service, runs every scenario against the Discord simulator, prints one table
+// and writes bench-results.json. Not part of `npm test`. `--only=api,commands,burst,memory,start` picks
+// scenarios; `--quick` shortens them (for trying the bench itself, not for figures).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { apiOverhead, type ApiOverheadResult } from './api-overhead';
+import { commandLatency, type CommandLatencyResult } from './command-latency';
+import { memoryLarge, startTimes, type BootFigures, type StartResult } from './memory-start';
+import { notifyBurst, type NotifyBurstResult } from './notify-burst';
+import { build, ROOT } from './processes';
+import { round } from './stats';
+
+const SCENARIOS = ['api', 'commands', 'burst', 'memory', 'start'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+interface Results {
+  machine: {
+    cpus: number;
+    model: string;
+    memoryGb: number;
+    node: string;
+    commit: string;
+    loadBefore: number[];
+    loadAfter?: number[];
+  };
+  quick: boolean;
+  api?: ApiOverheadResult;
+  commands?: CommandLatencyResult;
+  burst?: NotifyBurstResult;
+  memoryLarge?: BootFigures;
+  start?: StartResult;
+}
+
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  met: boolean | null;
+}
+
+function gitCommit(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${commit} + uncommitted src/ changes` : commit;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+function machine(): Results['machine'] {
+  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  return {
+    cpus: availableParallelism(),
+    model,
+    memoryGb: round(totalmem() / 1024 ** 3),
+    node: process.version,
+    commit: gitCommit(),
+    loadBefore: loadavg().map((l) => round(l, 2)),
+  };
+}
+
+function rows(r: Results): Row[] {
+  const out: Row[] = [];
+  const ms = (v: number) => `${round(v)} ms`;
+  if (r.api) {
+    const { health, notify, connections, durationS } = r.api;
+    const load = `${connections} conn, ${durationS} s each`;
+    out.push({
+      figure: `1a. GET /internal/health throughput vs plain Fastify (${load})`,
+      value: `${round(health.ratio, 2)} (${Math.round(health.service.requestsPerSecond)} vs ${Math.round(health.baseline.requestsPerSecond)} req/s; CPU ${Math.round(health.service.cpuPerRequestUs)} vs ${Math.round(health.baseline.cpuPerRequestUs)} µs/req)`,
+      target: '≥ 0.7',
+      met: health.ratio >= 0.7,
+    });
+    out.push({
+      figure: '1b. GET /internal/health p99',
+      value: `${ms(health.service.p99Ms)} (baseline ${ms(health.baseline.p99Ms)})`,
+      target: '< 10 ms',
+      met: health.service.p99Ms < 10,
+    });
+    out.push({
+      figure: `1c. POST /internal/notify throughput vs plain Fastify (${load})`,
+      value: `${round(notify.ratio, 2)} (${Math.round(notify.service.requestsPerSecond)} vs ${Math.round(notify.baseline.requestsPerSecond)} req/s; CPU ${Math.round(notify.service.cpuPerRequestUs)} vs ${Math.round(notify.baseline.cpuPerRequestUs)} µs/req)`,
+      target: '≥ 0.7',
+      met: notify.ratio >= 0.7,
+    });
+    out.push({
+      figure: '1d. POST /internal/notify p99',
+      value: `${ms(notify.service.p99Ms)} (baseline ${ms(notify.baseline.p99Ms)})`,
+      target: '—',
+      met: null,
+    });
+  }
+  if (r.commands) {
+    const c = r.commands;
+    const what = `${c.interactions} × /subscription, ${c.perSecond}/s`;
+    out.push({
+      figure: `2a. dispatch → defer, p50 / p99 (${what})`,
+      value: `${ms(c.toDeferMs.p50)} / ${ms(c.toDeferMs.p99)}${c.failed ? `, ${c.failed} failed` : ''}`,
+      target: 'p99 ≤ 25 ms',
+      met: c.toDeferMs.p99 <= 25 && c.failed === 0,
+    });
+    out.push({
+      figure: '2b. dispatch → final reply, p50 / p99 (backend call included)',
+      value: `${ms(c.toFinalMs.p50)} / ${ms(c.toFinalMs.p99)}`,
+      target: '—',
+      met: null,
+    });
+  }
+  if (r.burst) {
+    const b = r.burst;
+    out.push({
+      figure: `3. notify burst, ${b.users} users at ${b.globalPerSecond} req/s global: time / floor (${b.floorS} s)`,
+      value:
+        `${b.ratio === null ? 'incomplete' : `${round(b.ratio, 2)} (${round(b.totalS ?? 0)} s)`}; ` +
+        `${b.lost} lost, ${b.doubled} doubled; ${b.answeredWithin5s}/${b.users} answered ≤ 5 s (p99 ${ms(b.answerP99Ms)}), ${b.queuedAnswers} queued`,
+      target: '≤ 1.2, 0 lost, 0 doubled',
+      met: b.ratio !== null && b.ratio <= 1.2 && b.lost === 0 && b.doubled === 0,
+    });
+  }
+  if (r.start) {
+    out.push({
+      figure: `4a. RSS after ready, 1 guild (median of ${r.start.runs})`,
+      value: `${round(r.start.rssMb)} MB`,
+      target: '≤ 150 MB',
+      met: r.start.rssMb <= 150,
+    });
+  }
+  if (r.memoryLarge) {
+    const m = r.memoryLarge;
+    out.push({
+      figure: `4b. RSS after ready, ${m.guilds - 1} guilds × 200 members (+ the Moddy guild)`,
+      value: `${round(m.rssMb)} MB (ready after ${round(m.toReadyMs / 1000, 2)} s)`,
+      target: '≤ 250 MB',
+      met: m.rssMb <= 250,
+    });
+  }
+  if (r.start) {
+    const s = r.start;
+    out.push({
+      figure: `5a. process start → listening (median / max of ${s.runs})`,
+      value: `${ms(s.toListeningMs.median)} / ${ms(s.toListeningMs.max)}`,
+      target: '< 1,500 ms',
+      met: s.toListeningMs.max < 1500,
+    });
+    out.push({
+      figure: '5b. process start → gateway ready (median / max)',
+      value: `${ms(s.toReadyMs.median)} / ${ms(s.toReadyMs.max)}`,
+      target: '—',
+      met: null,
+    });
+  }
+  return out;
+}
+
+function table(r: Results): string {
+  const mark = (met: boolean | null) => (met === null ? '' : met ? '✅' : '❌ miss');
+  const lines = ['| figure | measured | target | |', '| --- | --- | --- | --- |'];
+  for (const row of rows(r)) lines.push(`| ${row.figure} | ${row.value} | ${row.target} | ${mark(row.met)} |`);
+  const m = r.machine;
+  lines.push(
+    '',
+    `Machine: ${m.cpus} CPUs (${m.model}), ${m.memoryGb} GB, Node ${m.node}; commit ${m.commit}; ` +
+      `load average ${m.loadBefore.join(' ')} before, ${(m.loadAfter ?? []).join(' ')} after.`,
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='));
+  const chosen = new Set<Scenario>(only ? (only.slice('--only='.length).split(',') as Scenario[]) : [...SCENARIOS]);
+  const results: Results = { machine: machine(), quick };
+  const step = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+
+  step('building dist/ (npm run build)');
+  build();
+  if (chosen.has('start')) {
+    step('5 + 4a: cold starts, one guild');
+    results.start = await startTimes(quick ? 1 : 3);
+  }
+  if (chosen.has('memory')) {
+    step('4b: 1,000 guilds of 200 members');
+    results.memoryLarge = await memoryLarge();
+  }
+  if (chosen.has('api')) {
+    step('1: internal API vs plain Fastify');
+    results.api = await apiOverhead(quick ? 4 : 10);
+  }
+  if (chosen.has('commands')) {
+    step('2: /subscription latency');
+    results.commands = await commandLatency(quick ? 100 : 500, 25);
+  }
+  if (chosen.has('burst')) {
+    step('3: notify burst');
+    results.burst = await notifyBurst(quick ? 200 : 1000);
+  }
+  results.machine.loadAfter = loadavg().map((l) => round(l, 2));
+  writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${table(results)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
