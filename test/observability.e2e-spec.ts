@@ -153,6 +153,20 @@ describe('observability (real HTTP, simulator)', () => {
       ]);
     });
 
+    it('should tie the lines logged while serving a request to its id', async () => {
+      // Discord failing to list the guild's roles makes RolesService log a warning while serving the call.
+      await h.sim.setFaults({ http5xx: [{ route: 'GET /guilds/*/roles', status: 500, count: 10 }] });
+      const res = await h.call(
+        '/internal/roles/update',
+        { discord_id: h.sim.userId('alice'), plan: 'moddy_max' },
+        { 'x-request-id': 'roles-trace-1' },
+      );
+      expect(res.headers.get('x-request-id')).toBe('roles-trace-1');
+      const lines = logs.lines().filter((l) => l.reqId === 'roles-trace-1');
+      expect(lines.some((l) => l.level === 'warn' && l.context === 'RolesService')).toBe(true);
+      expect(lines.filter((l) => l.message === 'request completed')).toHaveLength(1);
+    });
+
     it('should give a request with a malformed X-Request-Id a fresh one', async () => {
       const res = await h.call('/internal/health', undefined, { 'x-request-id': 'not "an" id' });
       const id = res.headers.get('x-request-id');
