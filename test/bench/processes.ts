@@ -31,6 +31,13 @@ export function rssMb(pid: number): number {
 
 export type LogLine = Record<string, unknown>;
 
+/** Every child still running: killed if the bench itself stops early (an error, Ctrl-C), so none outlives it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 /** A child process whose stdout and stderr go to a file (never a pipe the bench could fail to drain). */
 export class LoggedProcess {
   private constructor(
@@ -52,6 +59,8 @@ export class LoggedProcess {
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     return new LoggedProcess(child, logFile, spawnedAt, dir);
   }
 
@@ -144,6 +153,11 @@ export async function startDemoBackend(secret: string): Promise<{ url: string; p
     'backend',
     ROOT,
   );
-  const line = await backend.waitForLine((l) => typeof l.listening === 'string', 30_000);
-  return { url: String(line.listening), process: backend };
+  try {
+    const line = await backend.waitForLine((l) => typeof l.listening === 'string', 30_000);
+    return { url: String(line.listening), process: backend };
+  } catch (error) {
+    await backend.stop();
+    throw error;
+  }
 }
