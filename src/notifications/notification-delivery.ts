@@ -7,6 +7,7 @@ import { classifyDiscordError, discordErrorCode } from '../discord/discord-error
 import { DiscordRestService } from '../discord/discord-rest.service';
 import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
 import { MemberProfiles } from '../members/member-profiles.service';
+import { Metrics, notificationOutcomeOf } from '../observability/metrics.service';
 import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
 import type { NotificationTable } from '../storage/tables';
 import type { NotifyAction } from './dto/notify-user.request';
@@ -54,6 +55,7 @@ export class NotificationDelivery
     private readonly discord: DiscordRestService,
     private readonly profiles: MemberProfiles,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.worker = new QueueWorker(
       inbox.queue,
@@ -84,6 +86,11 @@ export class NotificationDelivery
   ): RESTPostAPIChannelMessageJSONBody | undefined {
     const payload = JSON.parse(row.payload) as NotificationPayload;
     return this.renderers.get(payload.kind)?.(locale, payload);
+  }
+
+  /** Final outcomes of the worker's attempts (the request path counts its own; a retry is no outcome). */
+  settled(_row: NotificationTable, state: string): void {
+    if (state !== 'pending') this.metrics.notificationOutcome(notificationOutcomeOf(state));
   }
 
   onApplicationBootstrap(): void {

@@ -41,10 +41,10 @@ export class NotificationInbox {
   }
 
   /**
-   * Stores a notification already claimed by `owner` (its first attempt comes right away), or finds the one
-   * stored under the same dedup key within 24 h.
+   * Stores a notification, claimed by `owner` when its first attempt comes right away (null leaves it to
+   * the worker), or finds the one stored under the same dedup key within 24 h.
    */
-  async accept(input: NewNotification, owner: string, now = Date.now()): Promise<Acceptance> {
+  async accept(input: NewNotification, owner: string | null, now = Date.now()): Promise<Acceptance> {
     const db = this.database.db;
     for (let tries = 0; tries < 3; tries++) {
       const row: NotificationTable = {
@@ -56,10 +56,10 @@ export class NotificationInbox {
         dedup_until: now + DEDUP_WINDOW_MS,
         payload: JSON.stringify(input.payload),
         state: 'pending',
-        attempts: 1,
+        attempts: owner ? 1 : 0,
         next_attempt_at: now,
         lease_owner: owner,
-        lease_until: now + NOTIFICATION_QUEUE.leaseMs,
+        lease_until: owner ? now + NOTIFICATION_QUEUE.leaseMs : null,
         last_error: null,
         created_at: now,
         delivered_at: null,

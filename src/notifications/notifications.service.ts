@@ -38,6 +38,12 @@ export const NOTIFY_MESSAGES = {
  */
 export const DM_BUDGET_MS = 3500;
 
+/**
+ * First attempts made on the request path at once. Past this, a notification goes straight to the worker:
+ * with Discord's 50 requests/s, more attempts in flight could not finish within the budget anyway.
+ */
+export const INLINE_ATTEMPTS_MAX = 25;
+
 /** The metadata fields a DM may use; everything else (e-mail, phone, ...) is never stored nor sent. */
 function usableMetadata(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> {
   const m = metadata ?? {};
@@ -78,6 +84,9 @@ export function responseFor(state: string, duplicate: boolean): NotifyUserRespon
 
 @Injectable()
 export class NotificationsService {
+  /** First attempts under way on the request path. */
+  private inlineAttempts = 0;
+
   constructor(
     private readonly inbox: NotificationInbox,
     private readonly delivery: NotificationDelivery,
@@ -87,6 +96,7 @@ export class NotificationsService {
 
   /** POST /internal/notify: record premium state, store the notification, try the DM within the budget. */
   async notifyUser(request: NotifyUserRequest): Promise<NotifyUserResponse> {
+    const receivedAt = Date.now();
     await this.profiles.recordSubscriptionEvent(request.discord_id, request.action, request.plan);
     const payload: SubscriptionPayload = {
       kind: 'subscription',
@@ -94,13 +104,16 @@ export class NotificationsService {
       plan: request.plan ?? null,
       metadata: usableMetadata(request.metadata),
     };
-    return this.accept({
-      discordId: request.discord_id,
-      kind: 'subscription',
-      action: request.action,
-      dedupKey: `${request.discord_id}|${request.action}|${reference(request.metadata)}`,
-      payload,
-    });
+    return this.accept(
+      {
+        discordId: request.discord_id,
+        kind: 'subscription',
+        action: request.action,
+        dedupKey: `${request.discord_id}|${request.action}|${reference(request.metadata)}`,
+        payload,
+      },
+      receivedAt,
+    );
   }
 
   /** POST /internal/invoices/notify: one DM per invoice and status, whatever the retries. */
@@ -129,8 +142,8 @@ export class NotificationsService {
     return this.inbox.recent(discordId, limit);
   }
 
-  private async accept(notification: NewNotification): Promise<NotifyUserResponse> {
-    const { state, duplicate } = await this.notify(notification);
+  private async accept(notification: NewNotification, receivedAt = Date.now()): Promise<NotifyUserResponse> {
+    const { state, duplicate } = await this.notify(notification, receivedAt);
     return responseFor(state, duplicate);
   }
 
@@ -139,31 +152,41 @@ export class NotificationsService {
    * The state is final (sent, dm_closed, ...) or `pending` (queued: the worker delivers it later).
    * Also for features with a DM kind of their own (see NotificationDelivery.registerRenderer).
    */
-  async notify(notification: NewNotification): Promise<{ state: string; duplicate: boolean }> {
-    const accepted = await this.inbox.accept(notification, WORKER_ID);
-    if (accepted.duplicate) return { state: accepted.row.state, duplicate: true };
-    const state = await this.firstAttempt(accepted.row);
+  async notify(notification: NewNotification, receivedAt = Date.now()): Promise<{ state: string; duplicate: boolean }> {
+    // Under a burst, an inline attempt would only wait behind Discord's rate limit: hand it to the worker.
+    const inline = this.inlineAttempts < INLINE_ATTEMPTS_MAX;
+    const accepted = await this.inbox.accept(notification, inline ? WORKER_ID : null);
+    if (accepted.duplicate) {
+      this.metrics.notificationOutcome('duplicate');
+      return { state: accepted.row.state, duplicate: true };
+    }
+    let state = 'pending';
+    if (inline) state = await this.firstAttempt(accepted.row, receivedAt + DM_BUDGET_MS);
+    else this.delivery.worker.poke();
     this.metrics.notificationOutcome(notificationOutcomeOf(state));
     return { state, duplicate: false };
   }
 
   /**
-   * The first attempt, bounded by the answer budget. When the budget runs out the attempt is abandoned
+   * The first attempt, bounded by the answer deadline. When the deadline passes the attempt is abandoned
    * and the item handed to the worker right away; the worker's later attempts carry the same nonce.
    */
-  private async firstAttempt(row: NotificationTable): Promise<string> {
+  private async firstAttempt(row: NotificationTable, deadline: number): Promise<string> {
     const budget = new AbortController();
-    const timer = setTimeout(() => budget.abort(), DM_BUDGET_MS);
+    const timer = setTimeout(() => budget.abort(), Math.max(0, deadline - Date.now()));
+    this.inlineAttempts++;
     try {
       const result = await this.delivery.deliver(row, budget.signal);
       if (budget.signal.aborted && 'retry' in result) {
-        await this.delivery.worker.settle(row, { retry: 'answer budget exceeded' });
+        await this.delivery.worker.settle(row, { retry: 'answer budget exceeded' }, { immediately: true });
+        this.delivery.worker.poke();
         return 'pending';
       }
       const state = await this.delivery.worker.settle(row, result);
       if (state === 'pending') this.delivery.worker.poke();
       return state;
     } finally {
+      this.inlineAttempts--;
       clearTimeout(timer);
     }
   }

@@ -11,6 +11,8 @@ export type DeliveryResult =
 
 export interface DeliveryHandler<Row> {
   deliver(row: Row, signal: AbortSignal): Promise<DeliveryResult>;
+  /** Told the state an attempt of the worker's ended in (final, `pending` again, or `dead`). */
+  settled?(row: Row, state: string): void;
 }
 
 export interface WorkerOptions {
@@ -73,14 +75,17 @@ export class QueueWorker<Row extends QueueColumns> {
     this.timer = setTimeout(() => void this.pass(), 0);
   }
 
-  /** Settles an attempt made elsewhere (the request path) on an item this worker's owner holds. */
-  async settle(row: Row, result: DeliveryResult): Promise<string> {
+  /**
+   * Settles an attempt on an item this worker's owner holds (also one made on the request path).
+   * `immediately`: the attempt was cut short by its caller, so the item is due again at once, uncounted.
+   */
+  async settle(row: Row, result: DeliveryResult, options: { immediately?: boolean } = {}): Promise<string> {
     if ('final' in result) {
       const kept = await this.queue.finish(row.id, this.owner, result.final, Date.now(), result.error ?? null);
       if (!kept) this.logger.warn(`${this.queue.table} ${row.id}: lease lost before settling as ${result.final}`);
       return result.final;
     }
-    const state = await this.queue.retry(row, this.owner, result.retry);
+    const state = await this.queue.retry(row, this.owner, result.retry, options);
     if (state === 'dead') {
       this.logger.error(`${this.queue.table} ${row.id} is dead after ${row.attempts} attempts: ${result.retry}`);
     }
@@ -114,7 +119,8 @@ export class QueueWorker<Row extends QueueColumns> {
       } catch (error) {
         result = { retry: (error as Error).message };
       }
-      await this.settle(row, result);
+      const state = await this.settle(row, result);
+      this.handler.settled?.(row, state);
     } catch (error) {
       this.logger.warn(`${this.queue.table} ${row.id}: settling failed: ${(error as Error).message}`);
     } finally {
