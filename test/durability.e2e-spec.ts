@@ -240,6 +240,35 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       expect(calls.map((c) => c.status)).toEqual([503, 200]);
     }, 30000);
 
+    it('should report each slash command as command_used, and never wait for the backend to do so', async () => {
+      h.backend.delay(EVENTS, 15000, { times: 1 });
+      const started = Date.now();
+      const view = await (await h.sim.slash({ user: 'alice', name: 'subscription' })).waitForFinal();
+      expect(view.embeds).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(3000);
+      // The event reached a backend that hangs; the command was answered all the same, and the event is
+      // sent again once that attempt times out.
+      await eventually(
+        () => events('command_used'),
+        (e) => e.length >= 1,
+      );
+      const used = await eventually(
+        () => events('command_used'),
+        (e) => e.some((r) => r.status === 200),
+        40000,
+      );
+      expect(used.find((r) => r.status === 200)?.body).toMatchObject({
+        event_type: 'command_used',
+        discord_id: id('alice'),
+        metadata: {
+          command: 'subscription',
+          success: true,
+          latency_ms: expect.any(Number),
+          guild_id: h.sim.world.guildId,
+        },
+      });
+    }, 60000);
+
     it('should sync roles from the subscription with /admin roles sync', async () => {
       await h.call('/internal/roles/update', { discord_id: id('erin'), plan: 'moddy_max' });
       const handle = await h.sim.slash({

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { COMMAND_USAGE } from '../observability/command-usage';
 import { QUEUE_STATS } from '../observability/queue-stats';
 import { DeliveryQueueStats } from './delivery-queue.stats';
 import { EventsClient } from './events.client';
@@ -20,6 +21,8 @@ import { OutboundEvents } from './outbound-events';
     OutboundEvents,
     // Read by the metrics (queue depth and oldest age), wherever they are registered.
     { provide: QUEUE_STATS, useClass: DeliveryQueueStats },
+    // Finished slash commands become `command_used` events for the backend.
+    { provide: COMMAND_USAGE, useExisting: OutboundEvents },
   ],
   exports: [NotificationsService, NotificationDelivery, OutboundEvents],
 })

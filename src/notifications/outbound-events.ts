@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { BackendError } from '../backend/backend.errors';
+import type { CommandUsageSink } from '../observability/command-usage';
 import { DatabaseService } from '../storage/database.service';
 import { DurableQueue, newQueueId, type QueuePolicy } from '../storage/durable-queue';
 import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
@@ -65,6 +66,11 @@ export class OutboundEvents
       .execute()
       .then(() => this.worker.poke())
       .catch((error: unknown) => this.logger.error(`Could not queue ${eventType} event: ${(error as Error).message}`));
+  }
+
+  /** A finished slash command, as `command_used` (the telemetry reports them; see COMMAND_USAGE). */
+  commandUsed(discordId: string, usage: Parameters<CommandUsageSink['commandUsed']>[1]): void {
+    this.record('command_used', discordId, usage);
   }
 
   async deliver(row: OutboundEventTable): Promise<DeliveryResult> {

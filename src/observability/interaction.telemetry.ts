@@ -10,7 +10,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { BaseInteraction, Client, DiscordAPIError, Events, HTTPError } from 'discord.js';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import {
   ContextMenu,
   MessageComponent,
@@ -24,6 +24,7 @@ import {
 import { tap, type Observable } from 'rxjs';
 import { BackendError } from '../backend/backend.errors';
 import { DiscordUserError } from '../discord/discord-user.error';
+import { COMMAND_USAGE, type CommandUsageSink } from './command-usage';
 import { Metrics, type CommandOutcome } from './metrics.service';
 
 /** The first segment of a component's custom id (`inv/2/...` -> `inv`): bounded, unlike the id itself. */
@@ -62,13 +63,20 @@ export class InteractionTelemetry implements OnModuleInit {
   private readonly logger = new Logger(InteractionTelemetry.name);
   private readonly receivedAt = new WeakMap<BaseInteraction, number>();
   private readonly finished = new WeakSet<BaseInteraction>();
+  private usage: CommandUsageSink | undefined;
 
   constructor(
     private readonly client: Client,
     private readonly metrics: Metrics,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   onModuleInit(): void {
+    try {
+      this.usage = this.moduleRef.get<CommandUsageSink>(COMMAND_USAGE, { strict: false });
+    } catch {
+      this.usage = undefined;
+    }
     // necord adds its listeners at application bootstrap, after this: ours runs first.
     this.client.on(Events.InteractionCreate, (interaction) => this.receivedAt.set(interaction, performance.now()));
   }
@@ -102,6 +110,14 @@ export class InteractionTelemetry implements OnModuleInit {
     };
     if (outcome === 'error') this.logger.warn(line);
     else this.logger.log(line);
+    if (interaction.isChatInputCommand()) {
+      this.usage?.commandUsed(interaction.user.id, {
+        command,
+        success: outcome === 'ok',
+        latency_ms: latencyMs,
+        guild_id: interaction.guildId,
+      });
+    }
   }
 }
 
