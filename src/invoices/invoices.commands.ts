@@ -1,11 +1,5 @@
 import { Injectable, UseGuards } from '@nestjs/common';
-import {
-  ApplicationIntegrationType,
-  InteractionContextType,
-  MessageFlags,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-} from 'discord.js';
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import {
   Button,
   ComponentParam,
@@ -18,6 +12,7 @@ import {
 } from 'necord';
 import { AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
+import { EVERYWHERE } from '../discord/member-command';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { translate } from '../i18n/i18n';
@@ -51,8 +46,7 @@ export class InvoicesCommands {
   @SlashCommand({
     name: 'invoices',
     ...describeCommand('commands.invoices'),
-    integrationTypes: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+    ...EVERYWHERE,
   })
   async onInvoices(
     @Context() [interaction]: SlashCommandContext,

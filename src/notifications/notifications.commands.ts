@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ApplicationIntegrationType, InteractionContextType, MessageFlags } from 'discord.js';
+import { MessageFlags } from 'discord.js';
 import { Context, SlashCommand, type SlashCommandContext } from 'necord';
 import { describeCommand } from '../discord/command-text';
+import { EVERYWHERE } from '../discord/member-command';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { buildInboxView } from './inbox.view';
 import { NotificationDelivery } from './notification-delivery';
@@ -19,8 +20,7 @@ export class NotificationsCommands {
   @SlashCommand({
     name: 'notifications',
     ...describeCommand('commands.notifications'),
-    integrationTypes: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+    ...EVERYWHERE,
   })
   async onNotifications(@Context() [interaction]: SlashCommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });

@@ -1,9 +1,10 @@
 import { Injectable, UseGuards } from '@nestjs/common';
-import { ApplicationIntegrationType, InteractionContextType, MessageFlags } from 'discord.js';
+import { MessageFlags } from 'discord.js';
 import { Context, Options, SlashCommand, Subcommand, type SlashCommandContext } from 'necord';
 import { AppConfig } from '../config/app-config';
 import { AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
+import { EVERYWHERE } from '../discord/member-command';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { AdminSubscriptionOptions } from './dto/subscription-command.options';
@@ -22,8 +23,7 @@ export class SubscriptionCommands {
   @SlashCommand({
     name: 'subscription',
     ...describeCommand('commands.subscription'),
-    integrationTypes: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+    ...EVERYWHERE,
   })
   async onSubscription(@Context() [interaction]: SlashCommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
