@@ -1,11 +1,14 @@
 import { testDatabases } from '../../../test/support/databases';
+import type { DatabaseService } from '../../storage/database.service';
 import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from './idempotency.store';
 
 describe.each(testDatabases())('IdempotencyStore on $name', (database) => {
   let store: IdempotencyStore;
+  let db: DatabaseService;
 
   beforeEach(async () => {
-    store = new IdempotencyStore(await database.create());
+    db = await database.create();
+    store = new IdempotencyStore(db);
   });
   afterAll(() => database.cleanup());
 
@@ -45,5 +48,14 @@ describe.each(testDatabases())('IdempotencyStore on $name', (database) => {
     const start = 5_000_000;
     await store.reserve('k6', 'h1', start);
     expect(await store.reserve('k6', 'h1', start + 61_000)).toEqual({ kind: 'reserved' });
+  });
+
+  it('should purge keys past their 24 hours and keep the others', async () => {
+    const start = 9_000_000;
+    await store.reserve('old', 'h', start);
+    await store.reserve('new', 'h', start + IDEMPOTENCY_TTL_MS);
+    await store.purgeExpired(start + IDEMPOTENCY_TTL_MS + 1);
+    const keys = await db.db.selectFrom('idempotency_keys').select('key').execute();
+    expect(keys.map((k) => k.key)).toEqual(['new']);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseService } from '../../storage/database.service';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -11,10 +11,27 @@ export type Reservation =
   | { kind: 'conflict' }
   | { kind: 'in_progress' };
 
+/** How often keys past their 24 h are removed (a key is also dropped when it comes back after expiring). */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
 /** Idempotency keys, kept 24 h in the database so a replay survives restarts and spans replicas. */
 @Injectable()
-export class IdempotencyStore {
+export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyStore.name);
+  private purgeTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly database: DatabaseService) {}
+
+  onApplicationBootstrap(): void {
+    this.purgeTimer = setInterval(() => {
+      this.purgeExpired().catch((error: unknown) => this.logger.warn(`Purge failed: ${(error as Error).message}`));
+    }, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
 
   /** Claims `key` for a request, or says what the first request with that key produced. */
   async reserve(key: string, requestHash: string, now = Date.now()): Promise<Reservation> {
