@@ -414,6 +414,9 @@ describe('/admin refund (issue 5)', () => {
       const inbox = await (await sim.slash({ user: 'bob', name: 'notifications', locale: 'en-US' })).waitForFinal();
       expect(embedOf(inbox).fields?.[0]).toMatchObject({ name: 'You have been refunded' });
       expect(embedOf(inbox).fields?.[0].value).toContain('✅ Sent by DM');
+      // The backend sending it again hears that it was delivered since, and nothing is sent twice.
+      const again = await h.call('/internal/refunds/notify', notice({ refund_id: 're_queued_1' }));
+      expect(again.body).toMatchObject({ success: true, notification_sent: true });
       expect(await sim.dmsTo('bob')).toHaveLength(1);
     }, 30000);
 

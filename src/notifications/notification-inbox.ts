@@ -71,11 +71,7 @@ export class NotificationInbox {
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { duplicate: false, row };
 
-      const existing = await db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('dedup_key', '=', input.dedupKey)
-        .executeTakeFirst();
+      const existing = await this.find(input.dedupKey);
       if (existing && existing.dedup_until > now) return { duplicate: true, row: existing };
       if (existing) {
         // The old one is past its window: it keeps its history under a retired key, the new one takes the key.
@@ -88,6 +84,14 @@ export class NotificationInbox {
       }
     }
     throw new Error(`could not store notification ${input.dedupKey}`);
+  }
+
+  find(dedupKey: string): Promise<NotificationTable | undefined> {
+    return this.database.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('dedup_key', '=', dedupKey)
+      .executeTakeFirst();
   }
 
   /** The member's latest notifications, newest first. */

@@ -137,6 +137,11 @@ export class NotificationsService {
     });
   }
 
+  /** Where the notification stored under a dedup key stands (`pending` while queued), if there is one. */
+  async stateOf(dedupKey: string): Promise<string | undefined> {
+    return (await this.inbox.find(dedupKey))?.state;
+  }
+
   /** The member's latest notifications, for /notifications. */
   recent(discordId: string, limit = 10): Promise<NotificationTable[]> {
     return this.inbox.recent(discordId, limit);

@@ -90,6 +90,23 @@ export const INVOICES_LOOKUP_LIMIT = 100;
 /** The audit post gets this much, so a notice (inbox DM budget included) stays within the backend's 10 s. */
 const DISCORD_BUDGET_MS = 1500;
 
+/** One refund DM per refund id in the billing inbox. */
+const refundDedupKey = (discordId: string, refundId: string) => `${discordId}|refund|${refundId}`;
+
+/** A billing inbox state as a refund notice state. */
+function noticeStateOf(state: string): Exclude<NoticeState, 'sending'> {
+  switch (state) {
+    case 'sent':
+    case 'dm_closed':
+    case 'unknown_user':
+      return state;
+    case 'pending':
+      return 'queued';
+    default:
+      return 'failed';
+  }
+}
+
 /** The billing inbox kind of refund DMs. */
 const REFUND_DM_KIND = 'refund';
 type RefundDmPayload = RefundDmInput & { kind: typeof REFUND_DM_KIND };
@@ -235,7 +252,16 @@ export class RefundsService implements OnApplicationShutdown {
   /** A refund made outside Discord: the same DM and audit entry, once per refund id. */
   async notifyRefund(request: RefundNotifyRequest): Promise<RefundNotifyResponse> {
     const claim = await this.repository.claimNotice(request.refund_id, request.discord_id, this.timing.now());
-    if (claim.kind === 'duplicate') return duplicateNoticeResponse(claim.state);
+    if (claim.kind === 'duplicate') {
+      // A queued DM may have been delivered since: the inbox knows where it stands now.
+      const state =
+        claim.state === 'queued'
+          ? noticeStateOf(
+              (await this.notifications.stateOf(refundDedupKey(request.discord_id, request.refund_id))) ?? 'pending',
+            )
+          : claim.state;
+      return duplicateNoticeResponse(state);
+    }
     const dm = await this.sendDm(request.discord_id, request.amount, request.currency, request.refund_id);
     await this.repository.finishNotice(request.refund_id, dm, this.timing.now());
     // A retry after Discord was unavailable only re-sends the DM: the audit entry was written the first time.
@@ -352,20 +378,12 @@ export class RefundsService implements OnApplicationShutdown {
       kind: REFUND_DM_KIND,
       action: 'refund',
       // One DM per refund id; a refund without an id (never expected) gets a DM of its own.
-      dedupKey: `${discordId}|refund|${refundId ?? newQueueId('r')}`,
+      dedupKey: refundDedupKey(discordId, refundId ?? newQueueId('r')),
       payload,
     });
-    switch (state) {
-      case 'sent':
-      case 'dm_closed':
-      case 'unknown_user':
-        return state;
-      case 'pending':
-        return 'queued';
-      default:
-        this.logger.warn(`Refund DM to ${discordId} ended ${state}`);
-        return 'failed';
-    }
+    const notice = noticeStateOf(state);
+    if (notice === 'failed') this.logger.warn(`Refund DM to ${discordId} ended ${state}`);
+    return notice;
   }
 
   /** Stores the audit entry, then posts it to AUDIT_CHANNEL_ID when set. Never throws: the refund is done. */
