@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -36,6 +37,22 @@ const toInt = ({ value }: { value: unknown }): unknown =>
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** An optional Discord id; empty counts as unset. */
+const OptionalSnowflake = () =>
+  applyDecorators(
+    Transform(emptyToUndefined),
+    IsOptional(),
+    Matches(SNOWFLAKE, { message: 'must be a Discord id (17 to 20 digits)' }),
+  );
+
+/** An optional comma-separated list of Discord ids; empty counts as unset. */
+const OptionalSnowflakeList = () =>
+  applyDecorators(
+    Transform(emptyToUndefined),
+    IsOptional(),
+    Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' }),
+  );
+
 /**
  * The process environment as the service accepts it. Validated once at boot (see loadConfig);
  * nothing else in the code reads process.env.
@@ -50,9 +67,7 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   DISCORD_API_URL?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' })
+  @OptionalSnowflakeList()
   DISCORD_DEV_GUILD_IDS?: string;
 
   /** Discord's global limit is 50 requests/s; Discord raises it for some large bots, on request. */
@@ -99,14 +114,10 @@ export class EnvironmentVariables {
   @Max(60000)
   BACKEND_TIMEOUT_MS: number = 5000;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(SNOWFLAKE, { message: 'must be a Discord id (17 to 20 digits)' })
+  @OptionalSnowflake()
   MODDY_GUILD_ID?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(SNOWFLAKE, { message: 'must be a Discord id (17 to 20 digits)' })
+  @OptionalSnowflake()
   MODDY_PREMIUM_ROLE_ID?: string;
 
   @Transform(emptyToUndefined)
@@ -114,19 +125,13 @@ export class EnvironmentVariables {
   @IsString()
   PLAN_ROLES?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' })
+  @OptionalSnowflakeList()
   ADMIN_USER_IDS?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' })
+  @OptionalSnowflakeList()
   ADMIN_ROLE_IDS?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(SNOWFLAKE, { message: 'must be a Discord id (17 to 20 digits)' })
+  @OptionalSnowflake()
   AUDIT_CHANNEL_ID?: string;
 
   @Transform(emptyToUndefined)
