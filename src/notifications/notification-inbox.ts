@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../storage/database.service';
-import { DurableQueue, newQueueId, type QueuePolicy } from '../storage/durable-queue';
+import { DurableQueue, newQueueItem, type QueuePolicy } from '../storage/durable-queue';
 import type { NotificationTable } from '../storage/tables';
 
 /** One DM per (member, action, reference) within this window. */
@@ -48,21 +48,13 @@ export class NotificationInbox {
     const db = this.database.db;
     for (let tries = 0; tries < 3; tries++) {
       const row: NotificationTable = {
-        id: newQueueId('n'),
+        ...newQueueItem('n', now, owner ? { owner, leaseMs: NOTIFICATION_QUEUE.leaseMs } : undefined),
         discord_id: input.discordId,
         kind: input.kind,
         action: input.action,
         dedup_key: input.dedupKey,
         dedup_until: now + DEDUP_WINDOW_MS,
         payload: JSON.stringify(input.payload),
-        state: 'pending',
-        attempts: owner ? 1 : 0,
-        next_attempt_at: now,
-        lease_owner: owner,
-        lease_until: owner ? now + NOTIFICATION_QUEUE.leaseMs : null,
-        last_error: null,
-        created_at: now,
-        delivered_at: null,
       };
       const inserted = await db
         .insertInto('notifications')

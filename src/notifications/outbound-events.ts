@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { BackendError } from '../backend/backend.errors';
 import type { CommandUsageSink } from '../observability/command-usage';
 import { DatabaseService } from '../storage/database.service';
-import { DurableQueue, newQueueId, type QueuePolicy } from '../storage/durable-queue';
+import { DurableQueue, newQueueItem, type QueuePolicy } from '../storage/durable-queue';
 import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
 import type { OutboundEventTable } from '../storage/tables';
 import { EventsClient, type DiscordEventType } from './events.client';
@@ -50,18 +50,10 @@ export class OutboundEvents
     this.database.db
       .insertInto('outbound_events')
       .values({
-        id: newQueueId('e'),
+        ...newQueueItem('e', now),
         event_type: eventType,
         discord_id: discordId,
         metadata: metadata === null ? null : JSON.stringify(metadata),
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        created_at: now,
-        delivered_at: null,
       })
       .execute()
       .then(() => this.worker.poke())

@@ -1,32 +1,21 @@
 import { Logger } from '@nestjs/common';
 import { testDatabases } from '../../test/support/databases';
 import type { DatabaseService } from './database.service';
-import { backoffDelay, DurableQueue, newQueueId, type QueuePolicy } from './durable-queue';
+import { backoffDelay, DurableQueue, newQueueItem, type QueuePolicy } from './durable-queue';
 import { QueueWorker, type DeliveryResult } from './queue-worker';
 import type { OutboundEventTable } from './tables';
 
 const policy: QueuePolicy = { leaseMs: 1000, maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
 async function enqueue(database: DatabaseService, count: number, now = Date.now()): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => newQueueId('e'));
-  for (const id of ids) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const item = newQueueItem('e', now);
     await database.db
       .insertInto('outbound_events')
-      .values({
-        id,
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        created_at: now,
-        delivered_at: null,
-        event_type: 'command_used',
-        discord_id: '123456789012345678',
-        metadata: null,
-      })
+      .values({ ...item, event_type: 'command_used', discord_id: '123456789012345678', metadata: null })
       .execute();
+    ids.push(item.id);
   }
   return ids;
 }

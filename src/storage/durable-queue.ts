@@ -19,6 +19,24 @@ export function newQueueId(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${randomBytes(6).toString('hex')}`.slice(0, 25);
 }
 
+/**
+ * The queue columns of a new item: due now, unclaimed, or already claimed by `owner` for `leaseMs` when its
+ * first attempt is made right away by the one who stores it.
+ */
+export function newQueueItem(prefix: string, now: number, claim?: { owner: string; leaseMs: number }): QueueColumns {
+  return {
+    id: newQueueId(prefix),
+    state: 'pending',
+    attempts: claim ? 1 : 0,
+    next_attempt_at: now,
+    lease_owner: claim?.owner ?? null,
+    lease_until: claim ? now + claim.leaseMs : null,
+    last_error: null,
+    created_at: now,
+    delivered_at: null,
+  };
+}
+
 /** Exponential backoff with full jitter: a random wait up to base * 2^(attempt-1), capped. */
 export function backoffDelay(attempt: number, policy: QueuePolicy, random = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
