@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import { MemberProfiles } from '../src/members/member-profiles.service';
 import { OutboundEvents } from '../src/notifications/outbound-events';
-import { PENDING_ROLE_CHANGE_TTL_MS, PendingRoleChanges } from '../src/roles/pending-role-changes';
+import { DatabaseService } from '../src/storage/database.service';
 import { useHarness, type Harness } from './support/e2e-harness';
 import { eventually } from './support/wait';
 
@@ -188,9 +188,15 @@ describe('nothing lost, nothing twice (issue 6)', () => {
     });
 
     it('should forget a pending change after 90 days', async () => {
+      const stored = await h.call('/internal/roles/update', { discord_id: id('carol'), plan: 'moddy_max' });
+      expect(stored.body).toMatchObject({ pending: true });
+      // The 90 days of waiting are over.
       await h.app
-        .get(PendingRoleChanges)
-        .store(h.sim.world.guildId, id('carol'), { plan: 'moddy_max' }, Date.now() - PENDING_ROLE_CHANGE_TTL_MS - 1);
+        .get(DatabaseService)
+        .db.updateTable('member_roles')
+        .set({ expires_at: Date.now() - 1 })
+        .where('discord_id', '=', id('carol'))
+        .execute();
       await h.sim.memberJoin(h.sim.world.guildId, 'carol');
       await eventually(
         () => events('member_joined'),

@@ -30,7 +30,9 @@ describe('loadConfig', () => {
       devGuildIds: [],
       globalRateLimit: 50,
     });
-    expect(config.planRoles).toEqual({});
+    expect(config.planRoles.toObject()).toEqual({});
+    expect(config.managedRoleIds).toEqual([]);
+    expect(config.roleSync).toEqual({ intervalHours: 24, backendRps: 5, maxRemovals: 10 });
     expect(config.version).toBe('1.2.3');
   });
 
@@ -41,12 +43,14 @@ describe('loadConfig', () => {
 
   it('should derive PLAN_ROLES from the premium role and never give roles to free', () => {
     const premium = '111111111111111111';
-    expect(loadConfig({ ...base, MODDY_PREMIUM_ROLE_ID: premium }, 'v').planRoles).toEqual({ moddy_max: [premium] });
+    expect(loadConfig({ ...base, MODDY_PREMIUM_ROLE_ID: premium }, 'v').planRoles.toObject()).toEqual({
+      moddy_max: [premium],
+    });
     const explicit = loadConfig(
       { ...base, PLAN_ROLES: JSON.stringify({ moddy_max: [premium], free: ['222222222222222222'] }) },
       'v',
     );
-    expect(explicit.planRoles).toEqual({ moddy_max: [premium] });
+    expect(explicit.planRoles.toObject()).toEqual({ moddy_max: [premium] });
   });
 
   it('should split the comma lists', () => {

@@ -1,3 +1,4 @@
+import { PlanRoles } from './plan-roles';
 import {
   ConfigError,
   SNOWFLAKE,
@@ -11,8 +12,7 @@ export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** The plan that never carries premium roles, whether PLAN_ROLES lists it or not. */
-export const FREE_PLAN = 'free';
+export { FREE_PLAN } from './plan-roles';
 
 /**
  * The validated, typed configuration. Built once at boot by loadConfig(); injected by class.
@@ -36,7 +36,17 @@ export class AppConfig {
   readonly guildId?: string;
   readonly premiumRoleId?: string;
   /** plan name -> role ids that plan grants. `free` is never present here (it grants nothing). */
-  readonly planRoles!: Record<string, string[]>;
+  readonly planRoles!: PlanRoles;
+  /** Roles besides the plan roles that the backend may add or remove by id (MANAGED_ROLE_IDS). */
+  readonly managedRoleIds!: string[];
+  readonly roleSync!: {
+    /** Hours between two sweeps; 0: no scheduled sweep. */
+    intervalHours: number;
+    /** Backend reads per second a sweep may make. */
+    backendRps: number;
+    /** A sweep that would take plan roles from more members than this waits for a staff click. */
+    maxRemovals: number;
+  };
   readonly adminUserIds!: string[];
   readonly adminRoleIds!: string[];
   readonly auditChannelId?: string;
@@ -55,9 +65,9 @@ export class AppConfig {
     Object.assign(this, values);
   }
 
-  /** Every role id named anywhere in PLAN_ROLES: the roles a plan change may take away. */
-  get premiumRoleIds(): string[] {
-    return [...new Set(Object.values(this.planRoles).flat())];
+  /** The roles the backend may manage by id: every plan role, and MANAGED_ROLE_IDS. */
+  get manageableRoleIds(): Set<string> {
+    return new Set([...this.planRoles.allRoles, ...this.managedRoleIds]);
   }
 }
 
@@ -67,9 +77,9 @@ const splitList = (value?: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-function parsePlanRoles(raw: string | undefined, premiumRoleId: string | undefined): Record<string, string[]> {
+function parsePlanRoles(raw: string | undefined, premiumRoleId: string | undefined): PlanRoles {
   if (raw === undefined) {
-    return premiumRoleId ? { moddy_max: [premiumRoleId] } : {};
+    return new PlanRoles(premiumRoleId ? [['moddy_max', [premiumRoleId]]] : []);
   }
   let parsed: unknown;
   try {
@@ -80,14 +90,14 @@ function parsePlanRoles(raw: string | undefined, premiumRoleId: string | undefin
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(['PLAN_ROLES must be a JSON object of plan name to a list of role ids']);
   }
-  const result: Record<string, string[]> = {};
+  const entries: [string, string[]][] = [];
   for (const [plan, roles] of Object.entries(parsed as Record<string, unknown>)) {
     if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && SNOWFLAKE.test(r))) {
       throw new ConfigError([`PLAN_ROLES plan "${plan.slice(0, 64)}" must map to a list of Discord role ids`]);
     }
-    if (plan !== FREE_PLAN) result[plan] = [...new Set(roles as string[])];
+    entries.push([plan, roles as string[]]);
   }
-  return result;
+  return new PlanRoles(entries);
 }
 
 /** Reads and validates the environment once; throws ConfigError naming every bad variable. */
@@ -122,6 +132,12 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
     guildId: e.MODDY_GUILD_ID,
     premiumRoleId: e.MODDY_PREMIUM_ROLE_ID,
     planRoles,
+    managedRoleIds: splitList(e.MANAGED_ROLE_IDS),
+    roleSync: {
+      intervalHours: e.ROLE_SYNC_INTERVAL_HOURS,
+      backendRps: e.ROLE_SYNC_BACKEND_RPS,
+      maxRemovals: e.ROLE_SYNC_MAX_REMOVALS,
+    },
     adminUserIds: splitList(e.ADMIN_USER_IDS),
     adminRoleIds: splitList(e.ADMIN_ROLE_IDS),
     auditChannelId: e.AUDIT_CHANNEL_ID,

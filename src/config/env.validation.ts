@@ -126,6 +126,27 @@ export class EnvironmentVariables {
   PLAN_ROLES?: string;
 
   @OptionalSnowflakeList()
+  MANAGED_ROLE_IDS?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 365)
+  ROLE_SYNC_INTERVAL_HOURS: number = 24;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ROLE_SYNC_BACKEND_RPS: number = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  ROLE_SYNC_MAX_REMOVALS: number = 10;
+
+  @OptionalSnowflakeList()
   ADMIN_USER_IDS?: string;
 
   @OptionalSnowflakeList()
@@ -181,6 +202,10 @@ export const ENVIRONMENT_VARIABLES = [
   'MODDY_GUILD_ID',
   'MODDY_PREMIUM_ROLE_ID',
   'PLAN_ROLES',
+  'MANAGED_ROLE_IDS',
+  'ROLE_SYNC_INTERVAL_HOURS',
+  'ROLE_SYNC_BACKEND_RPS',
+  'ROLE_SYNC_MAX_REMOVALS',
   'ADMIN_USER_IDS',
   'ADMIN_ROLE_IDS',
   'AUDIT_CHANNEL_ID',

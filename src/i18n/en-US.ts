@@ -214,6 +214,9 @@ export const enUS = {
     unchanged: 'Roles already match the subscription ({plan}); nothing changed.',
     pending: '{user} is not in the server: the change will be applied when they join.',
     refused: 'Roles could not be synced: {reason}',
+    queued: 'Discord is slow right now: the change is stored and will be applied in a moment.',
+    superseded: 'A newer change for {user} arrived meanwhile and was applied instead.',
+    keptByGrant: 'kept: staff grant until {date}',
     outcome: {
       added: '➕ added',
       removed: '➖ removed',

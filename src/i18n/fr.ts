@@ -220,6 +220,9 @@ export const fr: Catalogue = {
     unchanged: 'Les rôles correspondent déjà à l’abonnement ({plan}) ; rien n’a changé.',
     pending: '{user} n’est pas sur le serveur : le changement sera appliqué à son arrivée.',
     refused: 'Impossible de synchroniser les rôles : {reason}',
+    queued: 'Discord est lent en ce moment : le changement est enregistré et sera appliqué dans un instant.',
+    superseded: 'Un changement plus récent pour {user} est arrivé entre-temps et a été appliqué à la place.',
+    keptByGrant: 'conservé : attribution par l’équipe jusqu’au {date}',
     outcome: {
       added: '➕ ajouté',
       removed: '➖ retiré',

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, FREE_PLAN, type SupportedLocale } from '../config/app-config';
+import { sql } from 'kysely';
+import { AppConfig, type SupportedLocale } from '../config/app-config';
 import { resolveLocale } from '../i18n/i18n';
 import { DatabaseService } from '../storage/database.service';
 
@@ -23,7 +24,7 @@ export class MemberProfiles {
     if (this.written.get(discordId) === locale) return;
     await this.database.db
       .insertInto('member_profiles')
-      .values({ discord_id: discordId, locale, premium: null, plan: null, updated_at: now })
+      .values({ discord_id: discordId, locale, premium: null, plan: null, premium_occurred_at: null, updated_at: now })
       .onConflict((oc) => oc.column('discord_id').doUpdateSet({ locale, updated_at: now }))
       .execute();
     if (this.written.size >= REMEMBERED_MAX) this.written.clear();
@@ -42,31 +43,60 @@ export class MemberProfiles {
 
   /** Whether a plan is premium: any plan PLAN_ROLES maps (or, with no mapping, any plan but free). */
   isPremiumPlan(plan: string): boolean {
-    if (plan === FREE_PLAN) return false;
-    const plans = Object.keys(this.config.planRoles);
-    return plans.length === 0 || plans.includes(plan);
+    return this.config.planRoles.isPremium(plan);
   }
 
   /**
    * Records the premium state a subscription event implies: a premium plan sets it; a cancellation or a
-   * non-premium plan clears it; no plan leaves it as it was. Returns the state now stored (null: unknown).
+   * non-premium plan clears it; no plan leaves it as it was. An event older (occurred_at) than the one that
+   * set the stored state changes nothing: `stale`. Returns the state now stored (null: unknown).
    */
-  async recordSubscriptionEvent(discordId: string, action: string, plan: string | null | undefined, now = Date.now()) {
+  async recordSubscriptionEvent(
+    discordId: string,
+    action: string,
+    plan: string | null | undefined,
+    occurredAt: number | null = null,
+    now = Date.now(),
+  ): Promise<{ premium: boolean | null; stale: boolean }> {
     let premium: boolean | undefined;
     if (action === 'subscription_cancelled') premium = false;
     else if (plan) premium = this.isPremiumPlan(plan);
-    if (premium === undefined) return this.premiumOf(discordId);
-    await this.setPremium(discordId, premium, plan ?? null, now);
-    return premium;
+    if (premium === undefined) return { premium: await this.premiumOf(discordId), stale: false };
+    if (await this.setPremium(discordId, premium, plan ?? null, occurredAt, now)) return { premium, stale: false };
+    return { premium: await this.premiumOf(discordId), stale: true };
   }
 
-  async setPremium(discordId: string, premium: boolean, plan: string | null, now = Date.now()): Promise<void> {
+  /**
+   * Stores the member's premium state, unless `occurredAt` is older than the time of the state stored.
+   * False when it was older (nothing changed).
+   */
+  async setPremium(
+    discordId: string,
+    premium: boolean,
+    plan: string | null,
+    occurredAt: number | null = null,
+    now = Date.now(),
+  ): Promise<boolean> {
     const values = { premium: premium ? 1 : 0, plan, updated_at: now };
-    await this.database.db
+    const result = await this.database.db
       .insertInto('member_profiles')
-      .values({ discord_id: discordId, locale: null, ...values })
-      .onConflict((oc) => oc.column('discord_id').doUpdateSet(values))
-      .execute();
+      .values({ discord_id: discordId, locale: null, ...values, premium_occurred_at: occurredAt })
+      .onConflict((oc) =>
+        oc
+          .column('discord_id')
+          .doUpdateSet((eb) => ({
+            ...values,
+            premium_occurred_at: eb.fn.coalesce(
+              eb.ref('excluded.premium_occurred_at'),
+              eb.ref('member_profiles.premium_occurred_at'),
+            ),
+          }))
+          .where(
+            sql<boolean>`excluded.premium_occurred_at is null or member_profiles.premium_occurred_at is null or excluded.premium_occurred_at >= member_profiles.premium_occurred_at`,
+          ),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async premiumOf(discordId: string): Promise<boolean | null> {

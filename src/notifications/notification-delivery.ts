@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { AppConfig, type SupportedLocale } from '../config/app-config';
@@ -10,6 +8,7 @@ import { MemberProfiles } from '../members/member-profiles.service';
 import { Metrics, notificationOutcomeOf } from '../observability/metrics.service';
 import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
 import type { NotificationTable } from '../storage/tables';
+import { WORKER_ID } from '../storage/worker-id';
 import type { NotifyAction } from './dto/notify-user.request';
 import { buildInvoiceDm, type InvoiceEvent } from './invoice-dm';
 import { NotificationInbox } from './notification-inbox';
@@ -33,9 +32,6 @@ export interface NotificationPayload {
 
 /** Builds the DM of one kind of notification from its stored payload, in the reader's language. */
 export type DmRenderer = (locale: SupportedLocale, payload: NotificationPayload) => RESTPostAPIChannelMessageJSONBody;
-
-/** This process's name as a queue owner: unique per process, readable in the table. */
-export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 /**
  * Delivers the billing inbox by DM: the first attempt right away on the request path, the rest from the

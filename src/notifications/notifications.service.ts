@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { occurredAtMs } from '../common/validation/occurred-at.decorator';
 import { MemberProfiles } from '../members/member-profiles.service';
 import { Metrics, notificationOutcomeOf } from '../observability/metrics.service';
 import type { NotificationTable } from '../storage/tables';
 import type { NotifyUserRequest } from './dto/notify-user.request';
 import type { InvoiceEvent } from './invoice-dm';
-import {
-  NotificationDelivery,
-  WORKER_ID,
-  type InvoicePayload,
-  type SubscriptionPayload,
-} from './notification-delivery';
+import { WORKER_ID } from '../storage/worker-id';
+import { NotificationDelivery, type InvoicePayload, type SubscriptionPayload } from './notification-delivery';
 import { NotificationInbox, type NewNotification } from './notification-inbox';
 import { withoutPersonalData } from './notify-dm';
 import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
@@ -20,6 +17,8 @@ export interface NotifyUserResponse {
   message: string;
   notification_sent: boolean;
   queued?: boolean;
+  /** NEW in 1.1: occurred_at was older than the premium state already recorded, which stays as it was. */
+  stale?: boolean;
 }
 
 /** Outcome messages for the backend's logs (not shown to Discord users, so not localized). */
@@ -97,14 +96,19 @@ export class NotificationsService {
   /** POST /internal/notify: record premium state, store the notification, try the DM within the budget. */
   async notifyUser(request: NotifyUserRequest): Promise<NotifyUserResponse> {
     const receivedAt = Date.now();
-    await this.profiles.recordSubscriptionEvent(request.discord_id, request.action, request.plan);
+    const premium = await this.profiles.recordSubscriptionEvent(
+      request.discord_id,
+      request.action,
+      request.plan,
+      occurredAtMs(request.occurred_at),
+    );
     const payload: SubscriptionPayload = {
       kind: 'subscription',
       action: request.action,
       plan: request.plan ?? null,
       metadata: usableMetadata(request.metadata),
     };
-    return this.accept(
+    const response = await this.accept(
       {
         discordId: request.discord_id,
         kind: 'subscription',
@@ -114,6 +118,8 @@ export class NotificationsService {
       },
       receivedAt,
     );
+    // The DM is about a real event and goes out; only the state it implied did not go backwards.
+    return premium.stale ? { ...response, stale: true } : response;
   }
 
   /** POST /internal/invoices/notify: one DM per invoice and status, whatever the retries. */

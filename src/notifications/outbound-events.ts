@@ -6,7 +6,7 @@ import { DurableQueue, newQueueItem, type QueuePolicy } from '../storage/durable
 import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
 import type { OutboundEventTable } from '../storage/tables';
 import { EventsClient, type DiscordEventType } from './events.client';
-import { WORKER_ID } from './notification-delivery';
+import { WORKER_ID } from '../storage/worker-id';
 
 const EVENT_QUEUE: QueuePolicy = { leaseMs: 20_000, maxAttempts: 10, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 };
 

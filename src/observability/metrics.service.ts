@@ -83,6 +83,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly roleChanges = new Counter({
+    name: 'moddy_role_changes_total',
+    help: 'Role changes settled, by how they ended (applied, failed, superseded, stale, waiting_join, expired)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly httpDuration = new Histogram({
     name: 'moddy_http_request_duration_seconds',
     help: 'Requests served on the internal port, by method, route template and status',
@@ -123,6 +130,11 @@ export class Metrics {
    */
   notificationOutcome(outcome: NotificationOutcome): void {
     this.notifications.inc({ outcome });
+  }
+
+  /** Once per role change as it settles (or starts waiting for the member to join). */
+  roleChange(outcome: string): void {
+    this.roleChanges.inc({ outcome });
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {

@@ -24,7 +24,7 @@ export class MemberEventsListener {
       });
     }
     try {
-      await this.roles.applyPending(member.guild.id, member.id);
+      await this.roles.memberJoined(member.guild.id, member.id);
     } catch (error) {
       this.logger.warn(`Pending role change for ${member.id} could not be applied: ${(error as Error).message}`);
     }

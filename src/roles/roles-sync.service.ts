@@ -1,47 +1,66 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, FREE_PLAN } from '../config/app-config';
 import { MemberProfiles } from '../members/member-profiles.service';
-import type { SubscriptionInfo } from '../subscription/dto/subscription-info.response';
-import { SubscriptionClient } from '../subscription/subscription.client';
+import type { RoleChangeSource } from '../storage/tables';
+import { Entitlements, type Entitled } from './entitlements';
+import { RoleLedger } from './role-ledger';
+import { rolesForPlans } from './role-plan';
 import { RolesService, type UpdateRolesResponse } from './roles.service';
-
-/** Statuses in which a subscription still carries its perks. */
-const ENTITLED: ReadonlySet<SubscriptionInfo['status']> = new Set(['active', 'trialing', 'past_due']);
 
 export interface RolesSyncResult {
   plan: string;
   premium: boolean;
+  entitled: Entitled[];
   roles: UpdateRolesResponse;
 }
 
 /**
- * Recomputes a member's roles from the subscription truth (the backend) and applies them with the same
- * checks as POST /internal/roles/update. The backend's subscription info has no plan name: an entitled
- * member keeps the premium plan last notified for them, else the configured premium plan.
+ * Recomputes a member's plan roles from the truth (the backend's subscription and staff grants) and
+ * applies them through the member's ordered role path. The intent carries the time the truth was read,
+ * so a billing event that happened before that read, arriving late, cannot move the member back; and it
+ * yields to any change that arrived while the truth was being read.
  */
 @Injectable()
 export class RolesSync {
   constructor(
-    private readonly subscriptions: SubscriptionClient,
+    private readonly entitlements: Entitlements,
     private readonly roles: RolesService,
+    private readonly ledger: RoleLedger,
     private readonly profiles: MemberProfiles,
     private readonly config: AppConfig,
   ) {}
 
-  async planOf(discordId: string): Promise<string> {
-    const info = await this.subscriptions.info(discordId);
-    const subscription = info.has_subscription ? info.subscription : null;
-    if (!subscription || !ENTITLED.has(subscription.status)) return FREE_PLAN;
-    const recorded = await this.profiles.planOf(discordId);
-    if (recorded && this.profiles.isPremiumPlan(recorded)) return recorded;
-    return Object.keys(this.config.planRoles)[0] ?? 'moddy_max';
-  }
-
-  async sync(discordId: string): Promise<RolesSyncResult> {
-    const plan = await this.planOf(discordId);
-    const premium = this.profiles.isPremiumPlan(plan);
-    await this.profiles.setPremium(discordId, premium, plan);
-    const roles = await this.roles.updateRoles({ discord_id: discordId, plan });
-    return { plan, premium, roles };
+  /** Throws (BackendError) when the truth cannot be read: nothing changes then. */
+  async sync(discordId: string, source: RoleChangeSource, actorId: string | null = null): Promise<RolesSyncResult> {
+    const guildId = this.config.guildId;
+    const basedOnVersion = guildId ? ((await this.ledger.member(guildId, discordId))?.version ?? 0) : 0;
+    const readAt = Date.now();
+    const entitled = await this.entitlements.of(discordId, readAt);
+    const plan = entitled[0]?.plan ?? FREE_PLAN;
+    const premium = entitled.length > 0;
+    // The premium state records what the subscription says; a staff grant is not a subscription.
+    const subscribed = entitled.find((e) => e.source === 'subscription');
+    await this.profiles.setPremium(discordId, subscribed !== undefined, subscribed?.plan ?? FREE_PLAN, readAt);
+    if (!guildId)
+      return { plan, premium, entitled, roles: await this.roles.updateRoles({ discord_id: discordId, plan }) };
+    const wanted = rolesForPlans(
+      entitled.map((e) => e.plan),
+      this.config.planRoles,
+    );
+    const change = {
+      add: [...wanted].filter(([, want]) => want).map(([roleId]) => roleId),
+      remove: [...wanted].filter(([, want]) => !want).map(([roleId]) => roleId),
+    };
+    const roles = await this.roles.apply({
+      guildId,
+      discordId,
+      change,
+      source,
+      plan,
+      actorId,
+      occurredAt: readAt,
+      basedOnVersion,
+    });
+    return { plan, premium, entitled, roles };
   }
 }

@@ -22,7 +22,7 @@ export class RolesCommands {
   @Subcommand({ name: 'sync', ...describeCommand('commands.adminRolesSync') })
   async onSync(@Context() [interaction]: SlashCommandContext, @Options() { user }: RolesSyncOptions): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const result = await this.sync.sync(user.id);
+    const result = await this.sync.sync(user.id, 'staff_sync', interaction.user.id);
     await interaction.editReply(buildRolesSyncView(this.locale.of(interaction), `<@${user.id}>`, result));
   }
 }

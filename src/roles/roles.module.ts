@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SubscriptionClient } from '../subscription/subscription.client';
 import { MemberEventsListener } from './member-events.listener';
-import { PendingRoleChanges } from './pending-role-changes';
+import { Entitlements, GrantEntitlements, SubscriptionEntitlements } from './entitlements';
+import { GuildRoles } from './guild-roles';
+import { PremiumGrants } from './premium-grants';
+import { RoleConverger } from './role-converger';
+import { RoleLedger } from './role-ledger';
 import { RolesSync } from './roles-sync.service';
 import { RolesCommands } from './roles.commands';
 import { RolesController } from './roles.controller';
@@ -13,7 +17,20 @@ import { RolesService } from './roles.service';
   controllers: [RolesController],
   // The subscription client is stateless: roles reads the subscription truth with its own instance, so
   // the subscription module can depend on this one (for refresh) without a cycle.
-  providers: [RolesService, PendingRoleChanges, RolesSync, RolesCommands, MemberEventsListener, SubscriptionClient],
-  exports: [RolesService, RolesSync],
+  providers: [
+    RolesService,
+    RoleLedger,
+    RoleConverger,
+    GuildRoles,
+    PremiumGrants,
+    SubscriptionEntitlements,
+    GrantEntitlements,
+    Entitlements,
+    RolesSync,
+    RolesCommands,
+    MemberEventsListener,
+    SubscriptionClient,
+  ],
+  exports: [RolesService, RolesSync, RoleLedger, PremiumGrants],
 })
 export class RolesModule {}

@@ -1,19 +1,16 @@
-import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
-import type { APIGuildMember, APIRole } from 'discord.js';
+import { HttpException, HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { occurredAtMs } from '../common/validation/occurred-at.decorator';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
-import { botStanding, DiscordRestService } from '../discord/discord-rest.service';
-import { OutboundEvents } from '../notifications/outbound-events';
+import { DatabaseService } from '../storage/database.service';
+import type { RoleChangeSource, RoleChangeTable } from '../storage/tables';
 import type { UpdateRolesRequest } from './dto/update-roles.request';
-import { PendingRoleChanges } from './pending-role-changes';
-import { rolesForPlan, type RoleChange } from './role-plan';
+import { GuildRoles, NOT_MANAGEABLE, type GuildRoleInfo } from './guild-roles';
+import { RoleConverger } from './role-converger';
+import { resultsOf, RoleLedger, type RoleResult } from './role-ledger';
+import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
 
-export type RoleOutcome = 'added' | 'removed' | 'unchanged' | 'failed';
-export interface RoleResult {
-  role_id: string;
-  outcome: RoleOutcome;
-  reason?: string;
-}
+export type { RoleOutcome, RoleResult } from './role-ledger';
 
 /** Contract InternalUpdateRoleResponse. */
 export interface UpdateRolesResponse {
@@ -22,148 +19,264 @@ export interface UpdateRolesResponse {
   roles_updated: boolean;
   guild_id: string | null;
   pending?: boolean;
+  queued?: boolean;
+  superseded?: boolean;
+  stale?: boolean;
   results?: RoleResult[];
 }
 
-const AUDIT_REASON = 'Moddy subscription change';
+/** Answers for the backend's logs (not shown to Discord users, so not localized). */
+export const ROLE_MESSAGES = {
+  updated: 'Roles updated successfully',
+  notMember: 'User is not a member of the guild; the change will be applied when they join',
+  queued: 'Discord is slow right now; the change is stored and will be applied shortly',
+  superseded: 'A later change for this member replaced this one before it was applied; nothing of it was applied',
+  stale: 'occurred_at is older than the change already applied for this member; nothing changed',
+  expired: 'The member did not join within 90 days; the change was dropped',
+} as const;
+
+/**
+ * How long a role change may take before its caller gets an answer (`queued: true` when it is not done):
+ * the backend gives up after 10 s, and the contract promises an answer within 5 s.
+ */
+export const ROLE_BUDGET_MS = 3500;
+/** Passes run on request paths at once; past this the worker applies the changes (Discord's 50/s limit). */
+export const INLINE_PASSES_MAX = 25;
 
 /** A role update as the contract's request states it. */
-export type RoleUpdate = Pick<UpdateRolesRequest, 'discord_id' | 'plan' | 'add_roles' | 'remove_roles' | 'guild_id'>;
+export type RoleUpdate = Pick<
+  UpdateRolesRequest,
+  'discord_id' | 'plan' | 'add_roles' | 'remove_roles' | 'guild_id' | 'occurred_at'
+>;
 
+/** A change from any source, on its way into the member's ordered role path. */
+export interface RoleChangeInput {
+  guildId: string;
+  discordId: string;
+  change: RoleChange;
+  source: RoleChangeSource;
+  plan?: string | null;
+  actorId?: string | null;
+  occurredAt?: number | null;
+  basedOnVersion?: number;
+  /** Explicit role ids from the backend: each must be a membership role. */
+  explicit?: boolean;
+}
+
+/** The legacy table of changes waiting for a join, before the ledger: read once at boot, then emptied. */
+interface LegacyPendingRow {
+  guild_id: string;
+  discord_id: string;
+  plan: string;
+  add_roles: string | null;
+  remove_roles: string | null;
+  created_at: number;
+}
+
+/**
+ * The one way a role change reaches Discord. It checks what can be checked before anything is stored
+ * (the plan, the roles and the bot's standing: a refused change changes nothing), stores the intent in the
+ * member's ordered ledger, and converges the member within the answer budget.
+ */
 @Injectable()
-export class RolesService {
+export class RolesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(RolesService.name);
 
   constructor(
-    private readonly discord: DiscordRestService,
     private readonly config: AppConfig,
-    private readonly pending: PendingRoleChanges,
-    private readonly events: OutboundEvents,
+    private readonly ledger: RoleLedger,
+    private readonly converger: RoleConverger,
+    private readonly guildRoles: GuildRoles,
+    private readonly database: DatabaseService,
   ) {}
 
-  /** Applies the change stored for a member who just joined, with the same checks as an update. */
-  async applyPending(guildId: string, discordId: string): Promise<UpdateRolesResponse | null> {
-    const change = await this.pending.find(guildId, discordId);
-    if (!change) return null;
-    const result = await this.updateRoles({ discord_id: discordId, guild_id: guildId, ...change });
-    if (!result.pending) await this.pending.remove(guildId, discordId, change.createdAt);
-    if (!result.success)
-      this.logger.warn(`Pending role change for ${discordId} in ${guildId} failed: ${result.message}`);
-    return result;
+  async onApplicationBootstrap(): Promise<void> {
+    await this.adoptLegacyPending();
   }
 
-  async updateRoles(request: RoleUpdate): Promise<UpdateRolesResponse> {
+  /** POST /internal/roles/update. */
+  async updateRoles(request: RoleUpdate, receivedAt = Date.now()): Promise<UpdateRolesResponse> {
     const guildId = request.guild_id ?? this.config.guildId;
     if (!guildId)
       throw new HttpException({ error: 'MODDY_GUILD_ID is not configured' }, HttpStatus.SERVICE_UNAVAILABLE);
-    const refuse = (message: string, results?: RoleResult[]): UpdateRolesResponse => ({
-      success: false,
-      message,
-      roles_updated: false,
-      guild_id: guildId,
-      ...(results ? { results } : {}),
-    });
-
+    const explicit = request.add_roles != null || request.remove_roles != null;
     let change: RoleChange;
-    if (request.add_roles == null && request.remove_roles == null) {
+    if (!explicit) {
       const derived = rolesForPlan(request.plan, this.config.planRoles);
-      if (!derived) return refuse(`Plan "${request.plan}" has no roles configured in PLAN_ROLES; nothing changed`);
+      if (!derived) {
+        return refusal(guildId, `Plan "${request.plan}" has no roles configured in PLAN_ROLES; nothing changed`);
+      }
       change = derived;
     } else {
       change = { add: [...new Set(request.add_roles ?? [])], remove: [...new Set(request.remove_roles ?? [])] };
       const both = change.add.find((r) => change.remove.includes(r));
-      if (both) return refuse(`Role ${both} is both in add_roles and remove_roles; nothing changed`);
+      if (both) return refusal(guildId, `Role ${both} is both in add_roles and remove_roles; nothing changed`);
     }
+    return this.apply(
+      {
+        guildId,
+        discordId: request.discord_id,
+        change,
+        source: 'backend',
+        plan: request.plan,
+        occurredAt: occurredAtMs(request.occurred_at),
+        explicit,
+      },
+      receivedAt,
+    );
+  }
 
-    let roles: APIRole[];
-    let botMember: APIGuildMember;
-    try {
-      roles = await this.discord.guildRoles(guildId);
-      botMember = await this.discord.member(guildId, await this.discord.botUser());
-    } catch (error) {
-      this.logger.warn(`Cannot read guild ${guildId}: ${classifyDiscordError(error)}`);
-      return refuse(`The bot cannot read guild ${guildId} (is it a member of it?); nothing changed`);
-    }
-
-    let member: APIGuildMember;
-    try {
-      member = await this.discord.member(guildId, request.discord_id);
-    } catch (error) {
-      const kind = classifyDiscordError(error);
-      if (kind === 'unknown_member' || kind === 'unknown_user') {
-        await this.pending.store(guildId, request.discord_id, request);
-        return {
-          ...refuse('User is not a member of the guild; the change will be applied when they join'),
-          pending: true,
-        };
-      }
-      this.logger.warn(`Cannot read member ${request.discord_id}: ${kind}`);
-      return refuse('Discord is unavailable; nothing changed');
-    }
-
-    const problems = this.check([...change.add, ...change.remove], roles, botStanding(guildId, botMember, roles));
+  /** Checks, stores and converges a change from any source; answers within the budget. */
+  async apply(input: RoleChangeInput, receivedAt = Date.now()): Promise<UpdateRolesResponse> {
+    const { guildId, discordId, change } = input;
+    const roleIds = [...change.add, ...change.remove];
+    const problems = await this.problems(guildId, roleIds, input.explicit ? this.config.manageableRoleIds : undefined);
+    if (problems instanceof Error) return refusal(guildId, problems.message);
     if (problems.size > 0) {
-      const results = [...change.add, ...change.remove].map((role_id): RoleResult => {
+      const results = roleIds.map((role_id): RoleResult => {
         const reason = problems.get(role_id);
         return reason ? { role_id, outcome: 'failed', reason } : { role_id, outcome: 'unchanged' };
       });
       const [first] = problems;
-      return refuse(`Role ${first[0]}: ${first[1]}; nothing changed`, results);
+      return refusal(guildId, `Role ${first[0]}: ${first[1]}; nothing changed`, results);
     }
-    return this.apply(guildId, member, change);
+    if (roleIds.length === 0) {
+      return { success: true, message: ROLE_MESSAGES.updated, roles_updated: true, guild_id: guildId, results: [] };
+    }
+
+    const submitted = await this.ledger.submit({
+      guildId,
+      discordId,
+      changes: asIntent(change),
+      source: input.source,
+      plan: input.plan,
+      actorId: input.actorId,
+      occurredAt: input.occurredAt,
+      basedOnVersion: input.basedOnVersion,
+    });
+    if (submitted.kind === 'outdated') {
+      return { ...refusal(guildId, ROLE_MESSAGES.superseded), success: true, superseded: true };
+    }
+    if (submitted.kind === 'stale') return responseFor(submitted.change);
+    if (this.converger.busy < INLINE_PASSES_MAX) await this.converger.converge(guildId, discordId);
+    else this.converger.poke();
+    const settled = await this.converger.waitFor(submitted.change.id, receivedAt + ROLE_BUDGET_MS);
+    return responseFor(settled ?? submitted.change);
   }
 
-  /** Role id -> why the bot may not touch it. Empty when every role may be changed. */
-  private check(roleIds: string[], roles: APIRole[], standing: ReturnType<typeof botStanding>): Map<string, string> {
-    const byId = new Map(roles.map((r) => [r.id, r]));
+  /** A member joined a guild: what waits for them (or the roles they should hold) is applied now. */
+  async memberJoined(guildId: string, discordId: string): Promise<void> {
+    if (await this.ledger.memberJoined(guildId, discordId)) await this.converger.converge(guildId, discordId);
+  }
+
+  /** Role id -> why it may not change; an Error when the guild cannot be read at all. */
+  private async problems(
+    guildId: string,
+    roleIds: string[],
+    manageable: ReadonlySet<string> | undefined,
+  ): Promise<Map<string, string> | Error> {
+    let guild: GuildRoleInfo | undefined;
+    try {
+      guild = await this.guildRoles.read(guildId);
+    } catch (error) {
+      const kind = classifyDiscordError(error);
+      this.logger.warn(`Cannot read guild ${guildId}: ${kind}`);
+      if (kind !== 'transient') {
+        return new Error(`The bot cannot read guild ${guildId} (is it a member of it?); nothing changed`);
+      }
+      // Discord is slow or down: the change is stored and the converger checks the roles when it applies them.
+    }
     const problems = new Map<string, string>();
-    for (const id of roleIds) {
-      const role = byId.get(id);
-      if (!role) problems.set(id, 'role not found in the guild');
-      else if (!standing.canManageRoles) problems.set(id, 'the bot lacks the Manage Roles permission');
-      else if (role.managed) problems.set(id, 'role is managed by an integration');
-      else if (role.position >= standing.highestPosition) problems.set(id, "role is above the bot's highest role");
+    for (const roleId of roleIds) {
+      const problem = guild
+        ? guild.problemWith(roleId, manageable)
+        : manageable && !manageable.has(roleId)
+          ? NOT_MANAGEABLE
+          : undefined;
+      if (problem) problems.set(roleId, problem);
     }
     return problems;
   }
 
-  private async apply(guildId: string, member: APIGuildMember, change: RoleChange): Promise<UpdateRolesResponse> {
-    const has = new Set(member.roles);
-    const userId = member.user.id;
-    const results: RoleResult[] = [];
-    const run = async (roleId: string, wanted: boolean) => {
-      if (has.has(roleId) === wanted) return results.push({ role_id: roleId, outcome: 'unchanged' });
-      try {
-        if (wanted) await this.discord.addRole(guildId, userId, roleId, AUDIT_REASON);
-        else await this.discord.removeRole(guildId, userId, roleId, AUDIT_REASON);
-        results.push({ role_id: roleId, outcome: wanted ? 'added' : 'removed' });
-      } catch (error) {
-        const kind = classifyDiscordError(error);
-        this.logger.warn(`Role ${roleId} ${wanted ? 'add' : 'remove'} for ${userId} failed: ${kind}`);
-        results.push({ role_id: roleId, outcome: 'failed', reason: `Discord refused the change (${kind})` });
+  /** Changes stored for absent members before the ledger existed become ledger intents, once. */
+  private async adoptLegacyPending(): Promise<void> {
+    const db = this.database.db;
+    const rows = (await db.selectFrom('pending_role_changes').selectAll().execute()) as LegacyPendingRow[];
+    for (const row of rows) {
+      const explicit = row.add_roles !== null || row.remove_roles !== null;
+      const change = explicit
+        ? {
+            add: JSON.parse(row.add_roles ?? '[]') as string[],
+            remove: JSON.parse(row.remove_roles ?? '[]') as string[],
+          }
+        : rolesForPlan(row.plan, this.config.planRoles);
+      if (change && change.add.length + change.remove.length > 0) {
+        await this.ledger.submit(
+          {
+            guildId: row.guild_id,
+            discordId: row.discord_id,
+            changes: asIntent(change),
+            source: 'backend',
+            plan: row.plan,
+          },
+          row.created_at,
+        );
       }
-    };
-    for (const roleId of change.add) await run(roleId, true);
-    for (const roleId of change.remove) await run(roleId, false);
-
-    const changed = results.filter((r) => r.outcome === 'added' || r.outcome === 'removed');
-    if (changed.length > 0) {
-      this.events.record('role_updated', userId, {
-        guild_id: guildId,
-        added: changed.filter((r) => r.outcome === 'added').map((r) => r.role_id),
-        removed: changed.filter((r) => r.outcome === 'removed').map((r) => r.role_id),
-      });
+      await db
+        .deleteFrom('pending_role_changes')
+        .where('guild_id', '=', row.guild_id)
+        .where('discord_id', '=', row.discord_id)
+        .execute();
     }
-    const failed = results.filter((r) => r.outcome === 'failed');
-    if (failed.length > 0) {
+    if (rows.length > 0) this.logger.log(`Adopted ${rows.length} pending role change(s) into the role ledger`);
+  }
+}
+
+function refusal(guildId: string, message: string, results?: RoleResult[]): UpdateRolesResponse {
+  return { success: false, message, roles_updated: false, guild_id: guildId, ...(results ? { results } : {}) };
+}
+
+/** The contract answer for a stored change, as it stands. */
+export function responseFor(change: RoleChangeTable): UpdateRolesResponse {
+  const guildId = change.guild_id;
+  const results = resultsOf(change);
+  switch (change.state) {
+    case 'pending':
+      return { success: true, message: ROLE_MESSAGES.queued, roles_updated: false, guild_id: guildId, queued: true };
+    case 'waiting_join':
+      return { ...refusal(guildId, ROLE_MESSAGES.notMember), pending: true };
+    case 'expired':
+      return refusal(guildId, ROLE_MESSAGES.expired);
+    case 'stale':
+      return {
+        success: true,
+        message: ROLE_MESSAGES.stale,
+        roles_updated: false,
+        guild_id: guildId,
+        stale: true,
+        results,
+      };
+    case 'superseded':
+      return {
+        success: true,
+        message: ROLE_MESSAGES.superseded,
+        roles_updated: false,
+        guild_id: guildId,
+        superseded: true,
+        results,
+      };
+    case 'applied':
+      return { success: true, message: ROLE_MESSAGES.updated, roles_updated: true, guild_id: guildId, results };
+    case 'failed': {
+      const failed = results.filter((r) => r.outcome === 'failed').length;
+      const changed = results.some((r) => r.outcome === 'added' || r.outcome === 'removed');
       return {
         success: false,
-        message: `${failed.length} role change(s) failed`,
-        roles_updated: changed.length > 0,
+        message: `${failed} role change(s) failed`,
+        roles_updated: changed,
         guild_id: guildId,
         results,
       };
     }
-    return { success: true, message: 'Roles updated successfully', roles_updated: true, guild_id: guildId, results };
   }
 }

@@ -120,7 +120,133 @@ export interface MemberProfileTable {
   /** 1 premium, 0 not, null never told. */
   premium: number | null;
   plan: string | null;
+  /** occurred_at of the event that set premium (epoch ms): an older event leaves it as it is. */
+  premium_occurred_at: number | null;
   updated_at: number;
+}
+
+/** How a role change for one member ended (or where it waits). */
+export type RoleChangeState =
+  /** Stored, not applied yet (the converger or the worker will). */
+  | 'pending'
+  /** The member is not in the guild: applied when they join, unless it expires first. */
+  | 'waiting_join'
+  | 'applied'
+  /** Applied, but Discord refused at least one of its roles (see results). */
+  | 'failed'
+  /** Every role it named was replaced by a later change for the member before it was applied. */
+  | 'superseded'
+  /** Its occurred_at was older than the change already applied: nothing changed. */
+  | 'stale'
+  /** Waited for a join longer than the pending window. */
+  | 'expired';
+
+/** Who asked for a role change. */
+export type RoleChangeSource =
+  'backend' | 'refresh' | 'join' | 'staff_sync' | 'sweep' | 'brake' | 'grant' | 'grant_end';
+
+export type MemberRoleState = 'idle' | 'pending' | 'waiting_join';
+
+/**
+ * One member's role truth in one guild: the intended presence of each role and which intents are applied.
+ * The row is also the converger's lock: a pass holds its lease, so one member is converged by one worker
+ * at a time, across replicas.
+ */
+export interface MemberRolesTable {
+  guild_id: string;
+  discord_id: string;
+  /** The latest intent's number; intents are numbered 1, 2, ... per member. */
+  version: number;
+  /** Every intent up to this number is settled. */
+  applied_version: number;
+  /** The latest occurred_at among accepted intents (epoch ms): an older one is stale. */
+  occurred_at: number | null;
+  /** JSON DesiredRoles: role id -> { want, v (intent that set it), done (intent applied), outcome, reason }. */
+  desired: string;
+  state: MemberRoleState;
+  /** Bumped by each join, so a pass that saw "not a member" just before a join does not park the member. */
+  joins: number;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  /** While waiting for a join: when the waiting changes expire. */
+  expires_at: number | null;
+  updated_at: number;
+}
+
+/** One requested role change and what came of it: the answer to its caller, and the member's history. */
+export interface RoleChangeTable {
+  id: string;
+  guild_id: string;
+  discord_id: string;
+  version: number;
+  source: RoleChangeSource;
+  /** The staff member behind it (sync, brake, grant), if any. */
+  actor_id: string | null;
+  plan: string | null;
+  /** JSON: role id -> true (add) | false (remove). */
+  changes: string;
+  occurred_at: number | null;
+  state: RoleChangeState;
+  /** JSON RoleResult[] once settled. */
+  results: string | null;
+  created_at: number;
+  settled_at: number | null;
+}
+
+/** Premium given on purpose by staff (partners, giveaways): a source of entitlement beside the subscription. */
+export interface PremiumGrantTable {
+  id: string;
+  discord_id: string;
+  plan: string;
+  granted_by: string;
+  reason: string | null;
+  created_at: number;
+  expires_at: number;
+  /** Set when it ended: revoked by staff, or expired and processed. */
+  ended_at: number | null;
+  ended_by: string | null;
+}
+
+export type RoleSweepTrigger = 'schedule' | 'outage' | 'staff';
+export type RoleSweepState =
+  | 'requested'
+  | 'running'
+  | 'done'
+  /** Done, but its removals wait for a staff decision (the safety brake). */
+  | 'held'
+  | 'applying'
+  | 'applied'
+  | 'dismissed';
+
+/** One sweep of the Moddy guild's plan roles against the subscription truth. */
+export interface RoleSweepTable {
+  id: string;
+  trigger: RoleSweepTrigger;
+  requested_by: string | null;
+  state: RoleSweepState;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  /** JSON SweepSummary. */
+  summary: string | null;
+  /** JSON HeldRemoval[]: the removals the brake held back. */
+  held: string | null;
+  channel_id: string | null;
+  message_id: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  /** JSON: what Apply did. */
+  decision: string | null;
+}
+
+/** Named leases: one holder at a time across replicas (the sweep). */
+export interface LeaseTable {
+  name: string;
+  owner: string;
+  lease_until: number;
 }
 
 export interface Tables {
@@ -132,6 +258,11 @@ export interface Tables {
   refund_confirmations: RefundConfirmationTable;
   refund_notices: RefundNoticeTable;
   refund_audit: RefundAuditTable;
+  member_roles: MemberRolesTable;
+  role_changes: RoleChangeTable;
+  premium_grants: PremiumGrantTable;
+  role_sweeps: RoleSweepTable;
+  leases: LeaseTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -39,7 +39,7 @@ export class SubscriptionController {
   async refresh(@Body() body: RefreshSubscriptionRequest): Promise<RefreshSubscriptionResponse> {
     this.subscriptions.forget(body.discord_id);
     try {
-      const synced = await this.roles.sync(body.discord_id);
+      const synced = await this.roles.sync(body.discord_id, 'refresh');
       const message = synced.roles.pending
         ? 'Cache cleared; the member is not in the guild, roles will be applied when they join'
         : synced.roles.success

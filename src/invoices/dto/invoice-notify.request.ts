@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { SNOWFLAKE } from '../../config/env.validation';
 
 /** The invoice of an invoice event (contract InvoiceInfo), validated strictly since it reaches a DM. */
@@ -24,4 +25,8 @@ export class InvoiceNotifyRequest {
   @ValidateNested()
   @Type(() => NotifiedInvoice)
   readonly invoice!: NotifiedInvoice;
+
+  /** NEW in 1.1: when the billing event happened; an older state change than the one applied is stale. */
+  @OccurredAt()
+  readonly occurred_at?: string | null;
 }

@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BoundedMetadata } from '../../common/validation/bounded-metadata.decorator';
+import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { SNOWFLAKE } from '../../config/env.validation';
 
 export const NOTIFY_ACTIONS = [
@@ -28,4 +29,8 @@ export class NotifyUserRequest {
   @IsOptional()
   @BoundedMetadata()
   readonly metadata?: Record<string, unknown> | null;
+
+  /** NEW in 1.1: when the billing event happened; an older state change than the one applied is stale. */
+  @OccurredAt()
+  readonly occurred_at?: string | null;
 }

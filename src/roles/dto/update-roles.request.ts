@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { SNOWFLAKE } from '../../config/env.validation';
 
 const snowflakeMessage = (field: string) => ({ message: `${field} must be a Discord snowflake (17 to 20 digits)` });
@@ -29,4 +30,8 @@ export class UpdateRolesRequest {
   @IsOptional()
   @Matches(SNOWFLAKE, snowflakeMessage('guild_id'))
   readonly guild_id?: string;
+
+  /** NEW in 1.1: when the billing event happened; an older state change than the one applied is stale. */
+  @OccurredAt()
+  readonly occurred_at?: string | null;
 }

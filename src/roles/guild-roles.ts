@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { PermissionFlagsBits, type APIRole } from 'discord.js';
+import { botStanding, DiscordRestService, type BotStanding } from '../discord/discord-rest.service';
+
+/** Permissions no role handed out by the backend may carry: they would make a paying member staff. */
+const DANGEROUS = [
+  ['Administrator', PermissionFlagsBits.Administrator],
+  ['Manage Server', PermissionFlagsBits.ManageGuild],
+  ['Manage Roles', PermissionFlagsBits.ManageRoles],
+  ['Manage Channels', PermissionFlagsBits.ManageChannels],
+  ['Ban Members', PermissionFlagsBits.BanMembers],
+  ['Kick Members', PermissionFlagsBits.KickMembers],
+  ['Manage Webhooks', PermissionFlagsBits.ManageWebhooks],
+  ['Mention Everyone', PermissionFlagsBits.MentionEveryone],
+] as const;
+
+const READ_TIMEOUT_MS = 3000;
+
+export const NOT_MANAGEABLE = 'role is not a membership role (neither in PLAN_ROLES nor in MANAGED_ROLE_IDS)';
+
+/** A guild's roles and the bot's standing in it, as read from REST. */
+export class GuildRoleInfo {
+  private readonly byId: Map<string, APIRole>;
+
+  constructor(
+    readonly guildId: string,
+    roles: APIRole[],
+    readonly standing: BotStanding,
+  ) {
+    this.byId = new Map(roles.map((r) => [r.id, r]));
+  }
+
+  role(roleId: string): APIRole | undefined {
+    return this.byId.get(roleId);
+  }
+
+  /**
+   * Why the bot may not give or take this role; undefined when it may. With `manageable`, a role outside
+   * it is refused too (the backend manages membership roles only).
+   */
+  problemWith(roleId: string, manageable?: ReadonlySet<string>): string | undefined {
+    const role = this.byId.get(roleId);
+    if (!role) return 'role not found in the guild';
+    if (!this.standing.canManageRoles) return 'the bot lacks the Manage Roles permission';
+    if (role.managed) return 'role is managed by an integration';
+    if (role.position >= this.standing.highestPosition) return "role is above the bot's highest role";
+    const permissions = BigInt(role.permissions);
+    const dangerous = DANGEROUS.filter(([, flag]) => (permissions & flag) !== 0n).map(([name]) => name);
+    if (dangerous.length > 0) return `role carries staff permissions (${dangerous.join(', ')}); it is never managed`;
+    return manageable && !manageable.has(roleId) ? NOT_MANAGEABLE : undefined;
+  }
+}
+
+/**
+ * Reads a guild's roles and the bot's member. Callers that ask while a read is under way share it, so a
+ * burst of role changes costs a few reads, not one per change; nothing is kept once it is answered, so a
+ * permission or position change in Discord is seen by the next read.
+ */
+@Injectable()
+export class GuildRoles {
+  private readonly inFlight = new Map<string, Promise<GuildRoleInfo>>();
+
+  constructor(private readonly discord: DiscordRestService) {}
+
+  read(guildId: string): Promise<GuildRoleInfo> {
+    const running = this.inFlight.get(guildId);
+    if (running) return running;
+    const read = this.fetch(guildId).finally(() => this.inFlight.delete(guildId));
+    this.inFlight.set(guildId, read);
+    return read;
+  }
+
+  private async fetch(guildId: string): Promise<GuildRoleInfo> {
+    const budget = { timeoutMs: READ_TIMEOUT_MS };
+    const [roles, botMember] = await Promise.all([
+      this.discord.guildRoles(guildId, budget),
+      this.discord.botUser().then((id) => this.discord.member(guildId, id, budget)),
+    ]);
+    return new GuildRoleInfo(guildId, roles, botStanding(guildId, botMember, roles));
+  }
+}

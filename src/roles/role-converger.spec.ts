@@ -1,0 +1,236 @@
+import { DiscordAPIError, type APIGuildMember, type APIRole } from 'discord.js';
+import fc from 'fast-check';
+import { testDatabases } from '../../test/support/databases';
+import { eventually } from '../../test/support/wait';
+import type { DiscordRestService } from '../discord/discord-rest.service';
+import type { OutboundEvents } from '../notifications/outbound-events';
+import { Metrics } from '../observability/metrics.service';
+import type { DatabaseService } from '../storage/database.service';
+import { GuildRoleInfo, type GuildRoles } from './guild-roles';
+import type { PremiumGrants } from './premium-grants';
+import { RoleConverger } from './role-converger';
+import { changesOf, resultsOf, RoleLedger, SUPERSEDED_REASON } from './role-ledger';
+
+const GUILD = '900000000000000000';
+const ROLE_A = '800000000000000001';
+const ROLE_B = '800000000000000002';
+const member = (i: number) => String(700000000000000000n + BigInt(i));
+
+/** Discord as the converger sees it: members' roles in memory, every call after a random delay. */
+class FakeDiscord {
+  readonly roles = new Map<string, Set<string>>();
+  readonly calls: { method: 'add' | 'remove'; user: string; role: string }[] = [];
+  absent = new Set<string>();
+
+  constructor(private readonly delay: () => number) {}
+
+  private wait() {
+    return new Promise((resolve) => setTimeout(resolve, this.delay()));
+  }
+
+  async member(_guild: string, user: string): Promise<APIGuildMember> {
+    await this.wait();
+    if (this.absent.has(user)) {
+      throw new DiscordAPIError({ code: 10007, message: 'Unknown Member' }, 10007, 404, 'GET', '/members', {});
+    }
+    return { user: { id: user }, roles: [...(this.roles.get(user) ?? [])] } as APIGuildMember;
+  }
+
+  async addRole(_guild: string, user: string, role: string): Promise<void> {
+    await this.wait();
+    this.calls.push({ method: 'add', user, role });
+    this.roles.set(user, new Set([...(this.roles.get(user) ?? []), role]));
+  }
+
+  async removeRole(_guild: string, user: string, role: string): Promise<void> {
+    await this.wait();
+    this.calls.push({ method: 'remove', user, role });
+    this.roles.get(user)?.delete(role);
+  }
+}
+
+const roleOf = (id: string, position: number): APIRole =>
+  ({ id, name: id, position, permissions: '0', managed: false }) as APIRole;
+const guildInfo = new GuildRoleInfo(GUILD, [roleOf(ROLE_A, 1), roleOf(ROLE_B, 2)], {
+  highestPosition: 10,
+  canManageRoles: true,
+});
+
+describe.each(testDatabases())('RoleConverger on $name', (database) => {
+  let db: DatabaseService;
+  let ledger: RoleLedger;
+  let discord: FakeDiscord;
+  let converger: RoleConverger;
+
+  const start = (delay: () => number = () => 0) => {
+    discord = new FakeDiscord(delay);
+    converger = new RoleConverger(
+      ledger,
+      discord as unknown as DiscordRestService,
+      { read: () => Promise.resolve(guildInfo) } as unknown as GuildRoles,
+      { keptRoles: () => Promise.resolve(new Map()) } as unknown as PremiumGrants,
+      { record: () => undefined } as unknown as OutboundEvents,
+      new Metrics(),
+    );
+    converger.onApplicationBootstrap();
+  };
+
+  /** What a request path does: store the intent, converge the member, wait for the answer. */
+  const change = async (user: string, changes: [string, boolean][], occurredAt?: number) => {
+    const submitted = await ledger.submit({
+      guildId: GUILD,
+      discordId: user,
+      changes: new Map(changes),
+      source: 'backend',
+      occurredAt,
+    });
+    if (submitted.kind !== 'accepted') return submitted.kind === 'stale' ? submitted.change : undefined;
+    await converger.converge(GUILD, user);
+    return converger.waitFor(submitted.change.id, Date.now() + 10_000);
+  };
+
+  beforeEach(async () => {
+    db = await database.create();
+    ledger = new RoleLedger(db);
+  });
+  afterEach(() => converger?.onApplicationShutdown());
+  afterAll(() => database.cleanup());
+
+  it('should add a role once and report it', async () => {
+    start();
+    const done = await change(member(1), [[ROLE_A, true]]);
+    expect(done).toMatchObject({ state: 'applied' });
+    expect(resultsOf(done!)).toEqual([{ role_id: ROLE_A, outcome: 'added' }]);
+    expect(discord.roles.get(member(1))).toEqual(new Set([ROLE_A]));
+    const again = await change(member(1), [[ROLE_A, true]]);
+    expect(resultsOf(again!)).toEqual([{ role_id: ROLE_A, outcome: 'unchanged' }]);
+    expect(discord.calls).toHaveLength(1);
+  });
+
+  it('should let the later of two racing changes win, and say the earlier was superseded', async () => {
+    start(() => 100);
+    const first = change(member(2), [[ROLE_A, true]]);
+    await new Promise((r) => setTimeout(r, 30));
+    const second = change(member(2), [[ROLE_A, false]]);
+    const [a, b] = await Promise.all([first, second]);
+    expect(discord.roles.get(member(2)) ?? new Set()).not.toContain(ROLE_A);
+    expect(b?.state).toBe('applied');
+    // The first read the member before the second arrived, then saw it and never added the role.
+    expect(a?.state).toBe('superseded');
+    expect(resultsOf(a!)).toEqual([{ role_id: ROLE_A, outcome: 'unchanged', reason: SUPERSEDED_REASON }]);
+    expect(discord.calls).toEqual([]);
+  });
+
+  it('should refuse an older occurred_at and change nothing', async () => {
+    start();
+    await change(member(3), [[ROLE_A, true]], Date.parse('2026-11-02T00:00:00Z'));
+    const stale = await change(member(3), [[ROLE_A, false]], Date.parse('2026-11-01T00:00:00Z'));
+    expect(stale?.state).toBe('stale');
+    expect(discord.roles.get(member(3))).toEqual(new Set([ROLE_A]));
+    const newer = await change(member(3), [[ROLE_A, false]], Date.parse('2026-11-03T00:00:00Z'));
+    expect(newer?.state).toBe('applied');
+    expect(discord.roles.get(member(3))).toEqual(new Set());
+    // Without occurred_at, arrival order decides.
+    expect((await change(member(3), [[ROLE_A, true]]))?.state).toBe('applied');
+  });
+
+  it('should park a change for someone not in the guild and apply the latest one when they join', async () => {
+    start();
+    discord.absent.add(member(4));
+    expect((await change(member(4), [[ROLE_A, true]]))?.state).toBe('waiting_join');
+    expect((await change(member(4), [[ROLE_B, true]]))?.state).toBe('waiting_join');
+    discord.absent.delete(member(4));
+    expect(await ledger.memberJoined(GUILD, member(4))).toBe(true);
+    await converger.converge(GUILD, member(4));
+    await eventually(
+      () => discord.roles.get(member(4))?.size ?? 0,
+      (n) => n === 2,
+    );
+    const history = await ledger.recentChanges(member(4), 10);
+    expect(history.map((c) => c.state)).toEqual(['applied', 'applied']);
+  });
+
+  it('should give the roles back when a known member rejoins', async () => {
+    start();
+    await change(member(5), [[ROLE_A, true]]);
+    discord.roles.delete(member(5)); // Discord drops roles when a member leaves
+    expect(await ledger.memberJoined(GUILD, member(5))).toBe(true);
+    await converger.converge(GUILD, member(5));
+    await eventually(
+      () => discord.roles.get(member(5))?.has(ROLE_A) ?? false,
+      (has) => has,
+    );
+    expect((await ledger.recentChanges(member(5), 1))[0]).toMatchObject({ source: 'join', state: 'applied' });
+  });
+
+  it('should never hand one member to two converging processes at once', async () => {
+    start();
+    await ledger.submit({
+      guildId: GUILD,
+      discordId: member(6),
+      changes: new Map([[ROLE_A, true]]),
+      source: 'backend',
+    });
+    const [one, two] = await Promise.all([
+      ledger.tryClaim(GUILD, member(6), 'replica-1'),
+      ledger.tryClaim(GUILD, member(6), 'replica-2'),
+    ]);
+    expect([one, two].filter(Boolean)).toHaveLength(1);
+    expect(await ledger.claimDue('replica-3', 10)).toEqual([]);
+    // A crashed holder's lease runs out; then another replica takes the member.
+    expect(await ledger.claimDue('replica-3', 10, Date.now() + 60_000)).toHaveLength(1);
+  });
+
+  it('should end every member at their latest intent, whatever the interleaving (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            user: fc.integer({ min: 0, max: 4 }),
+            role: fc.constantFrom(ROLE_A, ROLE_B),
+            want: fc.boolean(),
+            gapMs: fc.integer({ min: 0, max: 15 }),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
+        fc.integer({ min: 0, max: 10 }),
+        async (steps, latency) => {
+          // One database for every run: each run has members of its own.
+          start(() => Math.random() * latency);
+          const base = 100 + Math.floor(Math.random() * 1e6);
+          const answers: Promise<unknown>[] = [];
+          const last = new Map<string, boolean>();
+          for (const step of steps) {
+            const user = member(base + step.user);
+            last.set(`${user}|${step.role}`, step.want);
+            answers.push(change(user, [[step.role, step.want]]));
+            await new Promise((r) => setTimeout(r, step.gapMs));
+          }
+          await Promise.all(answers);
+          await eventually(
+            async () => (await ledger.stats()).depth,
+            (depth) => depth === 0,
+          );
+          for (const [key, want] of last) {
+            const [user, role] = key.split('|');
+            expect(discord.roles.get(user)?.has(role) ?? false).toBe(want);
+          }
+          // Each change claims only what it did: every "added"/"removed" matches one call to Discord.
+          const claimed = [];
+          for (const user of new Set(steps.map((s) => member(base + s.user)))) {
+            for (const c of await ledger.recentChanges(user, 100)) {
+              for (const r of resultsOf(c)) {
+                if (r.outcome === 'added' || r.outcome === 'removed') claimed.push(`${user}|${r.role_id}|${r.outcome}`);
+                expect(Object.keys(changesOf(c))).toContain(r.role_id);
+              }
+            }
+          }
+          const calls = discord.calls.map((c) => `${c.user}|${c.role}|${c.method === 'add' ? 'added' : 'removed'}`);
+          expect(claimed.sort()).toEqual(calls.sort());
+          await converger.onApplicationShutdown();
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 120_000);
+});

@@ -1,0 +1,254 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { APIGuildMember } from 'discord.js';
+import { classifyDiscordError } from '../discord/discord-errors';
+import { DiscordRestService } from '../discord/discord-rest.service';
+import { OutboundEvents } from '../notifications/outbound-events';
+import { Metrics } from '../observability/metrics.service';
+import { backoffDelay, type QueuePolicy } from '../storage/durable-queue';
+import type { MemberRolesTable, RoleChangeTable } from '../storage/tables';
+import { WORKER_ID } from '../storage/worker-id';
+import { GuildRoles, type GuildRoleInfo } from './guild-roles';
+import { PremiumGrants } from './premium-grants';
+import { parseDesired, RoleLedger, type PassOutcome, type RoleOutcome } from './role-ledger';
+
+const AUDIT_REASON = 'Moddy subscription change';
+const MEMBER_READ_TIMEOUT_MS = 8_000;
+/** Backoff of a member whose pass failed for a transient reason (Discord down, rate limited). */
+const RETRY: Pick<QueuePolicy, 'baseDelayMs' | 'maxDelayMs'> = { baseDelayMs: 2_000, maxDelayMs: 10 * 60_000 };
+const WORKER = { concurrency: 8, pollMs: 500, renewMs: 5_000 };
+/** How often a waiting caller looks at its change when no local pass wakes it (another replica's pass). */
+const WAIT_POLL_MS = 250;
+
+/**
+ * Applies each member's intended roles to Discord, one member at a time (the ledger's lease), whichever
+ * replica or source wrote the intent. A pass reads the member, then the latest intent (so a change that
+ * arrived while Discord was slow is applied in the same pass), sends only the roles that differ, and
+ * settles every intent it covered; it goes on while newer intents keep arriving. A request path runs the
+ * pass itself when it can (inline) and the worker picks up the rest, also after a crash (the lease expires).
+ */
+@Injectable()
+export class RoleConverger implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RoleConverger.name);
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private inFlight = 0;
+  private running = false;
+  private draining = false;
+  private again = false;
+  private poll: NodeJS.Timeout | undefined;
+  private renew: NodeJS.Timeout | undefined;
+  private readonly idle = new Set<() => void>();
+
+  constructor(
+    private readonly ledger: RoleLedger,
+    private readonly discord: DiscordRestService,
+    private readonly guildRoles: GuildRoles,
+    private readonly grants: PremiumGrants,
+    private readonly events: OutboundEvents,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.renew = setInterval(() => {
+      if (this.inFlight > 0) {
+        this.ledger.renewLeases(WORKER_ID).catch((e: Error) => this.logger.warn(`Lease renewal failed: ${e.message}`));
+      }
+    }, WORKER.renewMs);
+    this.poke();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.poll);
+    clearInterval(this.renew);
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      this.idle.add(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Converges the member now in this process, unless another pass holds them (it will see the intent). */
+  async converge(guildId: string, discordId: string): Promise<void> {
+    if (!this.running) return;
+    const row = await this.ledger.tryClaim(guildId, discordId, WORKER_ID);
+    if (row) void this.run(row);
+  }
+
+  /** How many passes run in this process now (the request path hands work to the worker past a bound). */
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  /** Looks for due members now. */
+  poke(): void {
+    if (!this.running) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.poll);
+    this.poll = setTimeout(() => void this.drain(), 0);
+  }
+
+  /** The change once it settles, or as it stands at the deadline (still `pending`: queued). */
+  async waitFor(changeId: string, deadline: number): Promise<RoleChangeTable | undefined> {
+    for (;;) {
+      const change = await this.ledger.change(changeId);
+      const left = deadline - Date.now();
+      if (!change || change.state !== 'pending' || left <= 0) return change;
+      await new Promise<void>((resolve) => {
+        const waiting = this.waiters.get(changeId) ?? new Set();
+        const done = () => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          if (waiting.size === 0) this.waiters.delete(changeId);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, WAIT_POLL_MS));
+        waiting.add(done);
+        this.waiters.set(changeId, waiting);
+      });
+    }
+  }
+
+  private wake(changes: RoleChangeTable[]): void {
+    for (const change of changes) for (const done of [...(this.waiters.get(change.id) ?? [])]) done();
+    for (const change of changes) this.metrics.roleChange(change.state);
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.running) return;
+    this.draining = true;
+    try {
+      do {
+        this.again = false;
+        const rows = await this.ledger.claimDue(WORKER_ID, WORKER.concurrency - this.inFlight);
+        for (const row of rows) void this.run(row);
+        if (rows.length > 0 && this.inFlight < WORKER.concurrency) this.again = true;
+      } while (this.again && this.running && this.inFlight < WORKER.concurrency);
+    } catch (error) {
+      this.logger.warn(`Claiming role work failed: ${(error as Error).message}`);
+    } finally {
+      this.draining = false;
+      if (this.running) this.poll = setTimeout(() => void this.drain(), WORKER.pollMs);
+    }
+  }
+
+  private async run(row: MemberRolesTable): Promise<void> {
+    this.inFlight++;
+    try {
+      let current: MemberRolesTable | null = row;
+      while (current && this.running) current = await this.pass(current);
+    } catch (error) {
+      // The lease runs out and the worker (here or on another replica) takes the member again.
+      this.logger.warn(`Role pass for ${row.discord_id} failed: ${(error as Error).message}`);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) {
+        for (const resolve of this.idle) resolve();
+        this.idle.clear();
+      }
+      this.poke();
+    }
+  }
+
+  /** One pass over a member this process holds; the row again when newer intents arrived meanwhile. */
+  private async pass(row: MemberRolesTable): Promise<MemberRolesTable | null> {
+    const { guild_id: guildId, discord_id: discordId } = row;
+    let member: APIGuildMember | undefined;
+    let refusal: string | undefined;
+    try {
+      member = await this.discord.member(guildId, discordId, { timeoutMs: MEMBER_READ_TIMEOUT_MS });
+    } catch (error) {
+      const kind = classifyDiscordError(error);
+      if (kind === 'unknown_member' || kind === 'unknown_user') {
+        this.wake(await this.ledger.park(row, WORKER_ID));
+        return null;
+      }
+      if (kind === 'transient') {
+        await this.ledger.retryLater(row, WORKER_ID, `member read: ${kind}`, backoffDelay(row.attempts, this.policy));
+        return null;
+      }
+      refusal = `Discord refused to read the member (${kind})`;
+    }
+    // The latest intent, read after the (possibly slow) member read: what arrived meanwhile is applied now.
+    const latest = await this.ledger.reread(row, WORKER_ID);
+    if (!latest) return null;
+    const has = new Set(member?.roles ?? []);
+    const outcomes = new Map<string, PassOutcome>();
+    let guild: GuildRoleInfo | undefined;
+    let kept: Map<string, number> | undefined;
+    let transient: string | undefined;
+    for (const [roleId, d] of Object.entries(parseDesired(latest))) {
+      if (d.done === d.v) continue;
+      const record = (outcome: RoleOutcome, reason?: string) =>
+        outcomes.set(roleId, { v: d.v, outcome, ...(reason ? { reason } : {}) });
+      if (refusal) {
+        record('failed', refusal);
+        continue;
+      }
+      if (has.has(roleId) === d.want) {
+        record('unchanged');
+        continue;
+      }
+      if (!d.want) {
+        kept ??= await this.grants.keptRoles(discordId);
+        const until = kept.get(roleId);
+        if (until !== undefined) {
+          record('unchanged', keptReason(until));
+          continue;
+        }
+      }
+      try {
+        guild ??= await this.guildRoles.read(guildId);
+        const problem = guild.problemWith(roleId);
+        if (problem) {
+          record('failed', problem);
+          continue;
+        }
+        if (d.want) await this.discord.addRole(guildId, discordId, roleId, AUDIT_REASON);
+        else await this.discord.removeRole(guildId, discordId, roleId, AUDIT_REASON);
+        record(d.want ? 'added' : 'removed');
+      } catch (error) {
+        const kind = classifyDiscordError(error);
+        if (kind === 'transient') {
+          transient = `role ${roleId}: ${kind}`;
+          break;
+        }
+        this.logger.warn(`Role ${roleId} ${d.want ? 'add' : 'remove'} for ${discordId} failed: ${kind}`);
+        record('failed', `Discord refused the change (${kind})`);
+      }
+    }
+    const { settled, again } = await this.ledger.settle(latest, WORKER_ID, latest.version, outcomes, !transient);
+    if (transient) {
+      await this.ledger.retryLater(latest, WORKER_ID, transient, backoffDelay(latest.attempts, this.policy));
+    }
+    this.report(guildId, discordId, outcomes);
+    this.wake(settled);
+    return again;
+  }
+
+  private get policy(): QueuePolicy {
+    return { leaseMs: 0, maxAttempts: Number.POSITIVE_INFINITY, ...RETRY };
+  }
+
+  /** role_updated for the backend's analytics, when Discord really changed. */
+  private report(guildId: string, discordId: string, outcomes: ReadonlyMap<string, PassOutcome>): void {
+    const with_ = (outcome: RoleOutcome) =>
+      [...outcomes].filter(([, o]) => o.outcome === outcome).map(([roleId]) => roleId);
+    const added = with_('added');
+    const removed = with_('removed');
+    if (added.length + removed.length > 0) {
+      this.events.record('role_updated', discordId, { guild_id: guildId, added, removed });
+    }
+  }
+}
+
+/** The reason a removal did not happen while a staff grant explains the role. */
+export function keptReason(until: number): string {
+  return `kept: staff grant until ${new Date(until).toISOString().slice(0, 10)}`;
+}
