@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { APIGuildMember } from 'discord.js';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
@@ -27,7 +33,7 @@ const WAIT_POLL_MS = 250;
  * pass itself when it can (inline) and the worker picks up the rest, also after a crash (the lease expires).
  */
 @Injectable()
-export class RoleConverger implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RoleConverger.name);
   private readonly waiters = new Map<string, Set<() => void>>();
   private inFlight = 0;
@@ -46,6 +52,18 @@ export class RoleConverger implements OnApplicationBootstrap, OnApplicationShutd
     private readonly events: OutboundEvents,
     private readonly metrics: Metrics,
   ) {}
+
+  onModuleInit(): void {
+    const stats = () => this.ledger.stats();
+    this.metrics.gauge('moddy_role_queue_depth', 'Role changes stored and not applied yet', async () => {
+      return (await stats()).depth;
+    });
+    this.metrics.gauge(
+      'moddy_role_queue_oldest_age_seconds',
+      'Age of the oldest role change not applied yet (0 when none waits)',
+      async () => ((await stats()).oldestAgeMs ?? 0) / 1000,
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;

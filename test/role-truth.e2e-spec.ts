@@ -1,0 +1,241 @@
+import fc from 'fast-check';
+import { DiscordSim } from './discord-sim/sim-client';
+import { defaultGuildSpec } from './discord-sim/world';
+import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
+import { pgSchema, type PgSchema } from './support/pg-schema';
+import { eventually } from './support/wait';
+
+/** Extra members of the main guild, for the interleaving and burst tests. */
+const NAMES = Array.from({ length: 20 }, (_, i) => `m${i}`);
+
+export async function roleSim(): Promise<DiscordSim> {
+  const guild = defaultGuildSpec();
+  return DiscordSim.start({
+    heartbeatIntervalMs: 1000,
+    world: {
+      users: NAMES.map((name) => ({ name })),
+      guilds: [
+        {
+          ...guild,
+          roles: [...(guild.roles ?? []), { name: 'supporter', position: 1 }],
+          members: [...(guild.members ?? []), ...NAMES.map((user) => ({ user }))],
+        },
+      ],
+    },
+  });
+}
+
+type RolesAnswer = {
+  success: boolean;
+  message: string;
+  roles_updated: boolean;
+  queued?: boolean;
+  superseded?: boolean;
+  stale?: boolean;
+  pending?: boolean;
+  results?: { role_id: string; outcome: string; reason?: string }[];
+};
+
+const stores = [{ store: 'sqlite' }, ...(process.env.TEST_DATABASE_URL ? [{ store: 'postgres' }] : [])];
+
+describe.each(stores)('role truth on $store (issue 10)', ({ store }) => {
+  let h: Harness;
+  let schema: PgSchema | undefined;
+  const options: HarnessOptions = {};
+  const id = (name: string) => h.sim.userId(name);
+  const premium = () => h.sim.world.roles.premium;
+  const roles = async (body: Record<string, unknown>): Promise<{ ms: number; body: RolesAnswer }> => {
+    const started = Date.now();
+    const res = await h.call('/internal/roles/update', body);
+    expect(res.status).toBe(200);
+    return { ms: Date.now() - started, body: res.body as RolesAnswer };
+  };
+  const hasPremium = async (name: string) => (await h.sim.memberRoleNames(name)).includes('premium');
+  /** Every role add and removal Discord received, as `user|role|added` lines. */
+  const discordChanges = async () => [
+    ...(await h.sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).map((r) => `${r.path}|added`),
+    ...(await h.sim.requests({ route: 'DELETE /guilds/*/members/*/roles/*' })).map((r) => `${r.path}|removed`),
+  ];
+  /** The answers' claims, in the same form: an answer may claim only what Discord really did. */
+  const claims = (userId: string, answers: RolesAnswer[]) =>
+    answers.flatMap((a) =>
+      (a.results ?? [])
+        .filter((r) => r.outcome === 'added' || r.outcome === 'removed')
+        .map((r) => `/api/v10/guilds/${h.sim.world.guildId}/members/${userId}/roles/${r.role_id}|${r.outcome}`),
+    );
+  const slowMembers = (ms: number) => h.sim.setFaults({ routeLatency: [{ route: 'GET /guilds/*/members/*', ms }] });
+  const settled = () =>
+    eventually(
+      async () => (await h.call('/metrics')).body as string,
+      (text) => /^moddy_role_queue_depth 0$/m.test(text),
+      30000,
+      100,
+    );
+
+  beforeAll(async () => {
+    schema = store === 'postgres' ? await pgSchema() : undefined;
+    options.sim = await roleSim();
+    options.env = {
+      MANAGED_ROLE_IDS: options.sim.world.roles.supporter,
+      ...(schema ? { DATABASE_URL: schema.url } : {}),
+    };
+  });
+  useHarness((harness) => (h = harness), options);
+  afterAll(async () => {
+    await options.sim?.stop();
+    await schema?.drop();
+  });
+
+  describe('two changes 300 ms apart while Discord reads members slowly', () => {
+    it('should end without premium for moddy_max then free, and claim nothing it did not do', async () => {
+      await slowMembers(500);
+      const first = roles({ discord_id: id('alice'), plan: 'moddy_max' });
+      await new Promise((r) => setTimeout(r, 300));
+      const second = roles({ discord_id: id('alice'), plan: 'free' });
+      const answers = (await Promise.all([first, second])).map((a) => a.body);
+      await settled();
+      expect(await hasPremium('alice')).toBe(false);
+      expect(answers.every((a) => a.success)).toBe(true);
+      expect(answers[1].superseded).toBeUndefined();
+      expect(claims(id('alice'), answers).sort()).toEqual((await discordChanges()).sort());
+    });
+
+    it('should end with premium for free then moddy_max', async () => {
+      await slowMembers(500);
+      const first = roles({ discord_id: id('bob'), plan: 'free' });
+      await new Promise((r) => setTimeout(r, 300));
+      const second = roles({ discord_id: id('bob'), plan: 'moddy_max' });
+      const answers = (await Promise.all([first, second])).map((a) => a.body);
+      await settled();
+      expect(await hasPremium('bob')).toBe(true);
+      expect(answers.every((a) => a.success)).toBe(true);
+      expect(claims(id('bob'), answers).sort()).toEqual((await discordChanges()).sort());
+    });
+
+    it('should answer a change replaced before it was applied with superseded and no claimed role', async () => {
+      // The first change waits behind a slow member read; the second arrives meanwhile and wins.
+      await slowMembers(800);
+      const first = roles({ discord_id: id('dave'), plan: 'moddy_max' });
+      await new Promise((r) => setTimeout(r, 200));
+      const second = roles({ discord_id: id('dave'), plan: 'free' });
+      const [a, b] = (await Promise.all([first, second])).map((x) => x.body);
+      expect(a).toMatchObject({ success: true, superseded: true, roles_updated: false });
+      expect(a.results?.every((r) => r.outcome === 'unchanged')).toBe(true);
+      expect(b).toMatchObject({ success: true, results: [{ role_id: premium(), outcome: 'unchanged' }] });
+      expect(await discordChanges()).toEqual([]);
+    });
+  });
+
+  it('should end every member at their last change, for 20 members x 5 changes 100 ms apart (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('moddy_max', 'free'), { minLength: 100, maxLength: 100 }),
+        fc.shuffledSubarray(
+          NAMES.flatMap((n) => Array.from({ length: 5 }, () => n)),
+          { minLength: 100, maxLength: 100 },
+        ),
+        async (plans, order) => {
+          await h.sim.reset();
+          await slowMembers(200);
+          const last = new Map<string, string>();
+          const answers: Promise<{ ms: number }>[] = [];
+          for (const [i, name] of order.entries()) {
+            last.set(name, plans[i]);
+            answers.push(roles({ discord_id: id(name), plan: plans[i] }));
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          const timings = await Promise.all(answers);
+          expect(Math.max(...timings.map((t) => t.ms))).toBeLessThan(5000);
+          await settled();
+          for (const [name, plan] of last) expect([name, await hasPremium(name)]).toEqual([name, plan === 'moddy_max']);
+        },
+      ),
+      { numRuns: 1 },
+    );
+  }, 60000);
+
+  it('should answer 50 overlapping changes for 10 members within 5 s each, Discord reading members in 500 ms', async () => {
+    await slowMembers(500);
+    const members = NAMES.slice(0, 10);
+    const last = new Map<string, string>();
+    const calls = Array.from({ length: 50 }, (_, i) => {
+      const name = members[i % 10];
+      const plan = (i * 7) % 3 === 0 ? 'free' : 'moddy_max';
+      last.set(name, plan);
+      return new Promise<void>((resolve) => setTimeout(resolve, i * 20)).then(() =>
+        roles({ discord_id: id(name), plan }),
+      );
+    });
+    const answers = await Promise.all(calls);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5000);
+    expect(answers.every((a) => a.body.success)).toBe(true);
+    expect(answers.some((a) => a.body.queued)).toBe(true);
+    await settled();
+    for (const [name, plan] of last) expect([name, await hasPremium(name)]).toEqual([name, plan === 'moddy_max']);
+  }, 60000);
+
+  describe('occurred_at', () => {
+    it('should refuse a role change older than the one applied, and change nothing', async () => {
+      const newer = await roles({ discord_id: id('erin'), plan: 'moddy_max', occurred_at: '2026-11-02T10:00:00Z' });
+      expect(newer.body).toMatchObject({ success: true, results: [{ outcome: 'added' }] });
+      const stale = await roles({ discord_id: id('erin'), plan: 'free', occurred_at: '2026-11-02T09:59:59+00:00' });
+      expect(stale.body).toMatchObject({ success: true, stale: true, roles_updated: false });
+      expect(await hasPremium('erin')).toBe(true);
+      // Without occurred_at, arrival order decides.
+      expect((await roles({ discord_id: id('erin'), plan: 'free' })).body).toMatchObject({ success: true });
+      expect(await hasPremium('erin')).toBe(false);
+    });
+
+    it('should refuse an occurred_at that is not RFC 3339 with an offset with 422', async () => {
+      for (const occurred_at of ['2026-11-02T10:00:00', 'yesterday', '2026-02-31T00:00:00Z', 12]) {
+        const res = await h.call('/internal/roles/update', { discord_id: id('erin'), plan: 'free', occurred_at });
+        expect(res).toMatchObject({ status: 422, body: { detail: [{ loc: ['body', 'occurred_at'] }] } });
+      }
+    });
+
+    it('should still DM an older subscription event but leave the premium state as it is', async () => {
+      const notify = (action: string, plan: string | null, occurred_at: string) =>
+        h.call('/internal/notify', { discord_id: id('frank'), action, plan, occurred_at });
+      expect((await notify('subscription_created', 'moddy_max', '2026-11-05T00:00:00Z')).body).toMatchObject({
+        notification_sent: true,
+      });
+      const late = await notify('subscription_cancelled', null, '2026-11-04T00:00:00Z');
+      expect(late.body).toMatchObject({ success: true, notification_sent: true, stale: true });
+      expect(await h.sim.dmsTo('frank')).toHaveLength(2);
+    });
+  });
+
+  describe('what the backend may touch', () => {
+    it('should refuse a role that carries Administrator, and apply nothing', async () => {
+      const res = await roles({ discord_id: id('alice'), plan: 'moddy_max', add_roles: [h.sim.world.roles.admin] });
+      expect(res.body).toMatchObject({
+        success: false,
+        roles_updated: false,
+        results: [{ outcome: 'failed', reason: expect.stringContaining('Administrator') as string }],
+      });
+      expect(await h.sim.memberRoleNames('alice')).not.toContain('admin');
+      expect(await discordChanges()).toEqual([]);
+    });
+
+    it('should refuse a role that is neither a plan role nor in MANAGED_ROLE_IDS', async () => {
+      const everyoneElse = h.sim.world.roles.everyone;
+      const res = await roles({ discord_id: id('alice'), plan: 'x', add_roles: [everyoneElse] });
+      expect(res.body).toMatchObject({ success: false, results: [{ outcome: 'failed' }] });
+      const managed = await roles({ discord_id: id('alice'), plan: 'x', add_roles: [h.sim.world.roles.supporter] });
+      expect(managed.body).toMatchObject({ success: true, results: [{ outcome: 'added' }] });
+    });
+
+    it('should treat constructor, __proto__ and toString as unknown plans', async () => {
+      for (const plan of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        const res = await h.call('/internal/roles/update', { discord_id: id('alice'), plan });
+        expect(res).toMatchObject({ status: 200, body: { success: false, message: expect.stringContaining(plan) } });
+      }
+      expect(await discordChanges()).toEqual([]);
+    });
+
+    it('should match a plan name whatever its case', async () => {
+      const res = await roles({ discord_id: id('alice'), plan: 'Moddy_Max' });
+      expect(res.body).toMatchObject({ success: true, results: [{ role_id: premium(), outcome: 'added' }] });
+    });
+  });
+});
