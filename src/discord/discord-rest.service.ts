@@ -8,6 +8,7 @@ import {
   type APIGuildMember,
   type APIMessage,
   type APIRole,
+  type RESTPatchAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import { AppConfig } from '../config/app-config';
@@ -89,6 +90,18 @@ export class DiscordRestService {
     }) as Promise<APIMessage>;
   }
 
+  editMessage(
+    channelId: string,
+    messageId: string,
+    body: RESTPatchAPIChannelMessageJSONBody,
+    budget?: RequestBudget,
+  ): Promise<APIMessage> {
+    return this.client.rest.patch(Routes.channelMessage(channelId, messageId), {
+      body,
+      signal: this.signal(budget),
+    }) as Promise<APIMessage>;
+  }
+
   guildRoles(guildId: string, budget?: RequestBudget): Promise<APIRole[]> {
     return this.client.rest.get(Routes.guildRoles(guildId), { signal: this.signal(budget) }) as Promise<APIRole[]>;
   }
@@ -97,6 +110,14 @@ export class DiscordRestService {
     return this.client.rest.get(Routes.guildMember(guildId, userId), {
       signal: this.signal(budget),
     }) as Promise<APIGuildMember>;
+  }
+
+  /** One page of a guild's members (at most 1000), in id order after `after`. */
+  listMembers(guildId: string, after: string, limit = 1000, budget?: RequestBudget): Promise<APIGuildMember[]> {
+    return this.client.rest.get(Routes.guildMembers(guildId), {
+      query: new URLSearchParams({ limit: String(limit), after }),
+      signal: this.signal(budget),
+    }) as Promise<APIGuildMember[]>;
   }
 
   async botUser(): Promise<string> {

@@ -108,6 +108,16 @@ export class MemberProfiles {
     return row?.premium === null || row?.premium === undefined ? null : row.premium === 1;
   }
 
+  /** Every member whose recorded state is premium (the role sweep checks them). */
+  async premiumMembers(): Promise<string[]> {
+    const rows = await this.database.db
+      .selectFrom('member_profiles')
+      .select('discord_id')
+      .where('premium', '=', 1)
+      .execute();
+    return rows.map((r) => r.discord_id);
+  }
+
   async planOf(discordId: string): Promise<string | null> {
     const row = await this.database.db
       .selectFrom('member_profiles')

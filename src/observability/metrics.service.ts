@@ -35,6 +35,17 @@ export function notificationOutcomeOf(state: string): NotificationOutcome {
   }
 }
 
+/** What a role sweep reports to the metrics. */
+export interface RoleSweepFigures {
+  trigger: string;
+  checked: number;
+  added: number;
+  removed: number;
+  heldBack: number;
+  skipped: Record<string, number>;
+  durationMs: number;
+}
+
 const SECONDS_FAST = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SECONDS_SLOW = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -90,6 +101,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly sweeps = new Counter({
+    name: 'moddy_role_sweeps_total',
+    help: 'Role sweeps finished, by trigger (schedule, outage, staff) and outcome (done, held)',
+    labelNames: ['trigger', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly sweepMembers = new Gauge({
+    name: 'moddy_role_sweep_last_members',
+    help: 'Members of the last role sweep, by result (checked, added, removed, held, skipped_<reason>)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly sweepDuration = new Gauge({
+    name: 'moddy_role_sweep_last_duration_seconds',
+    help: 'How long the last role sweep took',
+    registers: [this.registry],
+  });
+
   private readonly httpDuration = new Histogram({
     name: 'moddy_http_request_duration_seconds',
     help: 'Requests served on the internal port, by method, route template and status',
@@ -135,6 +166,19 @@ export class Metrics {
   /** Once per role change as it settles (or starts waiting for the member to join). */
   roleChange(outcome: string): void {
     this.roleChanges.inc({ outcome });
+  }
+
+  /** Once per finished role sweep. */
+  roleSweep(summary: RoleSweepFigures, outcome: 'done' | 'held'): void {
+    this.sweeps.inc({ trigger: summary.trigger, outcome });
+    this.sweepMembers.set({ result: 'checked' }, summary.checked);
+    this.sweepMembers.set({ result: 'added' }, summary.added);
+    this.sweepMembers.set({ result: 'removed' }, summary.removed);
+    this.sweepMembers.set({ result: 'held' }, summary.heldBack);
+    for (const [reason, count] of Object.entries(summary.skipped)) {
+      this.sweepMembers.set({ result: `skipped_${reason}` }, count);
+    }
+    this.sweepDuration.set(summary.durationMs / 1000);
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {

@@ -486,6 +486,27 @@ export class RoleLedger {
     });
   }
 
+  /** Members of the guild the ledger wants to hold a role, or with changes not applied yet (the sweep). */
+  async membersOfInterest(guildId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('member_roles')
+      .select('discord_id')
+      .where('guild_id', '=', guildId)
+      .where((eb) => eb.or([eb('state', '!=', 'idle'), eb('desired', 'like', '%"want":true%')]))
+      .execute();
+    return rows.map((r) => r.discord_id);
+  }
+
+  /** The states of these changes (the sweep waits for its own). */
+  async changeStates(ids: string[]): Promise<RoleChangeTable[]> {
+    const rows: RoleChangeTable[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const slice = ids.slice(i, i + 500);
+      rows.push(...(await this.db.selectFrom('role_changes').selectAll().where('id', 'in', slice).execute()));
+    }
+    return rows;
+  }
+
   /** Members with changes still waiting for the worker (for metrics). */
   async stats(now = Date.now()): Promise<{ depth: number; oldestAgeMs: number | null }> {
     const row = await this.db

@@ -8,7 +8,12 @@ import { PremiumGrants } from './premium-grants';
 import { RoleConverger } from './role-converger';
 import { RoleLedger } from './role-ledger';
 import { RolesSync } from './roles-sync.service';
-import { RolesCommands } from './roles.commands';
+import { RolesCommands, RoleSweepButtons } from './roles.commands';
+import { RoleSweeper } from './role-sweep.service';
+import { RoleAuditLog } from './role-audit-log';
+import { PremiumService } from './premium.service';
+import { PremiumCommands } from './premium.commands';
+import { GatewayOutageWatch } from './gateway-outage.watch';
 import { RolesController } from './roles.controller';
 import { RolesService } from './roles.service';
 
@@ -27,7 +32,13 @@ import { RolesService } from './roles.service';
     GrantEntitlements,
     Entitlements,
     RolesSync,
+    RoleSweeper,
+    RoleAuditLog,
+    PremiumService,
+    GatewayOutageWatch,
     RolesCommands,
+    RoleSweepButtons,
+    PremiumCommands,
     MemberEventsListener,
     SubscriptionClient,
   ],

@@ -7,7 +7,7 @@ import type { RoleChangeSource, RoleChangeTable } from '../storage/tables';
 import type { UpdateRolesRequest } from './dto/update-roles.request';
 import { GuildRoles, NOT_MANAGEABLE, type GuildRoleInfo } from './guild-roles';
 import { RoleConverger } from './role-converger';
-import { resultsOf, RoleLedger, type RoleResult } from './role-ledger';
+import { resultsOf, RoleLedger, type RoleResult, type Submission } from './role-ledger';
 import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
 
 export type { RoleOutcome, RoleResult } from './role-ledger';
@@ -128,25 +128,43 @@ export class RolesService implements OnApplicationBootstrap {
 
   /** Checks, stores and converges a change from any source; answers within the budget. */
   async apply(input: RoleChangeInput, receivedAt = Date.now()): Promise<UpdateRolesResponse> {
-    const { guildId, discordId, change } = input;
+    const stored = await this.submit(input);
+    if ('answer' in stored) return stored.answer;
+    if (stored.kind === 'outdated') {
+      return { ...refusal(input.guildId, ROLE_MESSAGES.superseded), success: true, superseded: true };
+    }
+    if (stored.kind === 'stale') return responseFor(stored.change);
+    if (this.converger.busy < INLINE_PASSES_MAX) await this.converger.converge(input.guildId, input.discordId);
+    else this.converger.poke();
+    const settled = await this.converger.waitFor(stored.change.id, receivedAt + ROLE_BUDGET_MS);
+    return responseFor(settled ?? stored.change);
+  }
+
+  /**
+   * Checks a change and stores it in the member's ledger, for the worker to apply (nothing waits for it).
+   * A refused change (roles, the bot's standing) changes nothing and is answered at once (`answer`).
+   */
+  async submit(input: RoleChangeInput): Promise<{ answer: UpdateRolesResponse } | Submission> {
+    const { guildId, change } = input;
     const roleIds = [...change.add, ...change.remove];
     const problems = await this.problems(guildId, roleIds, input.explicit ? this.config.manageableRoleIds : undefined);
-    if (problems instanceof Error) return refusal(guildId, problems.message);
+    if (problems instanceof Error) return { answer: refusal(guildId, problems.message) };
     if (problems.size > 0) {
       const results = roleIds.map((role_id): RoleResult => {
         const reason = problems.get(role_id);
         return reason ? { role_id, outcome: 'failed', reason } : { role_id, outcome: 'unchanged' };
       });
       const [first] = problems;
-      return refusal(guildId, `Role ${first[0]}: ${first[1]}; nothing changed`, results);
+      return { answer: refusal(guildId, `Role ${first[0]}: ${first[1]}; nothing changed`, results) };
     }
     if (roleIds.length === 0) {
-      return { success: true, message: ROLE_MESSAGES.updated, roles_updated: true, guild_id: guildId, results: [] };
+      return {
+        answer: { success: true, message: ROLE_MESSAGES.updated, roles_updated: true, guild_id: guildId, results: [] },
+      };
     }
-
     const submitted = await this.ledger.submit({
       guildId,
-      discordId,
+      discordId: input.discordId,
       changes: asIntent(change),
       source: input.source,
       plan: input.plan,
@@ -154,14 +172,8 @@ export class RolesService implements OnApplicationBootstrap {
       occurredAt: input.occurredAt,
       basedOnVersion: input.basedOnVersion,
     });
-    if (submitted.kind === 'outdated') {
-      return { ...refusal(guildId, ROLE_MESSAGES.superseded), success: true, superseded: true };
-    }
-    if (submitted.kind === 'stale') return responseFor(submitted.change);
-    if (this.converger.busy < INLINE_PASSES_MAX) await this.converger.converge(guildId, discordId);
-    else this.converger.poke();
-    const settled = await this.converger.waitFor(submitted.change.id, receivedAt + ROLE_BUDGET_MS);
-    return responseFor(settled ?? submitted.change);
+    if (submitted.kind === 'accepted') this.converger.poke();
+    return submitted;
   }
 
   /** A member joined a guild: what waits for them (or the roles they should hold) is applied now. */

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from './database.service';
+import { Leases } from './leases';
 
 @Global()
 @Module({
@@ -14,7 +15,8 @@ import { DatabaseService } from './database.service';
         return database;
       },
     },
+    Leases,
   ],
-  exports: [DatabaseService],
+  exports: [DatabaseService, Leases],
 })
 export class StorageModule {}

@@ -1,0 +1,252 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
+import type { SupportedLocale } from '../config/app-config';
+import { discordTimestamp, planName } from '../discord/format';
+import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import type { MessageView } from '../subscription/subscription.view';
+import type { RoleSweepTable } from '../storage/tables';
+import type { BrakeDecision, Drift, HeldRemoval, SweepScan, SweepSummary } from './role-sweep.service';
+
+export const BRAKE_APPLY_PATTERN = 'rolesweep/apply/:id';
+export const BRAKE_DISMISS_PATTERN = 'rolesweep/dismiss/:id';
+export const SYNC_ALL_RUN = 'rolesync/run';
+export const SYNC_ALL_CANCEL = 'rolesync/cancel';
+
+/** Members listed by name in a brake post, and drifted members in an audit. */
+export const BRAKE_LISTED = 20;
+export const AUDIT_LISTED = 15;
+
+const COLORS = { held: 0xfee75c, done: 0x57f287, dismissed: 0x4f545c, info: 0x5865f2 } as const;
+
+const translator = (locale: SupportedLocale) => (key: MessageKey, params?: MessageParams) =>
+  translate(locale, key, params);
+
+const mention = (id: string) => `<@${id}>`;
+const now = () => discordTimestamp(new Date(), 'f') ?? '';
+
+function button(
+  label: string,
+  customId: string,
+  style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger,
+): APIButtonComponent {
+  return { type: ComponentType.Button, style, label: label.slice(0, 80), custom_id: customId };
+}
+
+function plans(locale: SupportedLocale, names: string[]): string {
+  return names.map((p) => planName(locale, p)).join(', ');
+}
+
+/** "… and N more" under a list cut to `shown` of `total`. */
+function listed(locale: SupportedLocale, lines: string[], total: number): string[] {
+  return total > lines.length
+    ? [...lines, translate(locale, 'roleSweep.more', { count: total - lines.length })]
+    : lines;
+}
+
+/** The brake's post to the audit channel: what the sweep holds back, and the two staff buttons. */
+export function buildBrakeMessage(
+  locale: SupportedLocale,
+  sweep: Pick<RoleSweepTable, 'id'>,
+  held: HeldRemoval[],
+  max: number,
+): RESTPostAPIChannelMessageJSONBody {
+  const t = translator(locale);
+  const lines = held
+    .slice(0, BRAKE_LISTED)
+    .map(
+      (h) =>
+        `${mention(h.discordId)}: ${h.entitledTo.length === 0 ? t('roleSweep.reasonNone') : t('roleSweep.reasonOther', { plans: plans(locale, h.entitledTo) })}`,
+    );
+  const description = [
+    t('roleSweep.brakeDescription', { count: held.length, max }),
+    '',
+    ...listed(locale, lines, held.length),
+  ];
+  return {
+    embeds: [
+      {
+        title: t('roleSweep.brakeTitle', { count: held.length }).slice(0, 256),
+        description: description.join('\n').slice(0, 4096),
+        color: COLORS.held,
+      },
+    ],
+    components: [brakeButtons(locale, sweep.id, held.length)],
+    allowed_mentions: { parse: [] },
+  };
+}
+
+function brakeButtons(locale: SupportedLocale, id: string, count: number): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      button(translate(locale, 'roleSweep.apply', { count }), `rolesweep/apply/${id}`, ButtonStyle.Danger),
+      button(translate(locale, 'roleSweep.dismiss'), `rolesweep/dismiss/${id}`, ButtonStyle.Secondary),
+    ],
+  };
+}
+
+/** The brake's post once decided: who, when, and what Apply did. No buttons any more. */
+export function buildBrakeDecidedMessage(locale: SupportedLocale, decision: BrakeDecision): MessageView {
+  const t = translator(locale);
+  const embed: APIEmbed =
+    decision.kind === 'applied'
+      ? {
+          title: t('roleSweep.appliedTitle'),
+          description: t('roleSweep.applied', {
+            user: mention(decision.by),
+            date: now(),
+            removed: decision.removed,
+            kept: decision.kept,
+            skipped: decision.skipped,
+          }),
+          color: COLORS.done,
+        }
+      : {
+          title: t('roleSweep.dismissedTitle'),
+          description: t('roleSweep.dismissed', { user: mention(decision.by), date: now() }),
+          color: COLORS.dismissed,
+        };
+  return { embeds: [embed], components: [] };
+}
+
+/** The private note to a second clicker: someone already decided. */
+export function alreadyDecidedText(locale: SupportedLocale, sweep: RoleSweepTable | undefined): string {
+  if (sweep?.decided_by && (sweep.state === 'applied' || sweep.state === 'applying')) {
+    return translate(locale, 'roleSweep.alreadyApplied', { user: mention(sweep.decided_by) });
+  }
+  if (sweep?.decided_by && sweep.state === 'dismissed') {
+    return translate(locale, 'roleSweep.alreadyDismissed', { user: mention(sweep.decided_by) });
+  }
+  return translate(locale, 'roleSweep.gone');
+}
+
+function driftLine(locale: SupportedLocale, d: Drift): string {
+  const t = translator(locale);
+  const expected =
+    d.entitled.length === 0
+      ? planName(locale, 'free')
+      : plans(
+          locale,
+          d.entitled.map((e) => e.plan),
+        );
+  const actual = d.held
+    ? planName(locale, d.held)
+    : d.remove.length > 0
+      ? d.remove.map((r) => `<@&${r}>`).join(' ')
+      : t('roleAudit.nothing');
+  return t('roleAudit.line', { user: mention(d.discordId), expected, actual });
+}
+
+/** `/admin roles audit`: the dry run's counts, the first drifted members, and any held sweep's buttons. */
+export function buildAuditView(
+  locale: SupportedLocale,
+  scan: SweepScan,
+  options: { stoppedAfterMinutes?: number; held?: { sweep: RoleSweepTable; removals: HeldRemoval[] }[] } = {},
+): MessageView {
+  const t = translator(locale);
+  const add = scan.drifts.filter((d) => d.add.length > 0).length;
+  const remove = scan.drifts.filter((d) => d.remove.length > 0).length;
+  const skipped = scan.skipped.backend_error + scan.skipped.left;
+  const lines = [t('roleAudit.counts', { checked: scan.checked, add, remove, skipped })];
+  if (skipped > 0) lines.push(t('roleAudit.skipped', { backend: scan.skipped.backend_error, left: scan.skipped.left }));
+  if (options.stoppedAfterMinutes !== undefined) {
+    lines.push(t('roleAudit.partial', { minutes: options.stoppedAfterMinutes }));
+  }
+  lines.push('');
+  if (scan.drifts.length === 0) lines.push(t('roleAudit.none'));
+  lines.push(
+    ...listed(
+      locale,
+      scan.drifts.slice(0, AUDIT_LISTED).map((d) => driftLine(locale, d)),
+      scan.drifts.length,
+    ),
+  );
+  const held = options.held ?? [];
+  for (const h of held) lines.push('', t('roleAudit.held', { count: h.removals.length }));
+  return {
+    embeds: [{ title: t('roleAudit.title'), description: lines.join('\n').slice(0, 4096), color: COLORS.info }],
+    components: held.slice(0, 5).map((h) => brakeButtons(locale, h.sweep.id, h.removals.length)),
+  };
+}
+
+/** The audit's progress while it runs. */
+export function buildAuditProgress(locale: SupportedLocale, done: number, total: number): MessageView {
+  return {
+    embeds: [
+      {
+        title: translate(locale, 'roleAudit.title'),
+        description: translate(locale, 'roleAudit.progress', { done, total }),
+        color: COLORS.info,
+      },
+    ],
+    components: [],
+  };
+}
+
+/** `/admin roles sync` without a member: what a full sweep does, and Run / Cancel. */
+export function buildSyncAllConfirm(locale: SupportedLocale, max: number): MessageView {
+  const t = translator(locale);
+  return {
+    embeds: [{ title: t('roleSyncAll.title'), description: t('roleSyncAll.description', { max }), color: COLORS.held }],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          button(t('roleSyncAll.run'), SYNC_ALL_RUN, ButtonStyle.Primary),
+          button(t('roleSyncAll.cancel'), SYNC_ALL_CANCEL, ButtonStyle.Secondary),
+        ],
+      },
+    ],
+  };
+}
+
+/** A note on the sync-all message (started, busy, cancelled, still running), without buttons. */
+export function buildSyncAllNote(
+  locale: SupportedLocale,
+  key: 'roleSyncAll.started' | 'roleSyncAll.busy' | 'roleSyncAll.cancelled' | 'roleSyncAll.stillRunning',
+  since?: number,
+): MessageView {
+  const date = since === undefined ? '' : (discordTimestamp(new Date(since), 'R') ?? '');
+  return {
+    embeds: [
+      {
+        title: translate(locale, 'roleSyncAll.title'),
+        description: translate(locale, key, { date }),
+        color: COLORS.info,
+      },
+    ],
+    components: [],
+  };
+}
+
+/** A finished sweep's summary. */
+export function buildSweepSummaryView(locale: SupportedLocale, summary: SweepSummary): MessageView {
+  const t = translator(locale);
+  const skipped = summary.skipped.backend_error + summary.skipped.left + summary.skipped.outdated;
+  const lines = [
+    t('roleSweep.summary', {
+      checked: summary.checked,
+      added: summary.added,
+      removed: summary.removed,
+      held: summary.heldBack,
+      skipped,
+    }),
+  ];
+  if (summary.heldBack > 0) lines.push(t('roleSyncAll.heldHint'));
+  return {
+    embeds: [
+      {
+        title: t('roleSyncAll.doneTitle'),
+        description: lines.join('\n'),
+        color: summary.heldBack > 0 ? COLORS.held : COLORS.done,
+      },
+    ],
+    components: [],
+  };
+}
