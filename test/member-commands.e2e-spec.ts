@@ -215,6 +215,8 @@ describe('member commands (issue 4)', () => {
         Plan: 'Yearly',
         Price: '€99.00 per year',
         Renews: '<t:1803891600:D> (<t:1803891600:R>)',
+        // alice pays but does not hold the premium role in the simulator's server.
+        'Premium role': '⚠️ Not applied yet. Ask the staff: they can fix it with /admin roles sync.',
       });
       expect(buttonsOf(view)).toEqual([
         { type: 2, style: 5, label: 'Manage subscription', url: 'https://moddy.example/billing' },
@@ -233,6 +235,7 @@ describe('member commands (issue 4)', () => {
         Formule: 'Annuel',
         Prix: '99,00 € par an',
         Renouvellement: '<t:1803891600:D> (<t:1803891600:R>)',
+        'Rôle premium': '⚠️ Pas encore appliqué. Demandez à l’équipe : elle peut corriger cela avec /admin roles sync.',
       });
       expect(buttonsOf(view).map((b) => b.label)).toEqual(['Gérer l’abonnement']);
     });

@@ -1,29 +1,8 @@
 import fc from 'fast-check';
-import { DiscordSim } from './discord-sim/sim-client';
-import { defaultGuildSpec } from './discord-sim/world';
 import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
+import { NAMES, roleSim } from './support/role-world';
 import { eventually } from './support/wait';
-
-/** Extra members of the main guild, for the interleaving and burst tests. */
-const NAMES = Array.from({ length: 20 }, (_, i) => `m${i}`);
-
-export async function roleSim(): Promise<DiscordSim> {
-  const guild = defaultGuildSpec();
-  return DiscordSim.start({
-    heartbeatIntervalMs: 1000,
-    world: {
-      users: NAMES.map((name) => ({ name })),
-      guilds: [
-        {
-          ...guild,
-          roles: [...(guild.roles ?? []), { name: 'supporter', position: 1 }],
-          members: [...(guild.members ?? []), ...NAMES.map((user) => ({ user }))],
-        },
-      ],
-    },
-  });
-}
 
 type RolesAnswer = {
   success: boolean;

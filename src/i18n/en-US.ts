@@ -59,8 +59,7 @@ export const enUS = {
       applied: '✅ Applied in the Moddy server.',
       pending: '🕒 Waiting for you to join the Moddy server: it is given as soon as you join.',
       queued: '🕒 Being applied, in a moment.',
-      notApplied: '⚠️ Not applied yet ({reason}). Staff can fix it with /admin roles sync.',
-      unknown: 'unknown reason',
+      notApplied: '⚠️ Not applied yet. Ask the staff: they can fix it with /admin roles sync.',
     },
     button: {
       manage: 'Manage subscription',

@@ -58,8 +58,7 @@ export const fr: Catalogue = {
       applied: '✅ Appliqué sur le serveur Moddy.',
       pending: '🕒 En attente de votre arrivée sur le serveur Moddy : il vous est donné dès que vous le rejoignez.',
       queued: '🕒 En cours d’application, dans un instant.',
-      notApplied: '⚠️ Pas encore appliqué ({reason}). L’équipe peut corriger cela avec /admin roles sync.',
-      unknown: 'raison inconnue',
+      notApplied: '⚠️ Pas encore appliqué. Demandez à l’équipe : elle peut corriger cela avec /admin roles sync.',
     },
     button: {
       manage: 'Gérer l’abonnement',

@@ -9,6 +9,10 @@ import { PremiumGrants } from './premium-grants';
 /** Statuses in which a subscription still carries its perks. */
 const ENTITLED: ReadonlySet<SubscriptionInfo['status']> = new Set(['active', 'trialing', 'past_due']);
 
+export function isEntitling(subscription: Pick<SubscriptionInfo, 'status'>): boolean {
+  return ENTITLED.has(subscription.status);
+}
+
 /** One reason a member is entitled to a plan. */
 export interface Entitled {
   source: 'subscription' | 'staff_grant';
@@ -38,14 +42,18 @@ export class SubscriptionEntitlements implements EntitlementSource {
   async entitlementsOf(discordId: string): Promise<Entitled[]> {
     const info = await this.subscriptions.info(discordId);
     const subscription = info.has_subscription ? info.subscription : null;
-    if (!subscription || !ENTITLED.has(subscription.status)) return [];
-    // The backend's subscription info names no plan: the premium plan last notified for the member, else
-    // the first configured one.
+    if (!subscription || !isEntitling(subscription)) return [];
+    return [{ source: 'subscription', plan: await this.planOf(discordId) }];
+  }
+
+  /**
+   * The plan an entitling subscription stands for. The backend's subscription info names no plan: the
+   * premium plan last notified for the member, else the first configured one.
+   */
+  async planOf(discordId: string): Promise<string> {
     const recorded = await this.profiles.planOf(discordId);
     const plans = this.config.planRoles;
-    const plan =
-      recorded && plans.isPremium(recorded) ? PlanRoles.normalize(recorded) : (plans.plans[0] ?? 'moddy_max');
-    return [{ source: 'subscription', plan }];
+    return recorded && plans.isPremium(recorded) ? PlanRoles.normalize(recorded) : (plans.plans[0] ?? 'moddy_max');
   }
 }
 

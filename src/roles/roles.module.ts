@@ -12,6 +12,7 @@ import { RolesCommands, RoleSweepButtons } from './roles.commands';
 import { RoleSweeper } from './role-sweep.service';
 import { RoleAuditLog } from './role-audit-log';
 import { PremiumService } from './premium.service';
+import { PremiumRoleStatus } from './premium-role-status';
 import { PremiumCommands } from './premium.commands';
 import { GatewayOutageWatch } from './gateway-outage.watch';
 import { RolesController } from './roles.controller';
@@ -32,6 +33,7 @@ import { RolesService } from './roles.service';
     GrantEntitlements,
     Entitlements,
     RolesSync,
+    PremiumRoleStatus,
     RoleSweeper,
     RoleAuditLog,
     PremiumService,
@@ -42,6 +44,6 @@ import { RolesService } from './roles.service';
     MemberEventsListener,
     SubscriptionClient,
   ],
-  exports: [RolesService, RolesSync, RoleLedger, PremiumGrants],
+  exports: [RolesService, RolesSync, RoleLedger, PremiumGrants, PremiumRoleStatus],
 })
 export class RolesModule {}

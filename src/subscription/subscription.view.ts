@@ -9,6 +9,7 @@ import {
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
 import { translate } from '../i18n/i18n';
+import type { PremiumRoleState } from '../roles/premium-role-status';
 import type { SubscriptionInfo, SubscriptionStatus } from './dto/subscription-info.response';
 
 export interface MessageView {
@@ -19,6 +20,8 @@ export interface MessageView {
 
 export interface SubscriptionViewOptions {
   billingUrl?: string;
+  /** The member's premium role in the Moddy server, when one is expected. */
+  premiumRole?: PremiumRoleState;
   /** Set when staff look at someone else's subscription: the view names them. */
   subjectMention?: string;
 }
@@ -43,6 +46,18 @@ const linkButton = (label: string, url: string): APIButtonComponent => ({
 const row = (buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent>[] =>
   buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [];
 
+function roleField(locale: SupportedLocale, state: PremiumRoleState): APIEmbedField {
+  const key = (
+    {
+      applied: 'subscription.role.applied',
+      pending_join: 'subscription.role.pending',
+      queued: 'subscription.role.queued',
+      not_applied: 'subscription.role.notApplied',
+    } as const
+  )[state];
+  return { name: translate(locale, 'subscription.role.field'), value: translate(locale, key) };
+}
+
 /** What `/subscription` shows: status badge, plan type, price, period end, notices and billing links. */
 export function buildSubscriptionView(
   locale: SupportedLocale,
@@ -63,7 +78,9 @@ export function buildSubscriptionView(
       options.billingUrl && !options.subjectMention
         ? [linkButton(t('subscription.button.subscribe'), options.billingUrl)]
         : [];
-    return { embeds: [{ title, description: text, color: 0x4f545c }], components: row(buttons) };
+    const embed: APIEmbed = { title, description: text, color: 0x4f545c };
+    if (options.premiumRole) embed.fields = [roleField(locale, options.premiumRole)];
+    return { embeds: [embed], components: row(buttons) };
   }
 
   const price = t(`subscription.price.${subscription.subscription_type}`, {
@@ -83,6 +100,8 @@ export function buildSubscriptionView(
       value: `${endDate} (${endRelative})`,
     });
   }
+
+  if (options.premiumRole) fields.push(roleField(locale, options.premiumRole));
 
   const notices: string[] = [];
   if (subscription.status === 'past_due') notices.push(t('subscription.pastDue'));

@@ -146,6 +146,20 @@ async function dispatch(
     const g = sim.guild(b);
     const action = segs[4];
     if (method === 'POST' && action === 'join') return sim.memberJoin(g.id, d);
+    if (method === 'POST' && action === 'roles') {
+      // A person changing the member's roles in Discord's own UI (no bot permission check).
+      const u = sim.model.resolveUser(d);
+      const m = u ? g.members.get(u.id) : undefined;
+      if (!m) throw new ApiError(404, 0, `${d} is not a member of ${g.name}`);
+      const { add = [], remove = [] } = body as { add?: string[]; remove?: string[] };
+      for (const r of [...add, ...remove]) if (!g.role(r)) throw new ApiError(404, 10011, `unknown role ${r}`);
+      sim.setMemberRoles(
+        g,
+        m,
+        [...m.roles, ...add].filter((r) => !remove.includes(r)),
+      );
+      return m;
+    }
     if (method === 'POST' && action === 'leave') {
       sim.memberLeave(g.id, d);
       return { ok: true };

@@ -363,6 +363,11 @@ export class DiscordSim {
     await this.call('POST', `/guilds/${guildId}/members/${encodeURIComponent(user)}/join`);
   }
 
+  /** Changes a member's roles as a person would in Discord (by role id), dispatching GUILD_MEMBER_UPDATE. */
+  async editMemberRoles(user: string, change: { add?: string[]; remove?: string[] }, guildId = this.world.guildId) {
+    await this.call('POST', `/guilds/${guildId}/members/${encodeURIComponent(user)}/roles`, change);
+  }
+
   async memberLeave(guildId: string, user: string): Promise<void> {
     await this.call('POST', `/guilds/${guildId}/members/${encodeURIComponent(user)}/leave`);
   }

@@ -1,0 +1,23 @@
+import { DiscordSim } from '../discord-sim/sim-client';
+import { defaultGuildSpec } from '../discord-sim/world';
+
+/** Extra members of the main guild, for the interleaving and burst tests. */
+export const NAMES = Array.from({ length: 20 }, (_, i) => `m${i}`);
+
+/** The default world plus 20 members (m0..m19) and a `supporter` role below the bot. */
+export async function roleSim(): Promise<DiscordSim> {
+  const guild = defaultGuildSpec();
+  return DiscordSim.start({
+    heartbeatIntervalMs: 1000,
+    world: {
+      users: NAMES.map((name) => ({ name })),
+      guilds: [
+        {
+          ...guild,
+          roles: [...(guild.roles ?? []), { name: 'supporter', position: 1 }],
+          members: [...(guild.members ?? []), ...NAMES.map((user) => ({ user }))],
+        },
+      ],
+    },
+  });
+}
