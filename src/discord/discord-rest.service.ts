@@ -120,6 +120,16 @@ export class DiscordRestService {
     }) as Promise<APIGuildMember[]>;
   }
 
+  /**
+   * The bot's own role ids in a guild, from the gateway (discord.js keeps the bot's member and follows its
+   * updates), so that checking the bot's standing does not queue behind slow member reads. Undefined when
+   * this process has no such guild in its cache (another shard, or not ready yet).
+   */
+  cachedBotRoleIds(guildId: string): string[] | undefined {
+    const me = this.client.guilds.cache.get(guildId)?.members.me;
+    return me ? [...me.roles.cache.keys()] : undefined;
+  }
+
   async botUser(): Promise<string> {
     if (this.client.user) return this.client.user.id;
     const me = (await this.client.rest.get(Routes.user('@me'))) as { id: string };
@@ -136,7 +146,7 @@ export class DiscordRestService {
 }
 
 /** The bot's highest role position and whether it may manage roles, from its member and the guild's roles. */
-export function botStanding(guildId: string, botMember: APIGuildMember, roles: APIRole[]): BotStanding {
+export function botStanding(guildId: string, botMember: Pick<APIGuildMember, 'roles'>, roles: APIRole[]): BotStanding {
   const byId = new Map(roles.map((r) => [r.id, r]));
   const own = [guildId, ...botMember.roles].map((id) => byId.get(id)).filter((r): r is APIRole => r !== undefined);
   const permissions = own.reduce((acc, r) => acc | BigInt(r.permissions), 0n);

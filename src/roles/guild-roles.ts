@@ -52,7 +52,8 @@ export class GuildRoleInfo {
 }
 
 /**
- * Reads a guild's roles and the bot's member. Callers that ask while a read is under way share it, so a
+ * Reads a guild's roles (REST: permissions and positions as Discord has them now) and the bot's own roles
+ * (from the gateway when cached, else REST). Callers that ask while a read is under way share it, so a
  * burst of role changes costs a few reads, not one per change; nothing is kept once it is answered, so a
  * permission or position change in Discord is seen by the next read.
  */
@@ -72,10 +73,15 @@ export class GuildRoles {
 
   private async fetch(guildId: string): Promise<GuildRoleInfo> {
     const budget = { timeoutMs: READ_TIMEOUT_MS };
-    const [roles, botMember] = await Promise.all([
+    const cached = this.discord.cachedBotRoleIds(guildId);
+    const [roles, botRoles] = await Promise.all([
       this.discord.guildRoles(guildId, budget),
-      this.discord.botUser().then((id) => this.discord.member(guildId, id, budget)),
+      cached ??
+        this.discord
+          .botUser()
+          .then((id) => this.discord.member(guildId, id, budget))
+          .then((m) => m.roles),
     ]);
-    return new GuildRoleInfo(guildId, roles, botStanding(guildId, botMember, roles));
+    return new GuildRoleInfo(guildId, roles, botStanding(guildId, { roles: botRoles }, roles));
   }
 }

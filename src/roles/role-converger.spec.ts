@@ -163,6 +163,22 @@ describe.each(testDatabases())('RoleConverger on $name', (database) => {
     expect((await ledger.recentChanges(member(5), 1))[0]).toMatchObject({ source: 'join', state: 'applied' });
   });
 
+  it('should drop an intent computed from a read when a newer intent arrived since (a sweep, a sync)', async () => {
+    start();
+    const user = member(7);
+    const before = (await ledger.member(GUILD, user))?.version ?? 0;
+    await change(user, [[ROLE_A, true]]);
+    const late = await ledger.submit({
+      guildId: GUILD,
+      discordId: user,
+      changes: new Map([[ROLE_A, false]]),
+      source: 'sweep',
+      basedOnVersion: before,
+    });
+    expect(late.kind).toBe('outdated');
+    expect(discord.roles.get(user)).toEqual(new Set([ROLE_A]));
+  });
+
   it('should never hand one member to two converging processes at once', async () => {
     start();
     await ledger.submit({

@@ -1,0 +1,239 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DemoBackend } from './demo-backend/demo-backend';
+import type { DiscordSim } from './discord-sim/sim-client';
+import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { startHarness, TEST_SECRET } from './support/e2e-harness';
+import { pgSchema, type PgSchema } from './support/pg-schema';
+import { manyMembersSim } from './support/role-world';
+import { eventually } from './support/wait';
+
+const COUNT = 1000;
+const names = Array.from({ length: COUNT }, (_, i) => `r${i}`);
+/** Even members start with premium and get `free`; odd ones start without and get `moddy_max`. */
+const startsPremium = (name: string) => Number(name.slice(1)) % 2 === 0;
+const planFor = (name: string) => (startsPremium(name) ? 'free' : 'moddy_max');
+
+async function loadSim(): Promise<DiscordSim> {
+  const sim = await manyMembersSim(names, startsPremium);
+  // Discord's global limit only: per-route buckets would measure the simulator's defaults.
+  await sim.setRateLimits({ enabled: true, globalPerSecond: 50, perRoute: { limit: 100_000, windowMs: 1000 } });
+  return sim;
+}
+
+async function post(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; ms: number; body: Record<string, unknown> }> {
+  const started = Date.now();
+  const res = await fetch(`${url}/internal/roles/update`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_SECRET}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, ms: Date.now() - started, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Members whose premium role is not what their last change asked for. */
+async function wrong(sim: DiscordSim, subset = names): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < subset.length; i += 50) {
+    const batch = subset.slice(i, i + 50);
+    const roles = await Promise.all(batch.map((n) => sim.memberRoleNames(n)));
+    batch.forEach((n, j) => {
+      if (roles[j].includes('premium') !== (planFor(n) === 'moddy_max')) out.push(n);
+    });
+  }
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe(`${COUNT} role changes for ${COUNT} members under Discord's global limit (issue 10)`, () => {
+  it('should answer every call within 5 s and leave every member with the roles asked for', async () => {
+    const sim = await loadSim();
+    const h = await startHarness({ sim });
+    try {
+      const answers = await Promise.all(
+        names.map((name) => post(h.url, { discord_id: sim.userId(name), plan: planFor(name) })),
+      );
+      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5000);
+      expect(answers.every((a) => a.body.success === true)).toBe(true);
+      await eventually(
+        () => wrong(sim),
+        (list) => list.length === 0,
+        120000,
+        1000,
+      );
+      // Only the roles that differ were sent: one change per member.
+      const writes =
+        (await sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).length +
+        (await sim.requests({ route: 'DELETE /guilds/*/members/*/roles/*' })).length;
+      expect(writes).toBe(COUNT);
+    } finally {
+      await h.close();
+      await sim.stop();
+    }
+  }, 180000);
+});
+
+describe('a crash in the middle of a role burst (issue 10)', () => {
+  let sim: DiscordSim;
+  let backend: DemoBackend;
+  let dataDir: string;
+  const bots: BotProcess[] = [];
+
+  beforeAll(async () => {
+    sim = await loadSim();
+    backend = await DemoBackend.start({ secret: TEST_SECRET });
+    dataDir = mkdtempSync(join(tmpdir(), 'moddy-roles-crash-'));
+  });
+  afterAll(async () => {
+    for (const bot of bots) if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
+    await sim?.stop();
+    await backend?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('should still leave every member right after kill -9 and a restart', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = {
+      DISCORD_TOKEN: sim.token,
+      DISCORD_API_URL: sim.apiUrl,
+      INTERNAL_API_SECRET: TEST_SECRET,
+      BACKEND_INTERNAL_URL: backend.url,
+      MODDY_GUILD_ID: sim.world.guildId,
+      MODDY_PREMIUM_ROLE_ID: sim.world.roles.premium,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    };
+    const first = spawnBot(env);
+    bots.push(first);
+    await waitForStatus(`${url}/health/ready`, 200);
+
+    const answered = new Set<string>();
+    const calls = names.map((name) =>
+      post(url, { discord_id: sim.userId(name), plan: planFor(name) }).then(
+        (a) => {
+          if (a.status === 200) answered.add(name);
+        },
+        () => undefined, // the process died under this call: the backend sends it again
+      ),
+    );
+    await eventually(
+      () => answered.size,
+      (n) => n >= COUNT / 4,
+      60000,
+      20,
+    );
+    first.child.kill('SIGKILL');
+    await Promise.all(calls);
+    expect(answered.size).toBeLessThan(COUNT);
+
+    const second = spawnBot(env);
+    bots.push(second);
+    await waitForStatus(`${url}/health/ready`, 200);
+    // As the backend would: what got no answer is sent again. What was answered is stored and not resent.
+    const again = await Promise.all(
+      names
+        .filter((n) => !answered.has(n))
+        .map((name) => post(url, { discord_id: sim.userId(name), plan: planFor(name) })),
+    );
+    expect(again.every((a) => a.status === 200 && a.ms < 5000)).toBe(true);
+    await eventually(
+      () => wrong(sim),
+      (list) => list.length === 0,
+      120000,
+      1000,
+    );
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 240000);
+});
+
+const pg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+if (!process.env.TEST_DATABASE_URL)
+  console.warn('SKIPPED: two replicas on one PostgreSQL (TEST_DATABASE_URL is not set)');
+
+pg('two service processes on one PostgreSQL (issue 10)', () => {
+  let sim: DiscordSim;
+  let backend: DemoBackend;
+  let schema: PgSchema | undefined;
+  const bots: BotProcess[] = [];
+  const members = names.slice(0, 20);
+
+  beforeAll(async () => {
+    sim = await loadSim();
+    backend = await DemoBackend.start({ secret: TEST_SECRET });
+    schema = await pgSchema();
+  });
+  afterAll(async () => {
+    for (const bot of bots) if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
+    await Promise.all(bots.map((b) => b.exited));
+    await sim?.stop();
+    await backend?.stop();
+    await schema?.drop();
+  });
+
+  it('should end every member at their last change when the changes are spread across both', async () => {
+    const urls: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const bot = spawnBot({
+        DISCORD_TOKEN: sim.token,
+        DISCORD_API_URL: sim.apiUrl,
+        INTERNAL_API_SECRET: TEST_SECRET,
+        BACKEND_INTERNAL_URL: backend.url,
+        MODDY_GUILD_ID: sim.world.guildId,
+        MODDY_PREMIUM_ROLE_ID: sim.world.roles.premium,
+        DATABASE_URL: schema?.url ?? '',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'moddy-replica-')),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+      });
+      bots.push(bot);
+      urls.push(`http://127.0.0.1:${port}`);
+      await waitForStatus(`${urls[i]}/health/ready`, 200, 30000);
+    }
+    await sim.setFaults({ routeLatency: [{ route: 'GET /guilds/*/members/*', ms: 200 }] });
+    // 5 changes per member, alternating plans, 100 ms apart, each sent to a replica in turn.
+    const last = new Map<string, string>();
+    const calls: Promise<{ status: number; ms: number }>[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const [i, name] of members.entries()) {
+        const plan = (round + i) % 2 === 0 ? 'moddy_max' : 'free';
+        last.set(name, plan);
+        calls.push(post(urls[(round + i) % 2], { discord_id: sim.userId(name), plan }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const answers = await Promise.all(calls);
+    expect(answers.every((a) => a.status === 200 && a.ms < 5000)).toBe(true);
+    await eventually(
+      async () => {
+        const bad: string[] = [];
+        for (const name of members) {
+          const has = (await sim.memberRoleNames(name)).includes('premium');
+          if (has !== (last.get(name) === 'moddy_max')) bad.push(name);
+        }
+        return bad;
+      },
+      (bad) => bad.length === 0,
+      30000,
+      200,
+    );
+  }, 120000);
+});
