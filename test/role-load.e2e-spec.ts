@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import type { DiscordSim } from './discord-sim/sim-client';
 import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
-import { startHarness, TEST_SECRET } from './support/e2e-harness';
+import { TEST_SECRET } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
 import { manyMembersSim } from './support/role-world';
 import { eventually } from './support/wait';
@@ -58,67 +58,68 @@ async function freePort(): Promise<number> {
 }
 
 describe(`${COUNT} role changes for ${COUNT} members under Discord's global limit (issue 10)`, () => {
-  it('should answer every call within 5 s and leave every member with the roles asked for', async () => {
-    const sim = await loadSim();
-    const h = await startHarness({ sim });
-    try {
-      const answers = await Promise.all(
-        names.map((name) => post(h.url, { discord_id: sim.userId(name), plan: planFor(name) })),
-      );
-      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5000);
-      expect(answers.every((a) => a.body.success === true)).toBe(true);
-      await eventually(
-        () => wrong(sim),
-        (list) => list.length === 0,
-        120000,
-        1000,
-      );
-      // Only the roles that differ were sent: one change per member.
-      const writes =
-        (await sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).length +
-        (await sim.requests({ route: 'DELETE /guilds/*/members/*/roles/*' })).length;
-      expect(writes).toBe(COUNT);
-    } finally {
-      await h.close();
-      await sim.stop();
-    }
-  }, 180000);
-});
-
-describe('a crash in the middle of a role burst (issue 10)', () => {
   let sim: DiscordSim;
   let backend: DemoBackend;
-  let dataDir: string;
+  const dataDirs: string[] = [];
   const bots: BotProcess[] = [];
 
   beforeAll(async () => {
     sim = await loadSim();
     backend = await DemoBackend.start({ secret: TEST_SECRET });
-    dataDir = mkdtempSync(join(tmpdir(), 'moddy-roles-crash-'));
   });
   afterAll(async () => {
     for (const bot of bots) if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
     await sim?.stop();
     await backend?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should still leave every member right after kill -9 and a restart', async () => {
+  /** A bot's environment, with a store of its own (kept across a restart with the same environment). */
+  const envFor = (port: number) => ({
+    DISCORD_TOKEN: sim.token,
+    DISCORD_API_URL: sim.apiUrl,
+    INTERNAL_API_SECRET: TEST_SECRET,
+    BACKEND_INTERNAL_URL: backend.url,
+    MODDY_GUILD_ID: sim.world.guildId,
+    MODDY_PREMIUM_ROLE_ID: sim.world.roles.premium,
+    DATA_DIR: dataDirs[dataDirs.push(mkdtempSync(join(tmpdir(), 'moddy-roles-burst-'))) - 1],
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  });
+  const roleWrites = async () =>
+    (await sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).length +
+    (await sim.requests({ route: 'DELETE /guilds/*/members/*/roles/*' })).length;
+
+  it('should answer every call within 5 s and leave every member with the roles asked for', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = {
-      DISCORD_TOKEN: sim.token,
-      DISCORD_API_URL: sim.apiUrl,
-      INTERNAL_API_SECRET: TEST_SECRET,
-      BACKEND_INTERNAL_URL: backend.url,
-      MODDY_GUILD_ID: sim.world.guildId,
-      MODDY_PREMIUM_ROLE_ID: sim.world.roles.premium,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    };
+    const bot = spawnBot(envFor(port));
+    bots.push(bot);
+    await waitForStatus(`${url}/health/ready`, 200);
+    const answers = await Promise.all(
+      names.map((name) => post(url, { discord_id: sim.userId(name), plan: planFor(name) })),
+    );
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5000);
+    expect(answers.every((a) => a.body.success === true)).toBe(true);
+    await eventually(
+      () => wrong(sim),
+      (list) => list.length === 0,
+      120000,
+      1000,
+    );
+    // Only the roles that differ were sent: one change per member.
+    expect(await roleWrites()).toBe(COUNT);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 180000);
+
+  it('should still leave every member right after kill -9 and a restart', async () => {
+    await sim.reset();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = envFor(port);
     const first = spawnBot(env);
     bots.push(first);
     await waitForStatus(`${url}/health/ready`, 200);

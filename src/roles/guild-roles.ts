@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PermissionFlagsBits, type APIRole } from 'discord.js';
+import { Client, Events, PermissionFlagsBits, type APIRole } from 'discord.js';
 import { botStanding, DiscordRestService, type BotStanding } from '../discord/discord-rest.service';
 
 /** Permissions no role handed out by the backend may carry: they would make a paying member staff. */
@@ -54,19 +54,41 @@ export class GuildRoleInfo {
 /**
  * Reads a guild's roles (REST: permissions and positions as Discord has them now) and the bot's own roles
  * (from the gateway when cached, else REST). Callers that ask while a read is under way share it, so a
- * burst of role changes costs a few reads, not one per change; nothing is kept once it is answered, so a
- * permission or position change in Discord is seen by the next read.
+ * burst of role changes costs a few reads, not one per change. A caller that can live with an older view
+ * says how old; the gateway's role and bot-member updates drop the kept view, so a permission or position
+ * change in Discord is seen by the next read.
  */
 @Injectable()
 export class GuildRoles {
   private readonly inFlight = new Map<string, Promise<GuildRoleInfo>>();
+  private readonly last = new Map<string, { info: GuildRoleInfo; at: number }>();
 
-  constructor(private readonly discord: DiscordRestService) {}
+  constructor(
+    private readonly discord: DiscordRestService,
+    client: Client,
+  ) {
+    // A role or the bot's member changed: the next read is a fresh one, whatever age its caller accepts.
+    const forget = (guildId: string) => this.last.delete(guildId);
+    client.on(Events.GuildRoleCreate, (role) => forget(role.guild.id));
+    client.on(Events.GuildRoleUpdate, (_old, role) => forget(role.guild.id));
+    client.on(Events.GuildRoleDelete, (role) => forget(role.guild.id));
+    client.on(Events.GuildMemberUpdate, (_old, member) => {
+      if (member.id === client.user?.id) forget(member.guild.id);
+    });
+  }
 
-  read(guildId: string): Promise<GuildRoleInfo> {
+  /** A read no older than `maxAgeMs` (0: a fresh one, shared with the callers already waiting for one). */
+  read(guildId: string, maxAgeMs = 0): Promise<GuildRoleInfo> {
+    const last = this.last.get(guildId);
+    if (maxAgeMs > 0 && last && Date.now() - last.at <= maxAgeMs) return Promise.resolve(last.info);
     const running = this.inFlight.get(guildId);
     if (running) return running;
-    const read = this.fetch(guildId).finally(() => this.inFlight.delete(guildId));
+    const read = this.fetch(guildId)
+      .then((info) => {
+        this.last.set(guildId, { info, at: Date.now() });
+        return info;
+      })
+      .finally(() => this.inFlight.delete(guildId));
     this.inFlight.set(guildId, read);
     return read;
   }

@@ -24,6 +24,11 @@ const RETRY: Pick<QueuePolicy, 'baseDelayMs' | 'maxDelayMs'> = { baseDelayMs: 2_
 const WORKER = { concurrency: 8, pollMs: 500, renewMs: 5_000 };
 /** How often a waiting caller looks at its change when no local pass wakes it (another replica's pass). */
 const WAIT_POLL_MS = 250;
+/**
+ * How old a view of the guild's roles a pass may use: the change was checked when it was stored, and
+ * Discord refuses (and the pass records) a change the bot may no longer make.
+ */
+export const STANDING_MAX_AGE_MS = 10_000;
 
 /**
  * Applies each member's intended roles to Discord, one member at a time (the ledger's lease), whichever
@@ -35,7 +40,8 @@ const WAIT_POLL_MS = 250;
 @Injectable()
 export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RoleConverger.name);
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(change?: RoleChangeTable) => void>>();
+  private watching: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private running = false;
   private draining = false;
@@ -78,6 +84,7 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
     clearTimeout(this.poll);
+    clearTimeout(this.watching);
     clearInterval(this.renew);
     if (this.inFlight === 0) return;
     await new Promise<void>((resolve) => {
@@ -114,28 +121,50 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   /** The change once it settles, or as it stands at the deadline (still `pending`: queued). */
   async waitFor(changeId: string, deadline: number): Promise<RoleChangeTable | undefined> {
-    for (;;) {
-      const change = await this.ledger.change(changeId);
-      const left = deadline - Date.now();
-      if (!change || change.state !== 'pending' || left <= 0) return change;
-      await new Promise<void>((resolve) => {
-        const waiting = this.waiters.get(changeId) ?? new Set();
-        const done = () => {
-          clearTimeout(timer);
-          waiting.delete(done);
-          if (waiting.size === 0) this.waiters.delete(changeId);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(left, WAIT_POLL_MS));
-        waiting.add(done);
-        this.waiters.set(changeId, waiting);
-      });
-    }
+    const first = await this.ledger.change(changeId);
+    if (!first || first.state !== 'pending' || Date.now() >= deadline) return first;
+    const settled = await new Promise<RoleChangeTable | undefined>((resolve) => {
+      const waiting = this.waiters.get(changeId) ?? new Set();
+      const done = (change?: RoleChangeTable) => {
+        clearTimeout(timer);
+        waiting.delete(done);
+        if (waiting.size === 0) this.waiters.delete(changeId);
+        resolve(change);
+      };
+      const timer = setTimeout(done, deadline - Date.now());
+      waiting.add(done);
+      this.waiters.set(changeId, waiting);
+      this.watchWaiters();
+    });
+    return settled ?? (await this.ledger.change(changeId));
   }
 
-  private wake(changes: RoleChangeTable[]): void {
-    for (const change of changes) for (const done of [...(this.waiters.get(change.id) ?? [])]) done();
-    for (const change of changes) this.metrics.roleChange(change.state);
+  /**
+   * Passes of this process wake their waiters directly; a change settled by another replica is seen by
+   * one query for every waiting change, a few times a second, while anyone waits.
+   */
+  private watchWaiters(): void {
+    if (this.watching || this.waiters.size === 0) return;
+    this.watching = setTimeout(() => {
+      this.ledger
+        .changeStates([...this.waiters.keys()])
+        .then((rows) =>
+          this.wake(
+            rows.filter((r) => r.state !== 'pending'),
+            false,
+          ),
+        )
+        .catch((error: Error) => this.logger.warn(`Reading waited-for role changes failed: ${error.message}`))
+        .finally(() => {
+          this.watching = undefined;
+          this.watchWaiters();
+        });
+    }, WAIT_POLL_MS);
+  }
+
+  private wake(changes: RoleChangeTable[], count = true): void {
+    for (const change of changes) for (const done of [...(this.waiters.get(change.id) ?? [])]) done(change);
+    if (count) for (const change of changes) this.metrics.roleChange(change.state);
   }
 
   private async drain(): Promise<void> {
@@ -222,7 +251,7 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
         }
       }
       try {
-        guild ??= await this.guildRoles.read(guildId);
+        guild ??= await this.guildRoles.read(guildId, STANDING_MAX_AGE_MS);
         const problem = guild.problemWith(roleId);
         if (problem) {
           record('failed', problem);

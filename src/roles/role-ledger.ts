@@ -98,93 +98,93 @@ export class RoleLedger {
 
   /** Stores an intent as the member's latest, unless it is stale (older occurred_at) or outdated. */
   async submit(intent: RoleIntent, now = Date.now()): Promise<Submission> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await this.lockMember(trx, intent.guildId, intent.discordId, now);
-      if (intent.basedOnVersion !== undefined && intent.basedOnVersion !== row.version) return { kind: 'outdated' };
-      const occurredAt = intent.occurredAt ?? null;
-      const base = {
-        id: newQueueId('r'),
-        guild_id: intent.guildId,
-        discord_id: intent.discordId,
-        source: intent.source,
-        actor_id: intent.actorId ?? null,
-        plan: intent.plan ?? null,
-        changes: JSON.stringify(Object.fromEntries(intent.changes)),
-        occurred_at: occurredAt,
-        created_at: now,
+    const once = () => this.db.transaction().execute((trx) => this.submitIn(trx, intent, now));
+    // 'raced': another source created the member's row at the same instant; the second try finds it.
+    const result = await once();
+    return result === 'raced' ? this.orThrow(await once()) : result;
+  }
+
+  private orThrow(result: Submission | 'raced'): Submission {
+    if (result === 'raced') throw new Error('member_roles row could not be created nor found');
+    return result;
+  }
+
+  private async submitIn(trx: Trx, intent: RoleIntent, now: number): Promise<Submission | 'raced'> {
+    const existing = await this.lockExisting(trx, intent.guildId, intent.discordId);
+    const row = existing ?? emptyMember(intent.guildId, intent.discordId, now);
+    if (intent.basedOnVersion !== undefined && intent.basedOnVersion !== row.version) return { kind: 'outdated' };
+    const occurredAt = intent.occurredAt ?? null;
+    const base = {
+      id: newQueueId('r'),
+      guild_id: intent.guildId,
+      discord_id: intent.discordId,
+      source: intent.source,
+      actor_id: intent.actorId ?? null,
+      plan: intent.plan ?? null,
+      changes: JSON.stringify(Object.fromEntries(intent.changes)),
+      occurred_at: occurredAt,
+      created_at: now,
+    };
+    if (occurredAt !== null && row.occurred_at !== null && occurredAt < row.occurred_at) {
+      const results = [...intent.changes.keys()].map((role_id): RoleResult => ({
+        role_id,
+        outcome: 'unchanged',
+        reason: STALE_REASON,
+      }));
+      const change: RoleChangeTable = {
+        ...base,
+        version: row.version,
+        state: 'stale',
+        results: JSON.stringify(results),
+        settled_at: now,
       };
-      if (occurredAt !== null && row.occurred_at !== null && occurredAt < row.occurred_at) {
-        const results = [...intent.changes.keys()].map((role_id): RoleResult => ({
-          role_id,
-          outcome: 'unchanged',
-          reason: STALE_REASON,
-        }));
-        const change: RoleChangeTable = {
-          ...base,
-          version: row.version,
-          state: 'stale',
-          results: JSON.stringify(results),
-          settled_at: now,
-        };
-        await trx.insertInto('role_changes').values(change).execute();
-        return { kind: 'stale', change };
-      }
-      const version = row.version + 1;
-      const desired = parseDesired(row);
-      for (const [roleId, want] of intent.changes) desired[roleId] = { want, v: version };
+      await trx.insertInto('role_changes').values(change).execute();
+      return { kind: 'stale', change };
+    }
+    const version = row.version + 1;
+    const desired = parseDesired(row);
+    for (const [roleId, want] of intent.changes) desired[roleId] = { want, v: version };
+    const next = {
+      version,
+      desired: JSON.stringify(desired),
+      occurred_at: occurredAt === null ? row.occurred_at : Math.max(occurredAt, row.occurred_at ?? occurredAt),
+      // A member parked as "not in the guild" is looked up again: they may have joined unseen.
+      state: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: now,
+      last_error: null,
+      expires_at: null,
+      updated_at: now,
+    };
+    if (existing) {
       await trx
         .updateTable('member_roles')
-        .set({
-          version,
-          desired: JSON.stringify(desired),
-          occurred_at: occurredAt === null ? row.occurred_at : Math.max(occurredAt, row.occurred_at ?? occurredAt),
-          // A member parked as "not in the guild" is looked up again: they may have joined unseen.
-          state: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          last_error: null,
-          expires_at: null,
-          updated_at: now,
-        })
+        .set(next)
         .where('guild_id', '=', intent.guildId)
         .where('discord_id', '=', intent.discordId)
         .execute();
-      const change: RoleChangeTable = { ...base, version, state: 'pending', results: null, settled_at: null };
-      await trx.insertInto('role_changes').values(change).execute();
-      return { kind: 'accepted', change };
-    });
+    } else {
+      const inserted = await trx
+        .insertInto('member_roles')
+        .values({ ...row, ...next })
+        .onConflict((oc) => oc.columns(['guild_id', 'discord_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return 'raced';
+    }
+    const change: RoleChangeTable = { ...base, version, state: 'pending', results: null, settled_at: null };
+    await trx.insertInto('role_changes').values(change).execute();
+    return { kind: 'accepted', change };
   }
 
-  /** The member's row, created empty if absent, locked for the rest of the transaction. */
-  private async lockMember(trx: Trx, guildId: string, discordId: string, now: number): Promise<MemberRolesTable> {
-    await trx
-      .insertInto('member_roles')
-      .values({
-        guild_id: guildId,
-        discord_id: discordId,
-        version: 0,
-        applied_version: 0,
-        occurred_at: null,
-        desired: '{}',
-        state: 'idle',
-        joins: 0,
-        attempts: 0,
-        next_attempt_at: now,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        expires_at: null,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.columns(['guild_id', 'discord_id']).doNothing())
-      .execute();
+  /** The member's row, if there is one, locked for the rest of the transaction. */
+  private lockExisting(trx: Trx, guildId: string, discordId: string): Promise<MemberRolesTable | undefined> {
     let query = trx
       .selectFrom('member_roles')
       .selectAll()
       .where('guild_id', '=', guildId)
       .where('discord_id', '=', discordId);
     if (this.database.dialect === 'postgres') query = query.forUpdate();
-    return query.executeTakeFirstOrThrow();
+    return query.executeTakeFirst();
   }
 
   member(guildId: string, discordId: string): Promise<MemberRolesTable | undefined> {
@@ -295,8 +295,8 @@ export class RoleLedger {
    */
   async park(seen: MemberRolesTable, owner: string, now = Date.now()): Promise<RoleChangeTable[]> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.lockMember(trx, seen.guild_id, seen.discord_id, now);
-      if (row.lease_owner !== owner) return [];
+      const row = await this.lockExisting(trx, seen.guild_id, seen.discord_id);
+      if (row?.lease_owner !== owner) return [];
       const joined = row.joins !== seen.joins;
       await trx
         .updateTable('member_roles')
@@ -340,8 +340,8 @@ export class RoleLedger {
     now = Date.now(),
   ): Promise<SettleResult> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.lockMember(trx, seen.guild_id, seen.discord_id, now);
-      if (row.lease_owner !== owner) return { settled: [], again: null };
+      const row = await this.lockExisting(trx, seen.guild_id, seen.discord_id);
+      if (row?.lease_owner !== owner) return { settled: [], again: null };
       const desired = parseDesired(row);
       for (const [roleId, o] of outcomes) {
         const entry = desired[roleId];
@@ -399,14 +399,8 @@ export class RoleLedger {
    */
   async memberJoined(guildId: string, discordId: string, now = Date.now()): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('member_roles')
-        .select('version')
-        .where('guild_id', '=', guildId)
-        .where('discord_id', '=', discordId)
-        .executeTakeFirst();
-      if (!existing) return false;
-      const row = await this.lockMember(trx, guildId, discordId, now);
+      const row = await this.lockExisting(trx, guildId, discordId);
+      if (!row) return false;
       const member = trx
         .updateTable('member_roles')
         .where('guild_id', '=', guildId)
@@ -517,6 +511,27 @@ export class RoleLedger {
     const oldest = row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
     return { depth: Number(row?.depth ?? 0), oldestAgeMs: oldest === null ? null : now - oldest };
   }
+}
+
+/** A member the ledger has not seen yet: nothing intended, nothing applied. */
+function emptyMember(guildId: string, discordId: string, now: number): MemberRolesTable {
+  return {
+    guild_id: guildId,
+    discord_id: discordId,
+    version: 0,
+    applied_version: 0,
+    occurred_at: null,
+    desired: '{}',
+    state: 'idle',
+    joins: 0,
+    attempts: 0,
+    next_attempt_at: now,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    expires_at: null,
+    updated_at: now,
+  };
 }
 
 /** A settled change's results: its roles' outcomes in the pass that applied them, or superseded. */

@@ -6,7 +6,7 @@ import { DatabaseService } from '../storage/database.service';
 import type { RoleChangeSource, RoleChangeTable } from '../storage/tables';
 import type { UpdateRolesRequest } from './dto/update-roles.request';
 import { GuildRoles, NOT_MANAGEABLE, type GuildRoleInfo } from './guild-roles';
-import { RoleConverger } from './role-converger';
+import { RoleConverger, STANDING_MAX_AGE_MS } from './role-converger';
 import { resultsOf, RoleLedger, type RoleResult, type Submission } from './role-ledger';
 import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
 
@@ -42,6 +42,8 @@ export const ROLE_MESSAGES = {
 export const ROLE_BUDGET_MS = 3500;
 /** Passes run on request paths at once; past this the worker applies the changes (Discord's 50/s limit). */
 export const INLINE_PASSES_MAX = 25;
+/** How old a view of the guild's roles the check before storing may use outside a burst. */
+const PRECHECK_MAX_AGE_MS = 2_000;
 
 /** A role update as the contract's request states it. */
 export type RoleUpdate = Pick<
@@ -134,8 +136,9 @@ export class RolesService implements OnApplicationBootstrap {
       return { ...refusal(input.guildId, ROLE_MESSAGES.superseded), success: true, superseded: true };
     }
     if (stored.kind === 'stale') return responseFor(stored.change);
-    if (this.converger.busy < INLINE_PASSES_MAX) await this.converger.converge(input.guildId, input.discordId);
-    else this.converger.poke();
+    // Under a burst, a pass here would only wait behind Discord's rate limit: the worker applies it.
+    if (this.converger.busy >= INLINE_PASSES_MAX) return responseFor(stored.change);
+    await this.converger.converge(input.guildId, input.discordId);
     const settled = await this.converger.waitFor(stored.change.id, receivedAt + ROLE_BUDGET_MS);
     return responseFor(settled ?? stored.change);
   }
@@ -189,7 +192,12 @@ export class RolesService implements OnApplicationBootstrap {
   ): Promise<Map<string, string> | Error> {
     let guild: GuildRoleInfo | undefined;
     try {
-      guild = await this.guildRoles.read(guildId);
+      // A recent view will do (the gateway's role updates drop it); under a burst, an older one: a fresh read
+      // would wait behind Discord's rate limit.
+      guild = await this.guildRoles.read(
+        guildId,
+        this.converger.busy >= INLINE_PASSES_MAX ? STANDING_MAX_AGE_MS : PRECHECK_MAX_AGE_MS,
+      );
     } catch (error) {
       const kind = classifyDiscordError(error);
       this.logger.warn(`Cannot read guild ${guildId}: ${kind}`);

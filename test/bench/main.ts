@@ -1,5 +1,5 @@
 // `npm run bench`: builds the service, runs every scenario against the Discord simulator, prints one table
-// and writes bench-results.json. Not part of `npm test`. `--only=api,commands,burst,memory,start` picks
+// and writes bench-results.json. Not part of `npm test`. `--only=api,commands,burst,roles,sweep,memory,start` picks
 // scenarios; `--quick` shortens them (for trying the bench itself, not for figures).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,9 +10,10 @@ import { commandLatency, type CommandLatencyResult } from './command-latency';
 import { memoryLarge, startTimes, type BootFigures, type StartResult } from './memory-start';
 import { notifyBurst, type NotifyBurstResult } from './notify-burst';
 import { build, ROOT } from './processes';
+import { roleBurst, sweepBench, type RoleBurstResult, type SweepBenchResult } from './roles';
 import { round } from './stats';
 
-const SCENARIOS = ['api', 'commands', 'burst', 'memory', 'start'] as const;
+const SCENARIOS = ['api', 'commands', 'burst', 'roles', 'sweep', 'memory', 'start'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Results {
@@ -31,6 +32,8 @@ interface Results {
   burst?: NotifyBurstResult;
   memoryLarge?: BootFigures;
   start?: StartResult;
+  roles?: RoleBurstResult;
+  sweep?: SweepBenchResult;
 }
 
 interface Row {
@@ -120,6 +123,33 @@ function rows(r: Results): Row[] {
       met: b.ratio !== null && b.ratio <= 1.2 && b.lost === 0 && b.doubled === 0,
     });
   }
+  if (r.roles) {
+    const b = r.roles;
+    out.push({
+      figure: `6. role burst, ${b.members} members at 50 req/s global: time / floor (${b.floorS} s)`,
+      value:
+        `${b.ratio === null ? `incomplete (${b.wrong} wrong)` : `${round(b.ratio, 2)} (${round(b.totalS ?? 0)} s)`}; ` +
+        `${b.answeredWithin5s}/${b.members} answered ≤ 5 s (p99 ${ms(b.answerP99Ms)}), ${b.queuedAnswers} queued`,
+      target: '≤ 1.2, every answer ≤ 5 s',
+      met: b.ratio !== null && b.ratio <= 1.2 && b.answeredWithin5s === b.members,
+    });
+  }
+  if (r.sweep) {
+    const s = r.sweep;
+    out.push({
+      figure: `7a. sweep of ${s.holders} role holders (${s.drifted} lapsed, ${s.backendRps} backend reads/s): time / floor (${round(s.floorS)} s)`,
+      value:
+        s.ratio === null ? 'incomplete' : `${round(s.ratio, 2)} (${round(s.durationS ?? 0)} s, ${s.removed} removed)`,
+      target: '≤ 1.1',
+      met: s.ratio !== null && s.ratio <= 1.1 && s.removed === s.drifted,
+    });
+    out.push({
+      figure: `7b. /subscription dispatch → defer p99 during the sweep (${s.commands} at 5/s)`,
+      value: `${ms(s.deferP99Ms)}${s.failedCommands ? `, ${s.failedCommands} failed` : ''}`,
+      target: '≤ 100 ms',
+      met: s.deferP99Ms <= 100 && s.failedCommands === 0,
+    });
+  }
   if (r.start) {
     out.push({
       figure: `4a. RSS after ready, 1 guild (median of ${r.start.runs})`,
@@ -197,6 +227,14 @@ async function main(): Promise<void> {
   if (chosen.has('burst')) {
     step('3: notify burst');
     results.burst = await notifyBurst(quick ? 200 : 1000);
+  }
+  if (chosen.has('roles')) {
+    step('6: role burst');
+    results.roles = await roleBurst(quick ? 200 : 1000);
+  }
+  if (chosen.has('sweep')) {
+    step('7: role sweep with commands');
+    results.sweep = await sweepBench(quick ? 1000 : 5000);
   }
   results.machine.loadAfter = loadavg().map((l) => round(l, 2));
   writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);

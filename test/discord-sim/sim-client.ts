@@ -1,7 +1,8 @@
 // Test-side client of the Discord simulator. CommonJS-friendly: only node: built-ins and global fetch, no ESM
 // imports. It spawns the simulator process (test/discord-sim/main.ts under tsx) and drives it through /_sim/.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_TOKEN } from './types';
 import type {
@@ -149,16 +150,25 @@ export class DiscordSim {
     const root = findRepoRoot(__dirname);
     const main = path.join(__dirname, 'main.ts');
     const verbose = opts.verbose ?? process.env.DISCORD_SIM_VERBOSE === '1';
+    // An environment variable holds at most 128 KiB on Linux: a large world goes through a file.
+    let worldJson = JSON.stringify(opts.world ?? {});
+    let worldFile: string | undefined;
+    if (worldJson.length > 64 * 1024) {
+      worldFile = path.join(mkdtempSync(path.join(tmpdir(), 'discord-sim-world-')), 'world.json');
+      writeFileSync(worldFile, worldJson);
+      worldJson = '{}';
+    }
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DISCORD_SIM_PORT: String(opts.port ?? 0),
       DISCORD_SIM_TOKEN: opts.token ?? DEFAULT_TOKEN,
-      DISCORD_SIM_WORLD: JSON.stringify(opts.world ?? {}),
+      DISCORD_SIM_WORLD: worldJson,
       DISCORD_SIM_HEARTBEAT_MS: String(opts.heartbeatIntervalMs ?? 41250),
       DISCORD_SIM_EXIT_WITH_STDIN: '1',
       DISCORD_SIM_VERBOSE: verbose ? '1' : '',
     };
     delete env.DISCORD_SIM_WORLD_FILE;
+    if (worldFile) env.DISCORD_SIM_WORLD_FILE = worldFile;
     // `node --import tsx` keeps it one process (the tsx CLI would add a wrapper process)
     const child = spawn(process.execPath, ['--import', 'tsx', main], {
       cwd: root,
