@@ -180,7 +180,7 @@ describe.each(testDatabases())('RoleConverger on $name', (database) => {
   });
 
   it('should never hand one member to two converging processes at once', async () => {
-    start();
+    // The ledger alone, as two replicas see it (no worker of this test claims the member first).
     await ledger.submit({
       guildId: GUILD,
       discordId: member(6),

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus, Injectable, Logger, type OnApplicationBootst
 import { occurredAtMs } from '../common/validation/occurred-at.decorator';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
+import { Metrics } from '../observability/metrics.service';
 import { DatabaseService } from '../storage/database.service';
 import type { RoleChangeSource, RoleChangeTable } from '../storage/tables';
 import type { UpdateRolesRequest } from './dto/update-roles.request';
@@ -90,6 +91,7 @@ export class RolesService implements OnApplicationBootstrap {
     private readonly converger: RoleConverger,
     private readonly guildRoles: GuildRoles,
     private readonly database: DatabaseService,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -135,7 +137,10 @@ export class RolesService implements OnApplicationBootstrap {
     if (stored.kind === 'outdated') {
       return { ...refusal(input.guildId, ROLE_MESSAGES.superseded), success: true, superseded: true };
     }
-    if (stored.kind === 'stale') return responseFor(stored.change);
+    if (stored.kind === 'stale') {
+      this.metrics.roleChange('stale');
+      return responseFor(stored.change);
+    }
     // Under a burst, a pass here would only wait behind Discord's rate limit: the worker applies it.
     if (this.converger.busy >= INLINE_PASSES_MAX) return responseFor(stored.change);
     await this.converger.converge(input.guildId, input.discordId);
