@@ -18,6 +18,7 @@ import { RefundsModule } from './refunds/refunds.module';
 import { RolesModule } from './roles/roles.module';
 import { StorageModule } from './storage/storage.module';
 import { SubscriptionModule } from './subscription/subscription.module';
+import { SupportModule } from './support/support.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         SubscriptionModule,
         InvoicesModule,
         RefundsModule,
+        SupportModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

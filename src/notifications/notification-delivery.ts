@@ -11,6 +11,7 @@ import type { NotificationTable } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
 import type { NotifyAction } from './dto/notify-user.request';
 import { buildInvoiceDm, type InvoiceEvent } from './invoice-dm';
+import { DeadNotificationAudit } from './dead-notification.audit';
 import { NotificationInbox } from './notification-inbox';
 import { buildNotifyDm } from './notify-dm';
 
@@ -52,6 +53,7 @@ export class NotificationDelivery
     private readonly profiles: MemberProfiles,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly deadAudit: DeadNotificationAudit,
   ) {
     this.worker = new QueueWorker(
       inbox.queue,
@@ -84,9 +86,21 @@ export class NotificationDelivery
     return this.renderers.get(payload.kind)?.(locale, payload);
   }
 
+  /**
+   * Staff send a notification that was not delivered (dead, refused, DMs closed) again: the same row goes
+   * back to the queue, so the same nonce and the same de-duplication apply. Only one of several concurrent
+   * retries wins (the state is checked in the update); undefined when there was nothing to retry.
+   */
+  async retry(id: string, now = Date.now()): Promise<NotificationTable | undefined> {
+    const row = await this.inbox.queue.requeue(id, ['dead', 'failed', 'dm_closed'], now);
+    if (row) this.worker.poke();
+    return row;
+  }
+
   /** Final outcomes of the worker's attempts (the request path counts its own; a retry is no outcome). */
-  settled(_row: NotificationTable, state: string): void {
+  settled(row: NotificationTable, state: string): void {
     if (state !== 'pending') this.metrics.notificationOutcome(notificationOutcomeOf(state));
+    if (state === 'dead') this.deadAudit.record(row);
   }
 
   onApplicationBootstrap(): void {

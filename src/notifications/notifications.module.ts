@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { COMMAND_USAGE } from '../observability/command-usage';
 import { QUEUE_STATS } from '../observability/queue-stats';
+import { DeadNotificationAudit } from './dead-notification.audit';
 import { DeliveryQueueStats } from './delivery-queue.stats';
 import { EventsClient } from './events.client';
 import { NotificationDelivery } from './notification-delivery';
@@ -16,6 +17,7 @@ import { OutboundEvents } from './outbound-events';
     NotificationsService,
     NotificationInbox,
     NotificationDelivery,
+    DeadNotificationAudit,
     NotificationsCommands,
     EventsClient,
     OutboundEvents,
@@ -24,6 +26,6 @@ import { OutboundEvents } from './outbound-events';
     // Finished slash commands become `command_used` events for the backend.
     { provide: COMMAND_USAGE, useExisting: OutboundEvents },
   ],
-  exports: [NotificationsService, NotificationDelivery, OutboundEvents],
+  exports: [NotificationsService, NotificationDelivery, OutboundEvents, DeadNotificationAudit],
 })
 export class NotificationsModule {}

@@ -44,6 +44,14 @@ import { RolesService } from './roles.service';
     MemberEventsListener,
     SubscriptionClient,
   ],
-  exports: [RolesService, RolesSync, RoleLedger, PremiumGrants, PremiumRoleStatus],
+  exports: [
+    RolesService,
+    RolesSync,
+    RoleLedger,
+    PremiumGrants,
+    PremiumRoleStatus,
+    RoleSweeper,
+    SubscriptionEntitlements,
+  ],
 })
 export class RolesModule {}

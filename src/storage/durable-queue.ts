@@ -114,6 +114,17 @@ export class DurableQueue<Row extends QueueColumns> {
     return dead ? 'dead' : 'pending';
   }
 
+  /** Puts an item in one of these final states back in the queue, due now with fresh attempts. */
+  async requeue(id: string, from: string[], now = Date.now()): Promise<Row | undefined> {
+    const result = await sql<Row>`
+      update ${sql.table(this.table)}
+      set state = 'pending', attempts = 0, next_attempt_at = ${now}, lease_owner = null, lease_until = null,
+          last_error = null, delivered_at = null
+      where id = ${id} and state in (${sql.join(from)})
+      returning *`.execute(this.db);
+    return result.rows[0];
+  }
+
   /** Items waiting to be delivered, and the age of the oldest (for metrics). */
   async stats(now = Date.now()): Promise<{ depth: number; oldestAgeMs: number | null }> {
     const result = await sql<{ depth: number | string; oldest: number | string | null }>`

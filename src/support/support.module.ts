@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { RolesModule } from '../roles/roles.module';
+import { SubscriptionModule } from '../subscription/subscription.module';
+import { DeliveriesButtons, DeliveriesCommands, DeliveriesScreen } from './deliveries.commands';
+import { DeliveryReport } from './delivery-report';
+import { DeskAudit } from './desk-audit';
+import { MemberDeskButtons, MemberDeskCommands, MemberScreen } from './member-desk.commands';
+import { MemberDesk } from './member-desk.service';
+import { MemberHistory } from './member-history';
+
+/** The support desk in Discord: `/admin member` and `/admin deliveries`. */
+@Module({
+  imports: [NotificationsModule, RolesModule, SubscriptionModule],
+  providers: [
+    MemberDesk,
+    MemberHistory,
+    MemberScreen,
+    MemberDeskCommands,
+    MemberDeskButtons,
+    DeliveryReport,
+    DeliveriesScreen,
+    DeliveriesCommands,
+    DeliveriesButtons,
+    DeskAudit,
+  ],
+})
+export class SupportModule {}
