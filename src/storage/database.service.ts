@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type MigrationProvider,
+  type SqliteDatabase,
+} from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import { MIGRATIONS } from './migrations';
 import type { Db, Tables } from './tables';
@@ -27,6 +35,25 @@ const PG_TYPES = {
       ? (v: string) => Number(v)
       : (pgTypes.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as typeof pgTypes.getTypeParser,
 };
+
+/** Prepared statements kept per SQL text: Kysely prepares every query again, which is SQLite's compile step. */
+const STATEMENTS_MAX = 500;
+
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= STATEMENTS_MAX) statements.clear();
+        statement = sqlite.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 
@@ -63,7 +90,7 @@ export class DatabaseService implements OnApplicationShutdown {
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('synchronous = NORMAL');
-      this.db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+      this.db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     }
   }
 
