@@ -5,6 +5,8 @@ const ROOT = join(__dirname, '..', '..');
 
 export interface BotProcess {
   child: ChildProcess;
+  /** The environment it was given (without PATH and the ts-node settings). */
+  env: Record<string, string>;
   output: () => string;
   exited: Promise<number | null>;
 }
@@ -28,7 +30,7 @@ export function spawnBot(env: Record<string, string>, cwd = ROOT + '/test'): Bot
   child.stdout?.on('data', (b: Buffer) => (text += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (text += b.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
+  return { child, env, output: () => text, exited };
 }
 
 /** Polls `url` until it answers with `status`, or throws after `timeoutMs`. */
