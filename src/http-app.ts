@@ -7,6 +7,7 @@ import type { DestinationStream, Logger as RootLogger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { observeHttp } from './observability/http-observability';
+import { useJsonBodyParser } from './common/http/json-body';
 import { createRootLogger, requestIdOf, RequestLogController } from './observability/logging';
 import { Metrics } from './observability/metrics.service';
 
@@ -64,6 +65,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // A failed boot is thrown to the caller (main.ts names its cause), not ended by Nest on the spot.
     abortOnError: false,
   });
+  useJsonBodyParser(app, BODY_LIMIT_BYTES);
   // Nest's own Logger (new Logger(X.name) everywhere) writes through pino, with the request context inside requests.
   if (options.logger !== false) app.useLogger(app.get(Logger));
   observeHttp(adapter.getInstance(), app.get(Metrics));

@@ -13,6 +13,14 @@ function sign(body: string, timestamp: number, secret = TEST_SECRET): Record<str
 }
 const now = () => Math.floor(Date.now() / 1000);
 
+const POST_ROUTES = [
+  '/internal/notify',
+  '/internal/roles/update',
+  '/internal/subscription/refresh',
+  '/internal/invoices/notify',
+  '/internal/refunds/notify',
+];
+
 describe('internal API (contract rules, real HTTP)', () => {
   let h: Harness;
 
@@ -142,6 +150,18 @@ describe('internal API (contract rules, real HTTP)', () => {
     it('should answer 400 for malformed JSON', async () => {
       const res = await h.call('/internal/notify', '{"discord_id": ');
       expect(res).toMatchObject({ status: 400, body: { error: 'Malformed JSON body' } });
+    });
+
+    it.each(POST_ROUTES)('should answer 400 for JSON nested deeper than 32 levels on %s', async (route) => {
+      const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+      // In an ignored field too, and with brackets inside strings that must not count.
+      for (const body of [deep(1300), `{"discord_id":"123456789012345678","x":${deep(33)}}`]) {
+        const res = await h.call(route, body, { 'idempotency-key': `deep-${route}` });
+        expect(res).toMatchObject({ status: 400, body: { error: 'JSON body nests deeper than 32 levels' } });
+      }
+      const shallow = `{"discord_id":"1","note":"${'['.repeat(40)}","x":${deep(31)}}`;
+      expect((await h.call(route, shallow)).status).toBe(422);
+      expect((await h.call('/internal/health')).status).toBe(200);
     });
 
     it('should answer 413 for a body over 64 KiB', async () => {
