@@ -373,7 +373,8 @@ describe('/admin refund (issue 5)', () => {
     const view = await handle.waitForFinal();
     expect(view.content).toBe('This command is for Moddy staff only.');
     expect(view.ephemeral).toBe(true);
-    expect(h.backend.requests()).toEqual([]);
+    // The refused command's own command_used event may reach the backend at any moment: it is not a call about bob.
+    expect(h.backend.requests().filter((r) => r.path !== '/internal/event/notify')).toEqual([]);
   });
 
   it('should refuse a bad amount or a member without a paid invoice before showing any button', async () => {
