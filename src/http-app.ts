@@ -7,6 +7,7 @@ import type { DestinationStream, Logger as RootLogger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { observeHttp } from './observability/http-observability';
+import { HTTP_LIMITS, refuseUnauthenticatedEarly } from './common/http/http-limits';
 import { useJsonBodyParser } from './common/http/json-body';
 import { createRootLogger, requestIdOf, RequestLogController } from './observability/logging';
 import { Metrics } from './observability/metrics.service';
@@ -49,16 +50,19 @@ function acceptJsonOnly(fastify: FastifyInstance): void {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const rootLogger = options.rootLogger ?? (await createRootLogger(config, options.logDestination));
   if (options.logger === false) rootLogger.level = 'silent';
+  const logController = new RequestLogController();
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    ...HTTP_LIMITS,
     trustProxy: true,
     loggerInstance: rootLogger,
-    logController: new RequestLogController(),
+    logController,
     // The caller's X-Request-Id when well-formed (checked in requestIdOf), else a new one.
     requestIdHeader: false,
     genReqId: requestIdOf,
   });
   acceptJsonOnly(adapter.getInstance());
+  adapter.getInstance().addHook('onRoute', (route) => logController.knowRoute(route.url));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     rawBody: true,
     logger: options.logger === false ? false : bootLogger(rootLogger),
@@ -69,6 +73,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Nest's own Logger (new Logger(X.name) everywhere) writes through pino, with the request context inside requests.
   if (options.logger !== false) app.useLogger(app.get(Logger));
   observeHttp(adapter.getInstance(), app.get(Metrics));
+  // After observeHttp's hook, so a refused request has its request id and its log line too.
+  refuseUnauthenticatedEarly(adapter.getInstance(), config.internalApi.secret);
   // Shutdown hooks run on app.close(); main.ts calls it on SIGTERM and then exits 0.
   return app;
 }

@@ -22,6 +22,25 @@ export function constantTimeEquals(given: string, expected: string): boolean {
   return timingSafeEqual(a, b) && given.length === expected.length;
 }
 
+/** The scheme is case-insensitive in HTTP (RFC 9110 11.1); one or more spaces may follow it. */
+const BEARER = /^bearer +(\S+)$/i;
+
+/**
+ * Why an `Authorization: Bearer <token>` header does not let a caller in, as the contract words it (`wrong`
+ * for a token that is not `expected`); undefined when it does.
+ */
+export function authorizationRefusal(
+  header: string | undefined,
+  expected: string,
+  wrong = 'Invalid secret',
+): { status: HttpStatus; error: string } | undefined {
+  if (header === undefined) return { status: HttpStatus.UNAUTHORIZED, error: 'Missing Authorization header' };
+  const match = BEARER.exec(header);
+  if (!match) return { status: HttpStatus.UNAUTHORIZED, error: 'Invalid Authorization format' };
+  if (!constantTimeEquals(match[1], expected)) return { status: HttpStatus.FORBIDDEN, error: wrong };
+  return undefined;
+}
+
 /**
  * The shared-secret guard of every /internal route, as the contract's rules say: Bearer secret
  * (401 missing or malformed, 403 wrong), then the optional timestamped HMAC signature, then JSON only.
@@ -33,13 +52,9 @@ export class InternalApiGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RawBodyRequest>();
-    const header = request.headers.authorization;
-    if (header === undefined) throw unauthorized('Missing Authorization header');
-    const match = /^Bearer (\S+)$/.exec(header);
-    if (!match) throw unauthorized('Invalid Authorization format');
-    if (!constantTimeEquals(match[1], this.config.internalApi.secret)) {
-      throw new HttpException({ error: 'Invalid secret' }, HttpStatus.FORBIDDEN);
-    }
+    // Also checked before the body is read (refuseUnauthenticatedEarly); here for every path into the handler.
+    const refusal = authorizationRefusal(request.headers.authorization, this.config.internalApi.secret);
+    if (refusal) throw new HttpException({ error: refusal.error }, refusal.status);
     this.verifySignature(request);
     // Fastify refuses most other types itself; form bodies get parsed, so they are refused here.
     if (request.method === 'POST' && !/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
