@@ -74,6 +74,29 @@ describe('internal API (contract rules, real HTTP)', () => {
       expect(res.status).toBe(200);
     });
 
+    it('should refuse a signed request replayed within its window with 409, on any route', async () => {
+      const body = JSON.stringify({ ...ALICE_BODY(h), metadata: { subscription_id: 'sub_replayed' } });
+      const headers = sign(body, now());
+      expect((await h.call('/internal/notify', body, headers)).status).toBe(200);
+      const replay = await h.call('/internal/notify', body, headers);
+      expect(replay).toMatchObject({ status: 409, body: { error: 'Signature already used: replayed request' } });
+      const refresh = JSON.stringify({ discord_id: h.sim.userId('bob') });
+      const refreshHeaders = sign(refresh, now());
+      expect((await h.call('/internal/subscription/refresh', refresh, refreshHeaders)).status).toBe(200);
+      expect((await h.call('/internal/subscription/refresh', refresh, refreshHeaders)).status).toBe(409);
+      expect(await h.sim.dmsTo('alice')).toHaveLength(1);
+    });
+
+    it('should answer the very same signed request with its Idempotency-Key with the first response', async () => {
+      const body = JSON.stringify({ ...ALICE_BODY(h), metadata: { subscription_id: 'sub_signed_retry' } });
+      const headers = { ...sign(body, now()), 'idempotency-key': 'signed-retry-1' };
+      const first = await h.call('/internal/notify', body, headers);
+      const again = await h.call('/internal/notify', body, headers);
+      expect(again).toMatchObject({ status: 200, body: first.body });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await h.sim.dmsTo('alice')).toHaveLength(1);
+    });
+
     it('should answer 401 Invalid signature for a wrong, stale, future or half-sent signature', async () => {
       const body = JSON.stringify(ALICE_BODY(h));
       const cases = [

@@ -85,6 +85,44 @@ describe('the service process', () => {
       }
     }, 60000);
 
+    it('should answer a retry after a crash within 5 s, with the outcome, not a locked Idempotency-Key', async () => {
+      const shared = await env();
+      const first = spawnBot(shared);
+      let second: BotProcess | undefined;
+      try {
+        await waitForStatus(`http://127.0.0.1:${shared.PORT}/health/ready`, 200);
+        // Discord hangs, so the first request is mid-way (its key reserved, its DM in flight) when it is killed.
+        await sim.setFaults({ routeLatency: [{ route: 'POST /channels/*/messages', ms: 60_000 }] });
+        const call = (port: string) =>
+          fetch(`http://127.0.0.1:${port}/internal/notify`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${TEST_SECRET}`,
+              'content-type': 'application/json',
+              'idempotency-key': 'crash-retry-1',
+            },
+            body: JSON.stringify({ discord_id: sim.world.users.alice, action: 'subscription_created' }),
+          });
+        call(shared.PORT).catch(() => undefined);
+        // Its DM channel is opened (not delayed) just before the DM itself (held back by the latency).
+        await sim.waitForRequests({ method: 'POST', route: 'POST /users/@me/channels' }, 1);
+        first.child.kill('SIGKILL');
+        await first.exited;
+        await sim.reset();
+
+        second = spawnBot({ ...shared, PORT: String(await freePort()) });
+        await waitForStatus(`http://127.0.0.1:${second.env.PORT}/health/ready`, 200);
+        const started = Date.now();
+        const retry = await call(second.env.PORT);
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(retry.status).toBe(200);
+        expect(await retry.json()).toMatchObject({ success: true });
+      } finally {
+        for (const bot of [first, second]) if (bot && bot.child.exitCode === null) bot.child.kill('SIGKILL');
+        await sim.reset();
+      }
+    }, 60000);
+
     describe('failing to start', () => {
       it('should name a token Discord refuses, without printing it', async () => {
         const wrong = `${sim.token.split('.')[0]}.wrong.token-of-another-bot`;

@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { INSTANCE_ID } from '../common/instance-id';
 import { AppConfig, type SupportedLocale } from '../config/app-config';
 import { classifyDiscordError, discordErrorCode } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
@@ -34,8 +33,8 @@ export interface NotificationPayload {
 /** Builds the DM of one kind of notification from its stored payload, in the reader's language. */
 export type DmRenderer = (locale: SupportedLocale, payload: NotificationPayload) => RESTPostAPIChannelMessageJSONBody;
 
-/** This process's name as a queue owner: unique per process, readable in the table. */
-export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+/** This process's name as a queue owner. */
+export const WORKER_ID = INSTANCE_ID;
 
 /**
  * Delivers the billing inbox by DM: the first attempt right away on the request path, the rest from the

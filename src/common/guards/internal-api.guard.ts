@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
+import { SignatureUses } from './signature-uses';
 
 /** How far a signed request's timestamp may lie in the past and in the future, in seconds. */
 const SIGNATURE_PAST_WINDOW_S = 300;
@@ -48,27 +49,45 @@ export function authorizationRefusal(
  */
 @Injectable()
 export class InternalApiGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly signatures: SignatureUses,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RawBodyRequest>();
     // Also checked before the body is read (refuseUnauthenticatedEarly); here for every path into the handler.
     const refusal = authorizationRefusal(request.headers.authorization, this.config.internalApi.secret);
     if (refusal) throw new HttpException({ error: refusal.error }, refusal.status);
-    this.verifySignature(request);
-    // Fastify refuses most other types itself; form bodies get parsed, so they are refused here.
+    const signed = this.verifySignature(request);
+    // Fastify refuses most other types itself; this keeps the contract's words for any that get through.
     if (request.method === 'POST' && !/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
       throw new HttpException({ error: 'Content-Type must be application/json' }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
     }
+    if (signed) await this.refuseReplay(request, signed);
     return true;
   }
 
-  private verifySignature(request: RawBodyRequest): void {
+  /**
+   * A signed request is accepted once: the same signature again within its window is a replay (someone who
+   * saw the request on the wire) and is refused with 409. With an Idempotency-Key it goes on instead: the
+   * idempotency check answers it with the first response and runs nothing again, which is what the backend's
+   * own retry of the very same bytes expects.
+   */
+  private async refuseReplay(request: RawBodyRequest, signed: { signature: string; timestamp: number }) {
+    const expiresAt = (signed.timestamp + SIGNATURE_PAST_WINDOW_S) * 1000;
+    if (await this.signatures.firstUse(signed.signature, expiresAt)) return;
+    if (request.method === 'POST' && request.headers['idempotency-key'] !== undefined) return;
+    throw new HttpException({ error: 'Signature already used: replayed request' }, HttpStatus.CONFLICT);
+  }
+
+  /** Checks the signature when there is one (or when one is required); gives it back, verified. */
+  private verifySignature(request: RawBodyRequest): { signature: string; timestamp: number } | undefined {
     const timestamp = request.headers['x-moddy-timestamp'];
     const signature = request.headers['x-moddy-signature'];
     if (timestamp === undefined && signature === undefined) {
       if (this.config.internalApi.requireSignature) throw unauthorized('Invalid signature');
-      return;
+      return undefined;
     }
     if (typeof timestamp !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(timestamp)) {
       throw unauthorized('Invalid signature');
@@ -80,5 +99,6 @@ export class InternalApiGuard implements CanActivate {
       'sha256=' +
       createHmac('sha256', this.config.internalApi.secret).update(`${timestamp}.`).update(body).digest('hex');
     if (!constantTimeEquals(signature.toLowerCase(), expected)) throw unauthorized('Invalid signature');
+    return { signature: expected.slice('sha256='.length), timestamp: Number(timestamp) };
   }
 }

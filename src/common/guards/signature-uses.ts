@@ -1,0 +1,43 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DatabaseService } from '../../storage/database.service';
+
+/** How often signatures past their window are removed. */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The signatures of the signed requests accepted within their window, in the database so every replica
+ * refuses a request replayed to another one. A signature is remembered until its timestamp leaves the window:
+ * after that the timestamp check refuses it anyway.
+ */
+@Injectable()
+export class SignatureUses implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SignatureUses.name);
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly database: DatabaseService) {}
+
+  onApplicationBootstrap(): void {
+    this.purgeTimer = setInterval(() => {
+      this.purgeExpired().catch((error: unknown) => this.logger.warn(`Purge failed: ${(error as Error).message}`));
+    }, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /** Records a use of `signature`, valid until `expiresAt`; false when it was used before (a replay). */
+  async firstUse(signature: string, expiresAt: number): Promise<boolean> {
+    const inserted = await this.database.db
+      .insertInto('signature_uses')
+      .values({ signature, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('signature').doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async purgeExpired(now = Date.now()): Promise<void> {
+    await this.database.db.deleteFrom('signature_uses').where('expires_at', '<', now).execute();
+  }
+}
