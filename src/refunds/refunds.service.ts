@@ -6,7 +6,8 @@ import { NotificationDelivery } from '../notifications/notification-delivery';
 import { NotificationsService } from '../notifications/notifications.service';
 import { newQueueId } from '../storage/durable-queue';
 import type { RefundNotifyRequest } from './dto/refund-notify.request';
-import { currencyDigits, parseRefundAmount } from './refund-amount';
+import { minorUnitDigits } from '../discord/format';
+import { parseRefundAmount } from './refund-amount';
 import { outcomeOfError, outcomeOfResponse, type RefundOutcome } from './refund-outcome';
 import { RefundAuditTrail } from './refund-audit-trail';
 import { RefundTiming } from './refund-timing';
@@ -161,7 +162,7 @@ export class RefundsService implements OnApplicationShutdown {
     }
     let amount: number | null = null;
     if (draft.amount !== undefined && draft.amount !== null) {
-      const parsed = parseRefundAmount(draft.amount, currencyDigits(invoice.currency));
+      const parsed = parseRefundAmount(draft.amount, minorUnitDigits(invoice.currency));
       if (!parsed.ok) {
         await screen.show(textView(amountProblemText(locale, parsed.problem, invoice.currency)));
         return;
