@@ -29,7 +29,7 @@ import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/subscriptio
 import { buildSubscriptionView } from '../src/subscription/subscription.view';
 import { DiscordSim } from './discord-sim/sim-client';
 import type { SchemaKey } from './discord-sim/validation';
-import { anyCurrency, fuzzParameters, oddText } from './support/fuzz';
+import { anyCurrency, fuzzParameters, FUZZ_TIMEOUT_MS, oddText } from './support/fuzz';
 
 /**
  * Every DM and reply the service renders, from maximal and odd inputs (the longest strings the contract
@@ -38,6 +38,7 @@ import { anyCurrency, fuzzParameters, oddText } from './support/fuzz';
  */
 describe('renderers (property-based, against the simulator’s schema checks)', () => {
   let sim: DiscordSim;
+  jest.setTimeout(FUZZ_TIMEOUT_MS);
 
   beforeAll(async () => {
     sim = await DiscordSim.start();

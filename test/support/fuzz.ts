@@ -5,6 +5,8 @@ import fc from 'fast-check';
  * (10,000). FUZZ_SEED replays a failing run: fast-check prints its seed (and path) when a property fails.
  */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+/** Jest's timeout for one property: generous per case, since a long run is the point. */
+export const FUZZ_TIMEOUT_MS = FUZZ_RUNS * 100 + 60_000;
 const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 /** Run parameters for fc.assert: the size above, the seed to replay when given, and the seed always printed. */

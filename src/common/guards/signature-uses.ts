@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseService } from '../../storage/database.service';
+import { runEvery } from '../background-task';
 
 /** How often signatures past their window are removed. */
 const PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -17,10 +18,7 @@ export class SignatureUses implements OnApplicationBootstrap, OnApplicationShutd
   constructor(private readonly database: DatabaseService) {}
 
   onApplicationBootstrap(): void {
-    this.purgeTimer = setInterval(() => {
-      this.purgeExpired().catch((error: unknown) => this.logger.warn(`Purge failed: ${(error as Error).message}`));
-    }, PURGE_EVERY_MS);
-    this.purgeTimer.unref();
+    this.purgeTimer = runEvery(PURGE_EVERY_MS, 'Purge', this.logger, () => this.purgeExpired());
   }
 
   onApplicationShutdown(): void {

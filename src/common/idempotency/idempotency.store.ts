@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseService } from '../../storage/database.service';
+import { runEvery } from '../background-task';
 import { INSTANCE_ID } from '../instance-id';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -37,10 +38,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
   constructor(private readonly database: DatabaseService) {}
 
   onApplicationBootstrap(): void {
-    this.purgeTimer = setInterval(() => {
-      this.purgeExpired().catch((error: unknown) => this.logger.warn(`Purge failed: ${(error as Error).message}`));
-    }, PURGE_EVERY_MS);
-    this.purgeTimer.unref();
+    this.purgeTimer = runEvery(PURGE_EVERY_MS, 'Purge', this.logger, () => this.purgeExpired());
   }
 
   onApplicationShutdown(): void {
@@ -137,14 +135,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
 
   private hold(key: string): Reservation {
     this.held.add(key);
-    if (!this.renewTimer) {
-      this.renewTimer = setInterval(() => {
-        this.renewLeases().catch((error: unknown) =>
-          this.logger.warn(`Renewing idempotency leases failed: ${(error as Error).message}`),
-        );
-      }, RENEW_EVERY_MS);
-      this.renewTimer.unref();
-    }
+    this.renewTimer ??= runEvery(RENEW_EVERY_MS, 'Renewing idempotency leases', this.logger, () => this.renewLeases());
     return { kind: 'reserved' };
   }
 
