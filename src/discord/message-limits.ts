@@ -53,6 +53,15 @@ export function isLinkButtonUrl(url: string): boolean {
   return url.length <= DISCORD_LIMITS.buttonUrl && /^https:\/\//.test(url) && URL.canParse(url);
 }
 
+/**
+ * An https URL as a Markdown link target (or a button's): normalized by the URL parser, its parentheses
+ * encoded since they would end the link early; undefined for anything else.
+ */
+export function linkTarget(url: string | null | undefined): string | undefined {
+  if (!url || !/^https:\/\//.test(url) || !URL.canParse(url)) return undefined;
+  return new URL(url).href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
 const fitLine = (text: string, max: number) => clip(displayText(text), max);
 const fitBlock = (text: string, max: number) => clip(displayText(text, true), max);
 

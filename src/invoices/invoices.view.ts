@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
-import { DISCORD_LIMITS, fitMessage } from '../discord/message-limits';
+import { DISCORD_LIMITS, fitMessage, linkTarget } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { MessageView } from '../subscription/subscription.view';
 import type { InvoiceInfo } from './dto/invoice-info.dto';
@@ -38,12 +38,8 @@ export function invoiceLine(locale: SupportedLocale, invoice: InvoiceInfo, withP
     `**${formatMoney(locale, invoice.amount, invoice.currency)}**`,
     invoiceStatus(locale, invoice.status),
   ];
-  const pdf = invoice.invoice_pdf;
-  if (withPdf && pdf && /^https:\/\//.test(pdf) && URL.canParse(pdf)) {
-    // Parentheses would end the Markdown link early.
-    const href = new URL(pdf).href.replace(/\(/g, '%28').replace(/\)/g, '%29');
-    parts.push(`[${translate(locale, 'invoices.pdf')}](${href})`);
-  }
+  const pdf = linkTarget(invoice.invoice_pdf);
+  if (withPdf && pdf) parts.push(`[${translate(locale, 'invoices.pdf')}](${pdf})`);
   return parts.join(' · ');
 }
 

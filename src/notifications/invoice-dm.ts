@@ -6,18 +6,11 @@ import {
 } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
-import { fitMessage, isLinkButtonUrl } from '../discord/message-limits';
+import { fitMessage, isLinkButtonUrl, linkTarget } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
 
 export type InvoiceEvent = 'invoice_paid' | 'payment_failed';
-
-/** The invoice PDF as a link to show: https and well-formed (normalized), else none. */
-function pdfLink(url: string | null | undefined): string | undefined {
-  if (!url || !/^https:\/\//.test(url) || !URL.canParse(url)) return undefined;
-  // Parentheses would end a Markdown link early.
-  return new URL(url).href.replace(/\(/g, '%28').replace(/\)/g, '%29');
-}
 
 /**
  * The DM for an invoice event: a receipt with the PDF as a link button, or a payment-failed notice with
@@ -42,7 +35,7 @@ export function buildInvoiceDm(
     label,
     url,
   });
-  const pdf = event === 'invoice_paid' ? pdfLink(invoice.invoice_pdf) : undefined;
+  const pdf = event === 'invoice_paid' ? linkTarget(invoice.invoice_pdf) : undefined;
   if (pdf && isLinkButtonUrl(pdf)) buttons.push(link(translate(locale, 'invoiceDm.pdf'), pdf));
   else if (pdf) description += `\n\n[${translate(locale, 'invoiceDm.pdf')}](${pdf})`;
   if (event === 'payment_failed' && billingUrl)

@@ -12,8 +12,9 @@ const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(proce
 /** Run parameters for fc.assert: the size above, the seed to replay when given, and the seed always printed. */
 export function fuzzParameters<T>(name: string, extra: fc.Parameters<T> = {}): fc.Parameters<T> {
   const seed = FUZZ_SEED ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
-  // Printed up front in the long run, so an interrupted or hung run can be replayed too.
-  if (process.env.FUZZ_RUNS) console.log(`${name}: ${FUZZ_RUNS} cases, FUZZ_SEED=${seed}`);
+  // Printed up front in the long run (straight to stderr: jest holds console lines until a file ends), so
+  // an interrupted or hung run can be replayed too.
+  if (process.env.FUZZ_RUNS) process.stderr.write(`${name}: ${FUZZ_RUNS} cases, FUZZ_SEED=${seed}\n`);
   return { numRuns: FUZZ_RUNS, seed, ...extra };
 }
 
