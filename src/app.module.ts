@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { BackendModule } from './backend/backend.module';
 import { AppExceptionFilter } from './common/filters/app-exception.filter';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
+import { InternalApiModule } from './common/guards/internal-api.module';
 import { DiscordExceptionFilter } from './discord/discord-exception.filter';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
@@ -31,6 +32,7 @@ export class AppModule {
         ObservabilityModule,
         StorageModule,
         IdempotencyModule,
+        InternalApiModule,
         MembersModule,
         BackendModule,
         DiscordModule,

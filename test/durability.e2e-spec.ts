@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { MemberProfiles } from '../src/members/member-profiles.service';
+import { NotificationInbox } from '../src/notifications/notification-inbox';
 import { OutboundEvents } from '../src/notifications/outbound-events';
 import { DatabaseService } from '../src/storage/database.service';
 import { useHarness, type Harness } from './support/e2e-harness';
@@ -37,6 +38,25 @@ describe('nothing lost, nothing twice (issue 6)', () => {
         message: expect.stringContaining('Duplicate'),
       });
       expect(await titles('alice')).toEqual(['Your subscription was updated']);
+    });
+
+    it('should answer a duplicate of a notification being delivered as in progress, and DM once', async () => {
+      await h.sim.setFaults({ routeLatency: [{ route: 'POST /channels/*/messages', ms: 1000 }] });
+      const body = sub();
+      const first = notify('alice', 'subscription_updated', body);
+      // Stored, and its first attempt under way (held back by the latency).
+      await eventually(
+        () => h.app.get(NotificationInbox).recent(id('alice'), 1),
+        ([row]) => row?.dedup_key.endsWith(body.metadata.subscription_id) === true,
+      );
+      const second = await notify('alice', 'subscription_updated', body);
+      expect(second.body).toEqual({
+        success: true,
+        message: expect.stringContaining('in progress'),
+        notification_sent: false,
+      });
+      expect((await first).body).toMatchObject({ success: true, notification_sent: true });
+      expect(await h.sim.dmsTo('alice')).toHaveLength(1);
     });
 
     it('should DM again for another subscription or another action', async () => {

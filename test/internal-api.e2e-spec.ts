@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/common/http/http-limits';
+import { DatabaseService } from '../src/storage/database.service';
 import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';
+import { rawRequest } from './support/raw-http';
 
 const ALICE_BODY = (h: Harness) => ({
   discord_id: h.sim.userId('alice'),
@@ -13,6 +16,14 @@ function sign(body: string, timestamp: number, secret = TEST_SECRET): Record<str
 }
 const now = () => Math.floor(Date.now() / 1000);
 
+const POST_ROUTES = [
+  '/internal/notify',
+  '/internal/roles/update',
+  '/internal/subscription/refresh',
+  '/internal/invoices/notify',
+  '/internal/refunds/notify',
+];
+
 describe('internal API (contract rules, real HTTP)', () => {
   let h: Harness;
 
@@ -25,11 +36,19 @@ describe('internal API (contract rules, real HTTP)', () => {
       expect(await res.json()).toEqual({ error: 'Missing Authorization header' });
     });
 
-    it.each([['Basic abc'], ['Bearer'], ['Bearer a b'], [`bearer ${TEST_SECRET}`], [TEST_SECRET]])(
+    it.each([['Basic abc'], ['Bearer'], ['Bearer a b'], [`Bearer: ${TEST_SECRET}`], [TEST_SECRET]])(
       'should answer 401 for the malformed header %p',
       async (header) => {
         const res = await h.call('/internal/health', undefined, { authorization: header });
         expect(res).toMatchObject({ status: 401, body: { error: 'Invalid Authorization format' } });
+      },
+    );
+
+    it.each([[`bearer ${TEST_SECRET}`], [`BEARER ${TEST_SECRET}`], [`Bearer  ${TEST_SECRET}`]])(
+      'should take the scheme in any case, as HTTP says: %p',
+      async (header) => {
+        const res = await h.call('/internal/health', undefined, { authorization: header });
+        expect(res).toMatchObject({ status: 200, body: { status: 'healthy' } });
       },
     );
 
@@ -53,6 +72,29 @@ describe('internal API (contract rules, real HTTP)', () => {
       const body = JSON.stringify(ALICE_BODY(h));
       const res = await h.call('/internal/notify', body, sign(body, now()));
       expect(res.status).toBe(200);
+    });
+
+    it('should refuse a signed request replayed within its window with 409, on any route', async () => {
+      const body = JSON.stringify({ ...ALICE_BODY(h), metadata: { subscription_id: 'sub_replayed' } });
+      const headers = sign(body, now());
+      expect((await h.call('/internal/notify', body, headers)).status).toBe(200);
+      const replay = await h.call('/internal/notify', body, headers);
+      expect(replay).toMatchObject({ status: 409, body: { error: 'Signature already used: replayed request' } });
+      const refresh = JSON.stringify({ discord_id: h.sim.userId('bob') });
+      const refreshHeaders = sign(refresh, now());
+      expect((await h.call('/internal/subscription/refresh', refresh, refreshHeaders)).status).toBe(200);
+      expect((await h.call('/internal/subscription/refresh', refresh, refreshHeaders)).status).toBe(409);
+      expect(await h.sim.dmsTo('alice')).toHaveLength(1);
+    });
+
+    it('should answer the very same signed request with its Idempotency-Key with the first response', async () => {
+      const body = JSON.stringify({ ...ALICE_BODY(h), metadata: { subscription_id: 'sub_signed_retry' } });
+      const headers = { ...sign(body, now()), 'idempotency-key': 'signed-retry-1' };
+      const first = await h.call('/internal/notify', body, headers);
+      const again = await h.call('/internal/notify', body, headers);
+      expect(again).toMatchObject({ status: 200, body: first.body });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await h.sim.dmsTo('alice')).toHaveLength(1);
     });
 
     it('should answer 401 Invalid signature for a wrong, stale, future or half-sent signature', async () => {
@@ -144,6 +186,18 @@ describe('internal API (contract rules, real HTTP)', () => {
       expect(res).toMatchObject({ status: 400, body: { error: 'Malformed JSON body' } });
     });
 
+    it.each(POST_ROUTES)('should answer 400 for JSON nested deeper than 32 levels on %s', async (route) => {
+      const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+      // In an ignored field too, and with brackets inside strings that must not count.
+      for (const body of [deep(1300), `{"discord_id":"123456789012345678","x":${deep(33)}}`]) {
+        const res = await h.call(route, body, { 'idempotency-key': `deep-${route}` });
+        expect(res).toMatchObject({ status: 400, body: { error: 'JSON body nests deeper than 32 levels' } });
+      }
+      const shallow = `{"discord_id":"1","note":"${'['.repeat(40)}","x":${deep(31)}}`;
+      expect((await h.call(route, shallow)).status).toBe(422);
+      expect((await h.call('/internal/health')).status).toBe(200);
+    });
+
     it('should answer 413 for a body over 64 KiB', async () => {
       const res = await h.call('/internal/notify', JSON.stringify({ pad: 'x'.repeat(70 * 1024) }));
       expect(res.status).toBe(413);
@@ -164,6 +218,41 @@ describe('internal API (contract rules, real HTTP)', () => {
 
     it('should keep serving after a burst of bad requests', async () => {
       await Promise.all(Array.from({ length: 30 }, (_, i) => h.call('/internal/notify', i % 2 ? '{' : '[]')));
+      expect((await h.call('/internal/health')).status).toBe(200);
+    });
+  });
+
+  describe('slow and oversized requests', () => {
+    const post = (authorization: string, length: number) =>
+      `POST /internal/notify HTTP/1.1\r\nHost: bot\r\nAuthorization: ${authorization}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    /** Node looks for requests past their timeout every 500 ms; the rest is a loaded machine's slack. */
+    const SLACK_MS = 3000;
+
+    it('should refuse a wrong secret before reading the body, and close the connection', async () => {
+      const answer = await rawRequest(h.url, post('Bearer wrong', 1000));
+      expect(answer).toMatchObject({ status: 403, body: JSON.stringify({ error: 'Invalid secret' }) });
+      const missing = await rawRequest(h.url, post('Basic x', 1000).replace('Authorization: Basic x\r\n', ''));
+      expect(missing).toMatchObject({ status: 401, body: JSON.stringify({ error: 'Missing Authorization header' }) });
+    });
+
+    it('should cut off a body sent one byte per second, with 408 in the contract shape', async () => {
+      const body = JSON.stringify(ALICE_BODY(h));
+      const answer = await rawRequest(h.url, post(`Bearer ${TEST_SECRET}`, body.length), body, 1000);
+      expect(answer).toMatchObject({ status: 408, body: JSON.stringify({ error: 'Request not received in time' }) });
+      expect(answer.closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS + SLACK_MS);
+      expect(await h.sim.dmsTo('alice')).toHaveLength(0);
+    });
+
+    it('should cut off headers sent one byte per second', async () => {
+      const answer = await rawRequest(h.url, 'GET /internal/health HTTP/1.1\r\n', 'X-Slow: ' + 'x'.repeat(60), 1000);
+      expect(answer).toMatchObject({ status: 408 });
+      expect(answer.closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + SLACK_MS);
+    });
+
+    it('should answer 431 in the contract shape for 60 KB of headers', async () => {
+      const res = await h.call('/internal/health', undefined, { 'x-padding': 'p'.repeat(60 * 1024) });
+      expect(res).toMatchObject({ status: 431, body: { error: 'Request headers are larger than 16 KiB' } });
       expect((await h.call('/internal/health')).status).toBe(200);
     });
   });
@@ -237,17 +326,33 @@ describe('internal API (contract rules, real HTTP)', () => {
         status: 'ok',
         info: {
           discord: { status: 'up' },
-          store: { status: 'up', dialect: 'sqlite' },
+          store: { status: 'up' },
           backend: { status: 'up', reachable: true },
         },
       });
     });
 
-    it('should stay ready when the backend is down, reporting it as a detail', async () => {
+    it('should stay ready when the backend is down, reporting only that as a detail', async () => {
       h.backend.failWith('/internal/health', 503);
       const res = await fetch(`${h.url}/health/ready`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ info: { backend: { status: 'up', reachable: false } } });
+      const body = (await res.json()) as { info: Record<string, unknown> };
+      expect(body.info.backend).toEqual({ status: 'up', reachable: false });
+    });
+
+    it('should name the check that is down and nothing of its error (the open probe has no secret)', async () => {
+      const ping = jest
+        .spyOn(h.app.get(DatabaseService), 'ping')
+        .mockRejectedValue(new Error('connect ECONNREFUSED 10.0.0.7:5432'));
+      try {
+        const res = await fetch(`${h.url}/health/ready`);
+        expect(res.status).toBe(503);
+        const text = await res.text();
+        expect(JSON.parse(text)).toMatchObject({ status: 'error', error: { store: { status: 'down' } } });
+        expect(text).not.toMatch(/ECONNREFUSED|10\.0\.0\.7|sqlite|dialect/);
+      } finally {
+        ping.mockRestore();
+      }
     });
   });
 });

@@ -167,6 +167,17 @@ describe('observability (real HTTP, simulator)', () => {
       expect(lines.filter((l) => l.message === 'request completed')).toHaveLength(1);
     });
 
+    it('should log only the first segment of a path that matched no route, and only one of its own', async () => {
+      const paths = { '/internal/users/alice@example.com': '/internal', '/alice@example.com/token-x': '/*' };
+      for (const [path, logged] of Object.entries(paths)) {
+        const res = await h.call(path, undefined, { 'x-request-id': `unmatched-${logged.length}` });
+        expect(res.status).toBe(404);
+        const line = logs.lines().find((l) => l.reqId === `unmatched-${logged.length}`);
+        expect(line).toMatchObject({ route: null, path: logged, status: 404 });
+      }
+      expect(logs.all()).not.toContain('alice@example.com');
+    });
+
     it('should give a request with a malformed X-Request-Id a fresh one', async () => {
       const res = await h.call('/internal/health', undefined, { 'x-request-id': 'not "an" id' });
       const id = res.headers.get('x-request-id');

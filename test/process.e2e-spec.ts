@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { spawnBot, waitForStatus } from './support/bot-process';
+import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 
 async function freePort(): Promise<number> {
@@ -13,6 +13,23 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * A failed start: exit 1, and one fatal JSON line (the default LOG_FORMAT) naming the cause, with none of the
+ * given secrets anywhere in the output. (Other lines may follow it, such as the gateway's disconnect.)
+ */
+async function expectStartFailure(bot: BotProcess, cause: RegExp, secrets: string[]): Promise<void> {
+  expect(await bot.exited).toBe(1);
+  const lines = bot
+    .output()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { level: string; message: string });
+  expect(lines.filter((line) => line.level === 'fatal')).toEqual([
+    expect.objectContaining({ message: expect.stringMatching(cause) }),
+  ]);
+  for (const secret of secrets) expect(bot.output()).not.toContain(secret);
 }
 
 describe('the service process', () => {
@@ -34,6 +51,18 @@ describe('the service process', () => {
     let sim: DiscordSim;
     let backend: DemoBackend;
     let dataDir: string;
+    /** The environment of a bot that starts, on its own port; `extra` breaks one thing. */
+    const env = async (extra: Record<string, string> = {}): Promise<Record<string, string>> => ({
+      DISCORD_TOKEN: sim.token,
+      DISCORD_API_URL: sim.apiUrl,
+      INTERNAL_API_SECRET: TEST_SECRET,
+      BACKEND_INTERNAL_URL: backend.url,
+      MODDY_GUILD_ID: sim.world.guildId,
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      ...extra,
+    });
 
     beforeAll(async () => {
       sim = await DiscordSim.start({ heartbeatIntervalMs: 1000 });
@@ -47,17 +76,8 @@ describe('the service process', () => {
     });
 
     it('should become ready, then exit 0 on SIGTERM after closing the gateway', async () => {
-      const port = await freePort();
-      const bot = spawnBot({
-        DISCORD_TOKEN: sim.token,
-        DISCORD_API_URL: sim.apiUrl,
-        INTERNAL_API_SECRET: TEST_SECRET,
-        BACKEND_INTERNAL_URL: backend.url,
-        MODDY_GUILD_ID: sim.world.guildId,
-        DATA_DIR: dataDir,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      });
+      const bot = spawnBot(await env());
+      const port = Number(bot.env.PORT);
       try {
         await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200);
         expect((await sim.sessions()).some((s) => s.open)).toBe(true);
@@ -69,5 +89,99 @@ describe('the service process', () => {
         if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
       }
     }, 60000);
+
+    it('should answer a retry after a crash within 5 s, with the outcome, not a locked Idempotency-Key', async () => {
+      const shared = await env();
+      const first = spawnBot(shared);
+      let second: BotProcess | undefined;
+      try {
+        await waitForStatus(`http://127.0.0.1:${shared.PORT}/health/ready`, 200);
+        // Discord hangs, so the first request is mid-way (its key reserved, its DM in flight) when it is killed.
+        await sim.setFaults({ routeLatency: [{ route: 'POST /channels/*/messages', ms: 60_000 }] });
+        const call = (port: string) =>
+          fetch(`http://127.0.0.1:${port}/internal/notify`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${TEST_SECRET}`,
+              'content-type': 'application/json',
+              'idempotency-key': 'crash-retry-1',
+            },
+            body: JSON.stringify({ discord_id: sim.world.users.alice, action: 'subscription_created' }),
+          });
+        call(shared.PORT).catch(() => undefined);
+        // Its DM channel is opened (not delayed) just before the DM itself (held back by the latency).
+        await sim.waitForRequests({ method: 'POST', route: 'POST /users/@me/channels' }, 1);
+        first.child.kill('SIGKILL');
+        await first.exited;
+        await sim.reset();
+
+        second = spawnBot({ ...shared, PORT: String(await freePort()) });
+        await waitForStatus(`http://127.0.0.1:${second.env.PORT}/health/ready`, 200);
+        const started = Date.now();
+        const retry = await call(second.env.PORT);
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(retry.status).toBe(200);
+        expect(await retry.json()).toMatchObject({ success: true });
+      } finally {
+        for (const bot of [first, second]) if (bot && bot.child.exitCode === null) bot.child.kill('SIGKILL');
+        await sim.reset();
+      }
+    }, 60000);
+
+    describe('failing to start', () => {
+      it('should name a token Discord refuses, without printing it', async () => {
+        const wrong = `${sim.token.split('.')[0]}.wrong.token-of-another-bot`;
+        const bot = spawnBot(await env({ DISCORD_TOKEN: wrong }));
+        await expectStartFailure(bot, /^Start failed: Discord refused the token \(401\)/, [wrong, TEST_SECRET]);
+      });
+
+      it('should name the privileged intent Discord refuses (4014)', async () => {
+        const closed = await DiscordSim.start({ world: { applicationFlags: 0 } });
+        try {
+          const bot = spawnBot(await env({ DISCORD_TOKEN: closed.token, DISCORD_API_URL: closed.apiUrl }));
+          await expectStartFailure(bot, /Discord refused the Server Members intent \(4014\)/, [closed.token]);
+        } finally {
+          await closed.stop();
+        }
+      });
+
+      it.each([
+        [
+          'refused',
+          async () => `http://127.0.0.1:${await freePort()}/api`,
+          /Discord is unreachable: connect ECONNREFUSED/,
+        ],
+        [
+          'unknown',
+          () => Promise.resolve('http://discord.invalid/api'),
+          /Discord is unreachable: getaddrinfo \w+ discord\.invalid/,
+        ],
+      ])('should name a Discord that is unreachable (%s address)', async (_name, url, cause) => {
+        const bot = spawnBot(await env({ DISCORD_API_URL: await url() }));
+        await expectStartFailure(bot, cause, [sim.token, TEST_SECRET]);
+      });
+
+      it('should name a PostgreSQL that is unreachable, without printing DATABASE_URL', async () => {
+        const url = `postgres://moddy:pg-password-${TEST_SECRET.slice(0, 8)}@127.0.0.1:${await freePort()}/moddy`;
+        const bot = spawnBot(await env({ DATABASE_URL: url }));
+        await expectStartFailure(bot, /PostgreSQL at DATABASE_URL is unreachable: .*ECONNREFUSED/, [
+          url,
+          `pg-password-${TEST_SECRET.slice(0, 8)}`,
+          TEST_SECRET,
+        ]);
+      });
+
+      it('should name a port already in use', async () => {
+        const taken = createServer();
+        await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+        const { port } = taken.address() as { port: number };
+        try {
+          const bot = spawnBot(await env({ PORT: String(port) }));
+          await expectStartFailure(bot, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`), [sim.token]);
+        } finally {
+          await new Promise((resolve) => taken.close(resolve));
+        }
+      });
+    });
   });
 });

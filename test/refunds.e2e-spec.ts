@@ -373,7 +373,7 @@ describe('/admin refund (issue 5)', () => {
     const view = await handle.waitForFinal();
     expect(view.content).toBe('This command is for Moddy staff only.');
     expect(view.ephemeral).toBe(true);
-    // No billing call; the refusal's own command_used analytics event may reach the backend at any moment.
+    // The refused command's own command_used event may reach the backend at any moment: it is not a call about bob.
     expect(h.backend.requests().filter((r) => r.path !== '/internal/event/notify')).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { discordTimestamp, formatMoney, planName } from './format';
+import { discordTimestamp, formatMoney, minorUnitDigits, planName } from './format';
 
 const nbsp = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
@@ -12,11 +12,37 @@ describe('formatMoney', () => {
 
   it('should respect currencies without decimals', () => {
     expect(formatMoney('en-US', 500, 'jpy')).toBe('¥500');
+    expect(nbsp(formatMoney('fr', 123456, 'jpy'))).toBe('123 456 JPY');
+  });
+
+  it('should read three-decimal currencies right in both languages', () => {
+    expect(nbsp(formatMoney('en-US', 5125, 'kwd'))).toBe('KWD 5.125');
+    expect(nbsp(formatMoney('fr', 5125, 'kwd'))).toBe('5,125 KWD');
+    expect(nbsp(formatMoney('fr', 1234500, 'kwd'))).toBe('1 234,500 KWD');
+  });
+
+  it('should read a zero amount in every kind of currency', () => {
+    expect(formatMoney('en-US', 0, 'eur')).toBe('€0.00');
+    expect(formatMoney('en-US', 0, 'jpy')).toBe('¥0');
+    expect(nbsp(formatMoney('fr', 0, 'kwd'))).toBe('0,000 KWD');
+  });
+
+  it("should read Stripe's two-decimal amounts of currencies Intl shows without decimals", () => {
+    // Stripe sends 5 ISK as 500 and 1,234.56 HUF as 123456.
+    expect(nbsp(formatMoney('en-US', 500, 'isk'))).toBe('ISK 5');
+    expect(nbsp(formatMoney('en-US', 123456, 'huf'))).toBe('HUF 1,234.56');
+    expect(nbsp(formatMoney('fr', 1500000, 'idr'))).toBe('15 000 IDR');
   });
 
   it('should never print NaN for an unknown currency', () => {
     const text = formatMoney('en-US', 1250, 'zz');
     expect(text).toBe('12.50 ZZ');
+  });
+});
+
+describe('minorUnitDigits', () => {
+  it("should count the decimals of a currency's minor units as Stripe does, 2 for an unknown code", () => {
+    expect(['eur', 'jpy', 'KWD', 'isk', 'huf', 'ugx', 'zz'].map(minorUnitDigits)).toEqual([2, 0, 3, 2, 2, 0, 2]);
   });
 });
 

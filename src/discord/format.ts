@@ -1,17 +1,38 @@
 import type { SupportedLocale } from '../config/app-config';
 import { hasMessage, translate } from '../i18n/i18n';
 
+/** Stripe's zero-decimal currencies: 500 JPY is sent as 500. */
+const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
+/** Stripe's three-decimal currencies: 5.125 KWD is sent as 5125. */
+const THREE_DECIMAL = new Set('BHD JOD KWD OMR TND'.split(' '));
+
+/**
+ * How many decimals an amount's minor units have, as Stripe counts them (the backend's amounts are Stripe's):
+ * 0 and 3 for the currencies above, 2 for every other, including those ISO or Intl give 0 (ISK, HUF, IDR,
+ * COP, PKR, ...), which Stripe still sends with two decimals (5 ISK is 500).
+ */
+export function minorUnitDigits(currency: string): number {
+  const code = currency.toUpperCase();
+  return ZERO_DECIMAL.has(code) ? 0 : THREE_DECIMAL.has(code) ? 3 : 2;
+}
+
 /**
  * An amount in minor units, formatted for the locale in its currency: 9900 eur is "99,00 €" in fr and
- * "€99.00" in en-US. The currency's own number of decimals is used (JPY has none). An unknown currency
- * code falls back to the plain number and the code, never "NaN".
+ * "€99.00" in en-US; 500 jpy is "¥500"; 5125 kwd is "KWD 5.125". The minor units are Stripe's (see
+ * minorUnitDigits); decimals the currency does not show (ISK, HUF) are shown only when they are not zero.
+ * An unknown currency code falls back to the plain number and the code, never "NaN".
  */
 export function formatMoney(locale: SupportedLocale, amountMinor: number, currency: string): string {
   const code = currency.toUpperCase();
+  const digits = minorUnitDigits(code);
   try {
-    const probe = new Intl.NumberFormat(locale, { style: 'currency', currency: code });
-    const digits = probe.resolvedOptions().maximumFractionDigits ?? 2;
-    return probe.format(amountMinor / 10 ** digits);
+    const shown = new Intl.NumberFormat(locale, { style: 'currency', currency: code }).resolvedOptions();
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: code,
+      minimumFractionDigits: Math.min(shown.maximumFractionDigits ?? digits, digits),
+      maximumFractionDigits: digits,
+    }).format(amountMinor / 10 ** digits);
   } catch {
     const plain = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return `${plain.format(amountMinor / 100)} ${code}`;

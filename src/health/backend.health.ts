@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { BackendHealthClient } from './backend-health.client';
+import { CheckLog } from './check-log';
 
 /**
  * The website backend's reachability, reported as a detail: always `up` so it never makes the bot
@@ -8,6 +9,8 @@ import { BackendHealthClient } from './backend-health.client';
  */
 @Injectable()
 export class BackendHealthIndicator {
+  private readonly log = new CheckLog(new Logger(BackendHealthIndicator.name), 'backend');
+
   constructor(
     private readonly client: BackendHealthClient,
     private readonly health: HealthIndicatorService,
@@ -16,9 +19,11 @@ export class BackendHealthIndicator {
   async check(key: 'backend'): Promise<HealthIndicatorResult<'backend'>> {
     try {
       const answer = await this.client.check();
+      this.log.up();
       return this.health.check(key).up({ reachable: true, reported: answer.status });
     } catch (error) {
-      return this.health.check(key).up({ reachable: false, error: (error as Error).message });
+      this.log.down((error as Error).message);
+      return this.health.check(key).up({ reachable: false });
     }
   }
 }

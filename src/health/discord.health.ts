@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Client, Status } from 'discord.js';
+import { CheckLog } from './check-log';
 
 /** A heartbeat acknowledged longer ago than this (two of Discord's ~41 s intervals, plus slack) is stale. */
 export const HEARTBEAT_FRESH_MS = 100_000;
@@ -35,6 +36,8 @@ export function isGatewayHealthy(state: GatewayState): boolean {
 
 @Injectable()
 export class DiscordHealthIndicator {
+  private readonly log = new CheckLog(new Logger(DiscordHealthIndicator.name), 'discord');
+
   constructor(
     private readonly client: Client,
     private readonly health: HealthIndicatorService,
@@ -42,8 +45,17 @@ export class DiscordHealthIndicator {
 
   check(key: 'discord'): HealthIndicatorResult<'discord'> {
     const state = gatewayState(this.client);
+    if (isGatewayHealthy(state)) {
+      this.log.up();
+      return this.health.check(key).up();
+    }
     // -1 and Infinity are what discord.js reports before the first heartbeat ack: not ready, not a crash.
-    const details = { ready: state.ready, ping: Number.isFinite(state.ping) ? state.ping : -1 };
-    return isGatewayHealthy(state) ? this.health.check(key).up(details) : this.health.check(key).down(details);
+    const problem = !state.ready
+      ? 'the gateway is not ready'
+      : state.lastHeartbeatAckAgeMs === null || !Number.isFinite(state.ping) || state.ping < 0
+        ? 'no heartbeat acknowledged yet'
+        : `no heartbeat acknowledged for more than ${HEARTBEAT_FRESH_MS / 1000} s`;
+    this.log.down(problem);
+    return this.health.check(key).down();
   }
 }

@@ -1,11 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { DatabaseService } from '../storage/database.service';
+import { CheckLog } from './check-log';
 
 const STORE_TIMEOUT_MS = 2000;
 
 @Injectable()
 export class StoreHealthIndicator {
+  private readonly log = new CheckLog(new Logger(StoreHealthIndicator.name), 'store');
+
   constructor(
     private readonly database: DatabaseService,
     private readonly health: HealthIndicatorService,
@@ -21,9 +24,11 @@ export class StoreHealthIndicator {
           timer = setTimeout(() => reject(new Error('timed out')), STORE_TIMEOUT_MS);
         }),
       ]);
-      return session.up({ dialect: this.database.dialect });
+      this.log.up();
+      return session.up();
     } catch (error) {
-      return session.down({ dialect: this.database.dialect, message: (error as Error).message });
+      this.log.down(`${this.database.dialect}: ${(error as Error).message}`);
+      return session.down();
     } finally {
       clearTimeout(timer);
     }

@@ -202,9 +202,12 @@ export const enUS = {
     title: {
       invoice_paid: 'Payment received',
       payment_failed: 'Payment failed',
+      nothing_charged: 'Nothing to pay',
     },
     body: {
       invoice_paid: 'We received your payment of {amount}. Thank you!',
+      nothing_charged:
+        'This invoice comes to {amount}, so nothing was charged: a free trial, a discount or your credit covers it.',
       payment_failed:
         'Your payment of {amount} could not be collected. Please update your payment method to keep your perks.',
     },

@@ -207,9 +207,12 @@ export const fr: Catalogue = {
     title: {
       invoice_paid: 'Paiement reçu',
       payment_failed: 'Échec du paiement',
+      nothing_charged: 'Rien à payer',
     },
     body: {
       invoice_paid: 'Nous avons bien reçu votre paiement de {amount}. Merci !',
+      nothing_charged:
+        'Cette facture s’élève à {amount} : rien n’a été prélevé, une période d’essai, une remise ou votre crédit la couvre.',
       payment_failed:
         'Votre paiement de {amount} n’a pas pu être encaissé. Mettez à jour votre moyen de paiement pour garder vos avantages.',
     },

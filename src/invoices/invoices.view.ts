@@ -1,6 +1,7 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
+import { DISCORD_LIMITS, fitMessage, linkTarget } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { MessageView } from '../subscription/subscription.view';
 import type { InvoiceInfo } from './dto/invoice-info.dto';
@@ -29,18 +30,33 @@ export function invoiceStatus(locale: SupportedLocale, status: string): string {
     : translate(locale, 'invoices.status.other', { status: status.slice(0, 32) });
 }
 
-/** One invoice as a line: date, amount, status badge, PDF link when there is one. */
-export function invoiceLine(locale: SupportedLocale, invoice: InvoiceInfo): string {
+/** One invoice as a line: date, amount, status badge, PDF link when there is one (and `withPdf`). */
+export function invoiceLine(locale: SupportedLocale, invoice: InvoiceInfo, withPdf = true): string {
   const date = discordTimestamp(invoice.created, 'D') ?? invoice.created.slice(0, 10);
   const parts = [
     date,
     `**${formatMoney(locale, invoice.amount, invoice.currency)}**`,
     invoiceStatus(locale, invoice.status),
   ];
-  if (invoice.invoice_pdf && /^https:\/\//.test(invoice.invoice_pdf)) {
-    parts.push(`[${translate(locale, 'invoices.pdf')}](${invoice.invoice_pdf})`);
-  }
+  const pdf = linkTarget(invoice.invoice_pdf);
+  if (withPdf && pdf) parts.push(`[${translate(locale, 'invoices.pdf')}](${pdf})`);
   return parts.join(' · ');
+}
+
+/**
+ * The lines of a page. Links are whole or absent, never cut: when the PDF links (up to 2,048 characters
+ * each) would not fit Discord's 4,096 of a description, the longest ones are left out until the page fits.
+ */
+function pageText(locale: SupportedLocale, shown: InvoiceInfo[]): string {
+  const withPdf = shown.map(() => true);
+  const text = () => shown.map((invoice, i) => invoiceLine(locale, invoice, withPdf[i])).join('\n');
+  const pdfLength = (i: number) => shown[i].invoice_pdf?.length ?? 0;
+  const longestFirst = shown.map((_, i) => i).sort((a, b) => pdfLength(b) - pdfLength(a));
+  for (const i of longestFirst) {
+    if (text().length <= DISCORD_LIMITS.description) break;
+    withPdf[i] = false;
+  }
+  return text();
 }
 
 /**
@@ -60,7 +76,7 @@ export function buildInvoicesView(
     const text = subjectMention
       ? translate(locale, 'invoices.noneOf', { user: subjectMention })
       : translate(locale, 'invoices.none');
-    return { embeds: [{ title, description: text, color: 0x4f545c }], components: [] };
+    return fitMessage({ embeds: [{ title, description: text, color: 0x4f545c }], components: [] });
   }
   const pages = Math.ceil(invoices.length / INVOICES_PER_PAGE);
   const page = Math.min(Math.max(ref.page, 0), pages - 1);
@@ -68,10 +84,10 @@ export function buildInvoicesView(
   const embed: APIEmbed = {
     title,
     color: 0x5865f2,
-    description: shown.map((invoice) => invoiceLine(locale, invoice)).join('\n'),
+    description: pageText(locale, shown),
     footer: { text: translate(locale, 'invoices.page', { page: page + 1, pages, count: invoices.length }) },
   };
-  if (pages === 1) return { embeds: [embed], components: [] };
+  if (pages === 1) return fitMessage({ embeds: [embed], components: [] });
   const button = (label: string, target: number, disabled: boolean): APIButtonComponent => ({
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
@@ -79,7 +95,7 @@ export function buildInvoicesView(
     custom_id: invoicesButtonId({ ...ref, page: target }),
     disabled,
   });
-  return {
+  return fitMessage({
     embeds: [embed],
     components: [
       {
@@ -90,5 +106,5 @@ export function buildInvoicesView(
         ],
       },
     ],
-  };
+  });
 }

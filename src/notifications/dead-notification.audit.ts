@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
+import { fitMessage } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
 
@@ -55,11 +56,9 @@ export class DeadNotificationAudit implements OnApplicationShutdown {
     if (rows.length > LISTED) lines.push(translate(locale, 'deliveries.auditMore', { count: rows.length - LISTED }));
     const content = [translate(locale, 'deliveries.auditDead', { count: rows.length }), ...lines].join('\n');
     try {
-      await this.discord.sendMessage(
-        channelId,
-        { content: content.slice(0, 2000), allowed_mentions: { parse: [] } },
-        { timeoutMs: 10_000 },
-      );
+      await this.discord.sendMessage(channelId, fitMessage({ content, allowed_mentions: { parse: [] } }), {
+        timeoutMs: 10_000,
+      });
     } catch (error) {
       this.logger.warn(
         `Posting ${rows.length} dead notification(s) to the audit channel failed (${classifyDiscordError(error)})`,

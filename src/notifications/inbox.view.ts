@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp } from '../discord/format';
+import { fitMessage } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
 import type { MessageView } from '../subscription/subscription.view';
@@ -19,7 +20,10 @@ export type InboxRenderer = (row: NotificationTable) => RESTPostAPIChannelMessag
 export function buildInboxView(locale: SupportedLocale, rows: NotificationTable[], render: InboxRenderer): MessageView {
   const title = translate(locale, 'inbox.title');
   if (rows.length === 0)
-    return { embeds: [{ title, description: translate(locale, 'inbox.empty'), color: 0x4f545c }], components: [] };
+    return fitMessage({
+      embeds: [{ title, description: translate(locale, 'inbox.empty'), color: 0x4f545c }],
+      components: [],
+    });
   const fields = rows.map((row) => {
     const state: InboxState = (KNOWN_STATES as readonly string[]).includes(row.state)
       ? (row.state as InboxState)
@@ -28,12 +32,9 @@ export function buildInboxView(locale: SupportedLocale, rows: NotificationTable[
     const heading = embed?.title ?? '—';
     const text = embed?.description ?? '';
     const when = discordTimestamp(new Date(row.created_at), 'f') ?? '';
-    return {
-      name: heading.slice(0, 256),
-      value: `${when} · ${translate(locale, `inbox.state.${state}`)}\n${text}`.slice(0, 1024),
-    };
+    return { name: heading, value: `${when} · ${translate(locale, `inbox.state.${state}`)}\n${text}` };
   });
   const embed: APIEmbed = { title, color: 0x5865f2, fields };
   if (rows.some((r) => r.state === 'dm_closed')) embed.description = translate(locale, 'inbox.dmClosedHint');
-  return { embeds: [embed], components: [] };
+  return fitMessage({ embeds: [embed], components: [] });
 }

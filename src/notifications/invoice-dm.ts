@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
+import { fitMessage, isLinkButtonUrl, linkTarget } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
 
@@ -13,7 +14,9 @@ export type InvoiceEvent = 'invoice_paid' | 'payment_failed';
 
 /**
  * The DM for an invoice event: a receipt with the PDF as a link button, or a payment-failed notice with
- * the billing page as a link button when BILLING_URL is set.
+ * the billing page as a link button when BILLING_URL is set. A PDF link too long for a button (Discord
+ * takes 512 characters) is a link in the text instead. A paid invoice of 0 (a trial start, a full discount)
+ * says that nothing was charged rather than thanking for a payment.
  */
 export function buildInvoiceDm(
   locale: SupportedLocale,
@@ -23,6 +26,8 @@ export function buildInvoiceDm(
 ): RESTPostAPIChannelMessageJSONBody {
   const amount = formatMoney(locale, invoice.amount, invoice.currency);
   const date = discordTimestamp(invoice.created, 'D');
+  const wording = event === 'invoice_paid' && invoice.amount === 0 ? 'nothing_charged' : event;
+  let description = translate(locale, `invoiceDm.body.${wording}`, { amount });
   const buttons: APIButtonComponent[] = [];
   const link = (label: string, url: string): APIButtonComponent => ({
     type: ComponentType.Button,
@@ -30,16 +35,16 @@ export function buildInvoiceDm(
     label,
     url,
   });
-  if (event === 'invoice_paid' && invoice.invoice_pdf && /^https:\/\//.test(invoice.invoice_pdf)) {
-    buttons.push(link(translate(locale, 'invoiceDm.pdf'), invoice.invoice_pdf));
-  }
+  const pdf = event === 'invoice_paid' ? linkTarget(invoice.invoice_pdf) : undefined;
+  if (pdf && isLinkButtonUrl(pdf)) buttons.push(link(translate(locale, 'invoiceDm.pdf'), pdf));
+  else if (pdf) description += `\n\n[${translate(locale, 'invoiceDm.pdf')}](${pdf})`;
   if (event === 'payment_failed' && billingUrl)
     buttons.push(link(translate(locale, 'invoiceDm.updatePayment'), billingUrl));
-  return {
+  return fitMessage({
     embeds: [
       {
-        title: translate(locale, `invoiceDm.title.${event}`),
-        description: translate(locale, `invoiceDm.body.${event}`, { amount }),
+        title: translate(locale, `invoiceDm.title.${wording}`),
+        description,
         color: event === 'invoice_paid' ? 0x57f287 : 0xed4245,
         fields: date ? [{ name: translate(locale, 'invoiceDm.date'), value: date, inline: true }] : [],
         footer: { text: translate(locale, 'notify.footer') },
@@ -47,5 +52,5 @@ export function buildInvoiceDm(
     ],
     components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
     allowed_mentions: { parse: [] },
-  };
+  });
 }

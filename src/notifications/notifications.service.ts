@@ -29,6 +29,7 @@ export const NOTIFY_MESSAGES = {
   queued: 'Discord is not answering right now; the notification is queued and will be delivered',
   failed: 'Discord refused the notification',
   duplicate: 'Duplicate notification: already handled',
+  inProgress: 'Duplicate notification: the first one is being delivered right now (in progress)',
 } as const;
 
 /**
@@ -63,7 +64,12 @@ function reference(metadata: Record<string, unknown> | null | undefined): string
   return '-';
 }
 
-export function responseFor(state: string, duplicate: boolean): NotifyUserResponse {
+/**
+ * The answer for a notification in `state`; a duplicate says so. A duplicate of one whose DM is being
+ * attempted right now says it is in progress: its outcome is not known yet.
+ */
+export function responseFor(state: string, duplicate: boolean, inProgress = false): NotifyUserResponse {
+  if (duplicate && inProgress) return { success: true, message: NOTIFY_MESSAGES.inProgress, notification_sent: false };
   const base = ((): NotifyUserResponse => {
     switch (state) {
       case 'sent':
@@ -154,8 +160,8 @@ export class NotificationsService {
   }
 
   private async accept(notification: NewNotification, receivedAt = Date.now()): Promise<NotifyUserResponse> {
-    const { state, duplicate } = await this.notify(notification, receivedAt);
-    return responseFor(state, duplicate);
+    const { state, duplicate, inProgress } = await this.notify(notification, receivedAt);
+    return responseFor(state, duplicate, inProgress);
   }
 
   /**
@@ -163,13 +169,19 @@ export class NotificationsService {
    * The state is final (sent, dm_closed, ...) or `pending` (queued: the worker delivers it later).
    * Also for features with a DM kind of their own (see NotificationDelivery.registerRenderer).
    */
-  async notify(notification: NewNotification, receivedAt = Date.now()): Promise<{ state: string; duplicate: boolean }> {
+  async notify(
+    notification: NewNotification,
+    receivedAt = Date.now(),
+  ): Promise<{ state: string; duplicate: boolean; inProgress?: boolean }> {
     // Under a burst, an inline attempt would only wait behind Discord's rate limit: hand it to the worker.
     const inline = this.inlineAttempts < INLINE_ATTEMPTS_MAX;
     const accepted = await this.inbox.accept(notification, inline ? WORKER_ID : null);
     if (accepted.duplicate) {
       this.metrics.notificationOutcome('duplicate');
-      return { state: accepted.row.state, duplicate: true };
+      const { state, lease_until } = accepted.row;
+      // Pending and leased: an attempt (inline or the worker's) holds it now.
+      const inProgress = state === 'pending' && lease_until !== null && lease_until > Date.now();
+      return { state, duplicate: true, inProgress };
     }
     let state = 'pending';
     if (inline) state = await this.firstAttempt(accepted.row, receivedAt + DM_BUDGET_MS);

@@ -24,6 +24,12 @@ describe('buildNotifyDm', () => {
     expect(body.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it('should show a plan name without controls or bidirectional overrides in the title and fields', () => {
+    const body = buildNotifyDm('en-US', { action: 'plan_upgraded', plan: 'moddy\u202e_xam\u0085', metadata });
+    expect(body.embeds![0].title).toBe('Your plan was upgraded to Moddy Xam');
+    expect(body.embeds![0].fields![0]).toEqual({ name: 'Plan', value: 'Moddy Xam', inline: true });
+  });
+
   it('should build the French DM', () => {
     const body = buildNotifyDm('fr', { action: 'subscription_cancelled', plan: 'moddy_max', metadata });
     const embed = body.embeds![0];

@@ -2,6 +2,7 @@ import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 
 import type { SupportedLocale } from '../config/app-config';
 import { translate } from '../i18n/i18n';
 import { discordTimestamp, formatMoney, planName } from '../discord/format';
+import { fitMessage } from '../discord/message-limits';
 import type { NotifyAction } from './dto/notify-user.request';
 
 const COLORS: Record<NotifyAction, number> = {
@@ -14,8 +15,6 @@ const COLORS: Record<NotifyAction, number> = {
 
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
-/** Discord's limit for an embed field value. */
-const FIELD_VALUE_MAX = 1024;
 
 /** Free text from the backend, with anything that looks like an e-mail address or a phone number removed. */
 export function withoutPersonalData(text: string): string {
@@ -61,7 +60,7 @@ export function buildNotifyDm(locale: SupportedLocale, input: NotifyDmInput): RE
       fields.push({ name: translate(locale, 'notify.field.periodEnd'), value: `${date} (${relative})` });
   }
   if (typeof meta.message === 'string') {
-    const message = withoutPersonalData(meta.message).slice(0, FIELD_VALUE_MAX);
+    const message = withoutPersonalData(meta.message);
     if (message) fields.push({ name: translate(locale, 'notify.field.message'), value: message });
   }
 
@@ -72,5 +71,5 @@ export function buildNotifyDm(locale: SupportedLocale, input: NotifyDmInput): RE
     fields,
     footer: { text: translate(locale, 'notify.footer') },
   };
-  return { embeds: [embed], allowed_mentions: { parse: [] } };
+  return fitMessage({ embeds: [embed], allowed_mentions: { parse: [] } });
 }

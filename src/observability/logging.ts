@@ -114,6 +114,24 @@ export async function createRootLogger(config: AppConfig, destination?: Destinat
  * (bound by Fastify as `reqId`). Fastify's own "incoming request" line is dropped.
  */
 export class RequestLogController extends LogController {
+  /** The first path segments of the service's own routes (`internal`, `health`, ...), as Fastify adds them. */
+  private readonly routeSegments = new Set<string>();
+
+  /** Called for each route added (Fastify's onRoute hook). */
+  knowRoute(url: string): void {
+    const first = url.split('/')[1];
+    if (first) this.routeSegments.add(first);
+  }
+
+  /**
+   * What an unmatched request logs of its path: anyone can send any path, with an e-mail address or a token
+   * in it, so only its first segment, and only when it is one of the service's own (`/internal`); else `/*`.
+   */
+  unmatchedPath(url: string): string {
+    const first = url.split('?')[0].split('/')[1] ?? '';
+    return this.routeSegments.has(first) ? `/${first}` : '/*';
+  }
+
   override incomingRequest(): void {
     // the completed line says it all
   }
@@ -127,8 +145,8 @@ export class RequestLogController extends LogController {
     const line = {
       method: request.method,
       route,
-      // Only unmatched requests name their path; a template says more and carries no ids.
-      ...(route === null ? { path: request.url.split('?')[0].slice(0, 200) } : {}),
+      // Only unmatched requests name their path, cut to its first segment; a template carries no ids.
+      ...(route === null ? { path: this.unmatchedPath(request.url) } : {}),
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
     };

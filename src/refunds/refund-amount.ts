@@ -28,15 +28,3 @@ export function parseRefundAmount(value: number, fractionDigits = 2): RefundAmou
   if (!Number.isSafeInteger(minor) || minor < 1) return { ok: false, problem: 'tooSmall' };
   return { ok: true, minor };
 }
-
-/** How many decimals a currency has (EUR 2, JPY 0), as Intl knows it; 2 for a code Intl does not know. */
-export function currencyDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions()
-        .maximumFractionDigits ?? 2
-    );
-  } catch {
-    return 2;
-  }
-}

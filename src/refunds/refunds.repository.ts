@@ -61,6 +61,9 @@ export interface RefundAuditEntry {
   detail: string | null;
 }
 
+/** Text from the backend as a table can hold it: PostgreSQL refuses NUL in text, so it is taken out. */
+const storable = (text: string | null | undefined): string | null => (text ?? null)?.replaceAll('\0', '') ?? null;
+
 /** A notice left in `sending` this long belongs to a request that died; another may take it over. */
 export const STALE_NOTICE_MS = 60_000;
 
@@ -103,10 +106,10 @@ export class RefundsRepository {
         target_id: confirmation.targetId,
         amount: confirmation.amount,
         currency: confirmation.currency,
-        invoice_id: confirmation.invoiceId,
+        invoice_id: storable(confirmation.invoiceId) ?? '',
         invoice_amount: confirmation.invoiceAmount,
-        invoice_created: confirmation.invoiceCreated,
-        reason: confirmation.reason,
+        invoice_created: storable(confirmation.invoiceCreated) ?? '',
+        reason: storable(confirmation.reason),
         locale: confirmation.locale,
         state: 'pending',
         created_at: confirmation.createdAt,
@@ -163,9 +166,9 @@ export class RefundsRepository {
       .updateTable('refund_confirmations')
       .set({
         state,
-        refund_id: result.refundId ?? null,
+        refund_id: storable(result.refundId),
         amount_refunded: result.amountRefunded ?? null,
-        detail: result.detail ?? null,
+        detail: storable(result.detail),
         updated_at: now,
       })
       .where('id', '=', id)
@@ -215,9 +218,11 @@ export class RefundsRepository {
       .execute();
   }
 
-  /** Stores an audit entry and gives its id (to mark it posted later). */
-  async audit(entry: RefundAuditEntry, now: number): Promise<string> {
-    const id = randomUUID();
+  /**
+   * Stores an audit entry under `id`; writing the same id again changes nothing, so a retry after a write
+   * whose answer was lost does not store it twice.
+   */
+  async audit(entry: RefundAuditEntry, now: number, id: string = randomUUID(), postedAt: number | null = null) {
     await this.db
       .insertInto('refund_audit')
       .values({
@@ -228,13 +233,14 @@ export class RefundsRepository {
         target_id: entry.targetId,
         amount: entry.amount,
         currency: entry.currency,
-        reason: entry.reason,
+        reason: storable(entry.reason),
         outcome: entry.outcome,
-        refund_id: entry.refundId,
-        detail: entry.detail,
+        refund_id: storable(entry.refundId),
+        detail: storable(entry.detail),
         created_at: now,
-        posted_at: null,
+        posted_at: postedAt,
       })
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     return id;
   }

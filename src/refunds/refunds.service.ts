@@ -1,29 +1,22 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, type SupportedLocale } from '../config/app-config';
-import { classifyDiscordError } from '../discord/discord-errors';
-import { DiscordRestService } from '../discord/discord-rest.service';
+import type { SupportedLocale } from '../config/app-config';
 import { translate } from '../i18n/i18n';
 import { InvoicesClient } from '../invoices/invoices.client';
 import { NotificationDelivery } from '../notifications/notification-delivery';
 import { NotificationsService } from '../notifications/notifications.service';
 import { newQueueId } from '../storage/durable-queue';
 import type { RefundNotifyRequest } from './dto/refund-notify.request';
-import { currencyDigits, parseRefundAmount } from './refund-amount';
+import { minorUnitDigits } from '../discord/format';
+import { parseRefundAmount } from './refund-amount';
 import { outcomeOfError, outcomeOfResponse, type RefundOutcome } from './refund-outcome';
+import { RefundAuditTrail } from './refund-audit-trail';
 import { RefundTiming } from './refund-timing';
 import { RefundsClient } from './refunds.client';
-import {
-  RefundsRepository,
-  type FinishedState,
-  type NoticeState,
-  type RefundAuditEntry,
-  type RefundConfirmation,
-} from './refunds.repository';
+import { RefundsRepository, type FinishedState, type NoticeState, type RefundConfirmation } from './refunds.repository';
 import {
   aboveInvoiceText,
   alreadyText,
   amountProblemText,
-  buildAuditMessage,
   buildCancelledView,
   buildConfirmationView,
   buildExpiredView,
@@ -87,8 +80,6 @@ export const REFUND_NOTIFY_MESSAGES = {
 
 /** The newest invoices looked at for the last paid one (the backend's maximum). */
 export const INVOICES_LOOKUP_LIMIT = 100;
-/** The audit post gets this much, so a notice (inbox DM budget included) stays within the backend's 10 s. */
-const DISCORD_BUDGET_MS = 1500;
 
 /** One refund DM per refund id in the billing inbox. */
 const refundDedupKey = (discordId: string, refundId: string) => `${discordId}|refund|${refundId}`;
@@ -147,9 +138,8 @@ export class RefundsService implements OnApplicationShutdown {
     private readonly repository: RefundsRepository,
     private readonly invoices: InvoicesClient,
     private readonly refunds: RefundsClient,
-    private readonly discord: DiscordRestService,
-    private readonly config: AppConfig,
     private readonly timing: RefundTiming,
+    private readonly auditTrail: RefundAuditTrail,
     notifications: NotificationsService,
     delivery: NotificationDelivery,
   ) {
@@ -172,7 +162,7 @@ export class RefundsService implements OnApplicationShutdown {
     }
     let amount: number | null = null;
     if (draft.amount !== undefined && draft.amount !== null) {
-      const parsed = parseRefundAmount(draft.amount, currencyDigits(invoice.currency));
+      const parsed = parseRefundAmount(draft.amount, minorUnitDigits(invoice.currency));
       if (!parsed.ok) {
         await screen.show(textView(amountProblemText(locale, parsed.problem, invoice.currency)));
         return;
@@ -266,7 +256,7 @@ export class RefundsService implements OnApplicationShutdown {
     await this.repository.finishNotice(request.refund_id, dm, this.timing.now());
     // A retry after Discord was unavailable only re-sends the DM: the audit entry was written the first time.
     if (!claim.retry) {
-      await this.audit(
+      await this.auditTrail.record(
         {
           source: 'notify',
           confirmationId: null,
@@ -328,7 +318,7 @@ export class RefundsService implements OnApplicationShutdown {
         this.tellMemberOnce(confirmation.targetId, amount, confirmation.currency, refundId),
       );
     }
-    await this.audit(
+    await this.auditTrail.record(
       {
         source: 'command',
         confirmationId: confirmation.id,
@@ -384,25 +374,6 @@ export class RefundsService implements OnApplicationShutdown {
     const notice = noticeStateOf(state);
     if (notice === 'failed') this.logger.warn(`Refund DM to ${discordId} ended ${state}`);
     return notice;
-  }
-
-  /** Stores the audit entry, then posts it to AUDIT_CHANNEL_ID when set. Never throws: the refund is done. */
-  private async audit(entry: RefundAuditEntry, dm?: DmStatus): Promise<void> {
-    const id = await this.safely(`store the audit entry of refund ${entry.refundId ?? entry.confirmationId}`, () =>
-      this.repository.audit(entry, this.timing.now()),
-    );
-    const channelId = this.config.auditChannelId;
-    if (!channelId) return;
-    try {
-      await this.discord.sendMessage(channelId, buildAuditMessage(this.config.defaultLocale, entry, dm), {
-        timeoutMs: DISCORD_BUDGET_MS,
-      });
-      if (id) await this.repository.markAuditPosted(id, this.timing.now());
-    } catch (error) {
-      this.logger.warn(
-        `Could not post the refund audit to channel ${channelId} (${classifyDiscordError(error)}); it is stored`,
-      );
-    }
   }
 
   private disableWhenExpired(confirmation: RefundConfirmation, screen: RefundScreen): void {

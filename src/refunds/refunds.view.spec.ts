@@ -258,6 +258,17 @@ describe('buildAuditMessage', () => {
     ]);
   });
 
+  it('should post the reason and ids without controls or bidirectional overrides, line breaks kept', () => {
+    const message = buildAuditMessage('en-US', {
+      ...entry,
+      reason: 'line\u202e one\r\nline\u0007 two',
+      refundId: 're\u2066_1',
+    });
+    const values = message.embeds?.[0].fields?.map((f) => f.value);
+    expect(values).toContain('line one\nline two');
+    expect(values).toContain('`re_1`');
+  });
+
   it('should record failures and refunds made outside Discord, in French too', () => {
     const failed = buildAuditMessage('fr', {
       ...entry,

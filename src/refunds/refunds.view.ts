@@ -8,9 +8,10 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
-import { discordTimestamp, formatMoney } from '../discord/format';
+import { discordTimestamp, formatMoney, minorUnitDigits } from '../discord/format';
+import { clip, fitMessage } from '../discord/message-limits';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
-import { currencyDigits, REFUND_MAX_UNITS, type RefundAmountProblem } from './refund-amount';
+import { REFUND_MAX_UNITS, type RefundAmountProblem } from './refund-amount';
 import type { RefundOutcome } from './refund-outcome';
 import type { AuditOutcome, ConfirmationState, RefundAuditEntry, RefundConfirmation } from './refunds.repository';
 
@@ -33,9 +34,6 @@ export const refundButtonId = (action: RefundButtonAction, confirmationId: strin
   `refund/${action}/${confirmationId}`;
 
 const COLORS = { pending: 0xfee75c, closed: 0x4f545c, success: 0x57f287, failure: 0xed4245, unknown: 0xe67e22 };
-/** Discord's limit for an embed field value and description. */
-const FIELD_MAX = 1024;
-const clip = (text: string, max = FIELD_MAX) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;
 const translator =
@@ -47,13 +45,13 @@ const mention = (id: string) => `<@${id}>`;
 
 /** A plain message for the admin (refusals before any confirmation). */
 export function textView(content: string): RefundView {
-  return { content, embeds: [], components: [] };
+  return fitMessage({ content, embeds: [], components: [] });
 }
 
 /** Why a typed amount was refused, with the bounds in the invoice's currency. */
 export function amountProblemText(locale: SupportedLocale, problem: RefundAmountProblem, currency: string): string {
   const t = translator(locale);
-  const digits = currencyDigits(currency);
+  const digits = minorUnitDigits(currency);
   switch (problem) {
     case 'invalid':
       return t('refunds.amount.invalid');
@@ -101,7 +99,7 @@ function detailsEmbed(locale: SupportedLocale, c: RefundConfirmation): APIEmbed 
         amount: formatMoney(locale, c.invoiceAmount, c.currency),
       }),
     },
-    { name: t('refunds.confirm.reason'), value: clip(c.reason ?? t('refunds.confirm.noReason')) },
+    { name: t('refunds.confirm.reason'), value: c.reason ?? t('refunds.confirm.noReason') },
   ];
   return { title: t('refunds.confirm.title'), color: COLORS.pending, fields };
 }
@@ -134,18 +132,19 @@ export function buildConfirmationView(locale: SupportedLocale, c: RefundConfirma
   const embed = detailsEmbed(locale, c);
   const expires = discordTimestamp(new Date(c.expiresAt), 'R') ?? '';
   embed.description = translate(locale, 'refunds.confirm.description', { expires });
-  return { content: '', embeds: [embed], components: [buttons(locale, c.id, false)] };
+  return fitMessage({ content: '', embeds: [embed], components: [buttons(locale, c.id, false)] });
 }
 
 /** The confirmation once its 60 s ran out: the same details, greyed, with the buttons disabled. */
 export function buildExpiredView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
   const embed = { ...detailsEmbed(locale, c), color: COLORS.closed };
-  return { content: translate(locale, 'refunds.expired'), embeds: [embed], components: [buttons(locale, c.id, true)] };
+  const components = [buttons(locale, c.id, true)];
+  return fitMessage({ content: translate(locale, 'refunds.expired'), embeds: [embed], components });
 }
 
 export function buildCancelledView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
   const embed = { ...detailsEmbed(locale, c), color: COLORS.closed };
-  return { content: translate(locale, 'refunds.cancelled'), embeds: [embed], components: [] };
+  return fitMessage({ content: translate(locale, 'refunds.cancelled'), embeds: [embed], components: [] });
 }
 
 /** What a click on a confirmation that is no longer pending is told. */
@@ -185,7 +184,7 @@ export function buildOutcomeView(
         { name: t('refunds.confirm.member'), value: user, inline: true },
         { name: t('refunds.confirm.amount'), value: amount, inline: true },
         { name: t('refunds.result.refundId'), value: `\`${outcome.refundId ?? '?'}\``, inline: true },
-        { name: t('refunds.confirm.reason'), value: clip(c.reason ?? t('refunds.confirm.noReason')) },
+        { name: t('refunds.confirm.reason'), value: c.reason ?? t('refunds.confirm.noReason') },
       ];
       const embed = {
         title: t('refunds.result.refundedTitle'),
@@ -193,7 +192,7 @@ export function buildOutcomeView(
         color: COLORS.success,
         fields,
       };
-      return { content: '', embeds: [embed], components: [] };
+      return fitMessage({ content: '', embeds: [embed], components: [] });
     }
     case 'rejected': {
       const text =
@@ -220,7 +219,7 @@ export function buildOutcomeView(
 }
 
 function failureView(title: string, description: string, color: number): RefundView {
-  return { content: '', embeds: [{ title, description, color }], components: [] };
+  return fitMessage({ content: '', embeds: [{ title, description, color }], components: [] });
 }
 
 export interface RefundDmInput {
@@ -235,7 +234,7 @@ export function buildRefundDm(locale: SupportedLocale, input: RefundDmInput): RE
   const amount = formatMoney(locale, input.amount, input.currency);
   const fields: APIEmbedField[] = [{ name: t('refunds.dm.amount'), value: amount, inline: true }];
   if (input.refundId) fields.push({ name: t('refunds.dm.reference'), value: `\`${input.refundId}\``, inline: true });
-  return {
+  return fitMessage({
     embeds: [
       {
         title: t('refunds.dm.title'),
@@ -246,7 +245,7 @@ export function buildRefundDm(locale: SupportedLocale, input: RefundDmInput): RE
       },
     ],
     allowed_mentions: { parse: [] },
-  };
+  });
 }
 
 const AUDIT_COLORS: Record<AuditOutcome, number> = {
@@ -278,12 +277,12 @@ export function buildAuditMessage(
     },
     { name: t('refunds.audit.member'), value: `${mention(entry.targetId)} (\`${entry.targetId}\`)`, inline: true },
     { name: t('refunds.audit.amount'), value: amount, inline: true },
-    { name: t('refunds.audit.reason'), value: clip(entry.reason ?? t('refunds.audit.noReason')) },
-    { name: t('refunds.audit.result'), value: clip(t(`refunds.audit.outcome.${entry.outcome}`, { detail })) },
+    { name: t('refunds.audit.reason'), value: entry.reason ?? t('refunds.audit.noReason') },
+    { name: t('refunds.audit.result'), value: t(`refunds.audit.outcome.${entry.outcome}`, { detail }) },
   ];
   if (entry.refundId) fields.push({ name: t('refunds.audit.refundId'), value: `\`${entry.refundId}\``, inline: true });
   if (dm) fields.push({ name: t('refunds.audit.dm'), value: t(`refunds.audit.dmState.${dm}`), inline: true });
-  return {
+  return fitMessage({
     embeds: [
       {
         title: t(`refunds.audit.title.${entry.outcome}`),
@@ -292,5 +291,5 @@ export function buildAuditMessage(
       },
     ],
     allowed_mentions: { parse: [] },
-  };
+  });
 }

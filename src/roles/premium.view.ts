@@ -1,4 +1,5 @@
 import type { SupportedLocale } from '../config/app-config';
+import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
 import { translate } from '../i18n/i18n';
 import type { MessageView } from '../subscription/subscription.view';
@@ -25,7 +26,7 @@ export function buildGrantedView(
   else if (roles.queued) lines.push(t('rolesSync.queued'));
   else if (!roles.success) lines.push(t('rolesSync.refused', { reason: roles.message }));
   lines.push(...(roles.results ?? []).map((r) => roleResultLine(locale, r)));
-  return {
+  return fitMessage({
     embeds: [
       {
         title: t('premiumGrant.grantedTitle', { user: subjectMention }).slice(0, 256),
@@ -34,7 +35,7 @@ export function buildGrantedView(
       },
     ],
     components: [],
-  };
+  });
 }
 
 /** `/admin premium revoke`: the grant ended, and the roles as the subscription now has them. */
@@ -48,7 +49,7 @@ export function buildRevokedView(
   const lines = [t('premiumGrant.revoked')];
   if (!result.roles) lines.push(t('premiumGrant.rolesLater'));
   else lines.push(...(result.roles.roles.results ?? []).map((r) => roleResultLine(locale, r)));
-  return {
+  return fitMessage({
     embeds: [
       {
         title: t('premiumGrant.revokedTitle', { user: subjectMention }).slice(0, 256),
@@ -57,5 +58,5 @@ export function buildRevokedView(
       },
     ],
     components: [],
-  };
+  });
 }

@@ -3,6 +3,7 @@ import type { APIEmbedField } from 'discord.js';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
+import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
 import { translate } from '../i18n/i18n';
 import type { PremiumGrantTable, RoleSweepTable } from '../storage/tables';
@@ -84,7 +85,10 @@ export class RoleAuditLog {
     try {
       await this.discord.sendMessage(
         channelId,
-        { embeds: [{ title: t(`premiumGrant.${event}`), fields, color: 0x5865f2 }], allowed_mentions: { parse: [] } },
+        fitMessage({
+          embeds: [{ title: t(`premiumGrant.${event}`), fields, color: 0x5865f2 }],
+          allowed_mentions: { parse: [] },
+        }),
         { timeoutMs: 10_000 },
       );
     } catch (error) {

@@ -7,6 +7,7 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
+import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 import type { MessageView } from '../subscription/subscription.view';
@@ -68,7 +69,7 @@ export function buildBrakeMessage(
     '',
     ...listed(locale, lines, held.length),
   ];
-  return {
+  return fitMessage({
     embeds: [
       {
         title: t('roleSweep.brakeTitle', { count: held.length }).slice(0, 256),
@@ -78,7 +79,7 @@ export function buildBrakeMessage(
     ],
     components: [brakeButtons(locale, sweep.id, held.length)],
     allowed_mentions: { parse: [] },
-  };
+  });
 }
 
 function brakeButtons(locale: SupportedLocale, id: string, count: number): APIActionRowComponent<APIButtonComponent> {
@@ -112,7 +113,7 @@ export function buildBrakeDecidedMessage(locale: SupportedLocale, decision: Brak
           description: t('roleSweep.dismissed', { user: mention(decision.by), date: now() }),
           color: COLORS.dismissed,
         };
-  return { embeds: [embed], components: [] };
+  return fitMessage({ embeds: [embed], components: [] });
 }
 
 /** The private note to a second clicker: someone already decided. */
@@ -169,15 +170,15 @@ export function buildAuditView(
   );
   const held = options.held ?? [];
   for (const h of held) lines.push('', t('roleAudit.held', { count: h.removals.length }));
-  return {
+  return fitMessage({
     embeds: [{ title: t('roleAudit.title'), description: lines.join('\n').slice(0, 4096), color: COLORS.info }],
     components: held.slice(0, 5).map((h) => brakeButtons(locale, h.sweep.id, h.removals.length)),
-  };
+  });
 }
 
 /** The audit's progress while it runs. */
 export function buildAuditProgress(locale: SupportedLocale, done: number, total: number): MessageView {
-  return {
+  return fitMessage({
     embeds: [
       {
         title: translate(locale, 'roleAudit.title'),
@@ -186,13 +187,13 @@ export function buildAuditProgress(locale: SupportedLocale, done: number, total:
       },
     ],
     components: [],
-  };
+  });
 }
 
 /** `/admin roles sync` without a member: what a full sweep does, and Run / Cancel. */
 export function buildSyncAllConfirm(locale: SupportedLocale, max: number): MessageView {
   const t = translator(locale);
-  return {
+  return fitMessage({
     embeds: [{ title: t('roleSyncAll.title'), description: t('roleSyncAll.description', { max }), color: COLORS.held }],
     components: [
       {
@@ -203,7 +204,7 @@ export function buildSyncAllConfirm(locale: SupportedLocale, max: number): Messa
         ],
       },
     ],
-  };
+  });
 }
 
 /** A note on the sync-all message (started, busy, cancelled, still running), without buttons. */
@@ -213,7 +214,7 @@ export function buildSyncAllNote(
   since?: number,
 ): MessageView {
   const date = since === undefined ? '' : (discordTimestamp(new Date(since), 'R') ?? '');
-  return {
+  return fitMessage({
     embeds: [
       {
         title: translate(locale, 'roleSyncAll.title'),
@@ -222,7 +223,7 @@ export function buildSyncAllNote(
       },
     ],
     components: [],
-  };
+  });
 }
 
 /** A finished sweep's summary. */
@@ -239,7 +240,7 @@ export function buildSweepSummaryView(locale: SupportedLocale, summary: SweepSum
     }),
   ];
   if (summary.heldBack > 0) lines.push(t('roleSyncAll.heldHint'));
-  return {
+  return fitMessage({
     embeds: [
       {
         title: t('roleSyncAll.doneTitle'),
@@ -248,5 +249,5 @@ export function buildSweepSummaryView(locale: SupportedLocale, summary: SweepSum
       },
     ],
     components: [],
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, planName } from '../discord/format';
+import { fitMessage } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { MessageView } from '../subscription/subscription.view';
 import { SUPERSEDED_REASON, type RoleResult } from './role-ledger';
@@ -34,14 +35,14 @@ export function buildRolesSyncView(
   else if (!roles.success) summary = translate(locale, 'rolesSync.refused', { reason: roles.message });
   else summary = translate(locale, changed ? 'rolesSync.changed' : 'rolesSync.unchanged', { plan });
   const lines = roles.superseded ? [] : (roles.results ?? []).map((r) => roleResultLine(locale, r));
-  return {
+  return fitMessage({
     embeds: [
       {
-        title: translate(locale, 'rolesSync.title', { user: subjectMention }).slice(0, 256),
-        description: [summary, ...lines].join('\n').slice(0, 4096),
+        title: translate(locale, 'rolesSync.title', { user: subjectMention }),
+        description: [summary, ...lines].join('\n'),
         color: roles.success ? 0x57f287 : 0xfee75c,
       },
     ],
     components: [],
-  };
+  });
 }

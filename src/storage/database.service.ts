@@ -36,6 +36,8 @@ const PG_TYPES = {
       : (pgTypes.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as typeof pgTypes.getTypeParser,
 };
 
+const PG_CONNECT_TIMEOUT_MS = 10_000;
+
 /** Prepared statements kept per SQL text: Kysely prepares every query again, which is SQLite's compile step. */
 const STATEMENTS_MAX = 500;
 
@@ -75,6 +77,8 @@ export class DatabaseService implements OnApplicationShutdown {
       const pool = new Pool({
         connectionString: options.databaseUrl,
         max: 10,
+        // A server that never answers fails the boot (and each later query) instead of hanging it.
+        connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
         types: PG_TYPES,
         ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
       });

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * The schema, one migration per step, run at boot on SQLite and PostgreSQL alike.
@@ -133,7 +133,25 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
-  '0004_role_truth': {
+  '0004_idempotency_leases': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('idempotency_keys').addColumn('owner', 'text').execute();
+      await db.schema.alterTable('idempotency_keys').addColumn('lease_until', 'bigint').execute();
+      // Reservations made before leases keep the minute they were given.
+      await sql`update idempotency_keys set lease_until = created_at + 60000 where status_code is null`.execute(db);
+    },
+  },
+  '0005_signature_uses': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('signature_uses')
+        .addColumn('signature', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('signature_uses_expires_at').on('signature_uses').column('expires_at').execute();
+    },
+  },
+  '0006_role_truth': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('member_roles')

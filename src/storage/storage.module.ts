@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { startContextOf, startStep } from '../start-failure';
 import { DatabaseService } from './database.service';
 import { Leases } from './leases';
 
@@ -9,11 +10,13 @@ import { Leases } from './leases';
     {
       provide: DatabaseService,
       inject: [AppConfig],
-      useFactory: async (config: AppConfig) => {
-        const database = new DatabaseService({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        await database.migrate();
-        return database;
-      },
+      // A store that cannot be opened stops the boot with a line naming why (see main.ts).
+      useFactory: (config: AppConfig) =>
+        startStep('store', startContextOf(config), async () => {
+          const database = new DatabaseService({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+          await database.migrate();
+          return database;
+        }),
     },
     Leases,
   ],

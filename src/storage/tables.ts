@@ -9,6 +9,10 @@ export interface IdempotencyKeyTable {
   response_body: string | null;
   created_at: number;
   expires_at: number;
+  /** The process serving the first request (INSTANCE_ID), while it is being served. */
+  owner: string | null;
+  /** Until when that process holds the key; it renews this while alive, so a crash frees the key quickly. */
+  lease_until: number | null;
 }
 
 /** One `/admin refund` confirmation: what the admin saw, and where it stands. The state column is the durable guard. */
@@ -249,6 +253,14 @@ export interface LeaseTable {
   lease_until: number;
 }
 
+/** The signature of each signed request accepted within its window (InternalApiGuard refuses a replay). */
+export interface SignatureUseTable {
+  /** The request's X-Moddy-Signature, as lowercase hex. */
+  signature: string;
+  /** When its timestamp leaves the window (epoch ms). */
+  expires_at: number;
+}
+
 export interface Tables {
   idempotency_keys: IdempotencyKeyTable;
   notifications: NotificationTable;
@@ -263,6 +275,7 @@ export interface Tables {
   premium_grants: PremiumGrantTable;
   role_sweeps: RoleSweepTable;
   leases: LeaseTable;
+  signature_uses: SignatureUseTable;
 }
 
 export type Db = Kysely<Tables>;

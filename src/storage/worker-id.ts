@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { INSTANCE_ID } from '../common/instance-id';
 
-/** This process's name as a lease owner: unique per process, readable in the tables. */
-export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+/** This process's name as a lease owner (queues, members' role passes, the sweep). */
+export const WORKER_ID = INSTANCE_ID;

@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
+import { fitMessage } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { PremiumRoleState } from '../roles/premium-role-status';
 import type { SubscriptionInfo, SubscriptionStatus } from './dto/subscription-info.response';
@@ -80,7 +81,7 @@ export function buildSubscriptionView(
         : [];
     const embed: APIEmbed = { title, description: text, color: 0x4f545c };
     if (options.premiumRole) embed.fields = [roleField(locale, options.premiumRole)];
-    return { embeds: [embed], components: row(buttons) };
+    return fitMessage({ embeds: [embed], components: row(buttons) });
   }
 
   const price = t(`subscription.price.${subscription.subscription_type}`, {
@@ -116,5 +117,5 @@ export function buildSubscriptionView(
 
   const embed: APIEmbed = { title, color: STATUS_COLORS[subscription.status], fields };
   if (notices.length > 0) embed.description = notices.join('\n\n');
-  return { embeds: [embed], components: row(buttons) };
+  return fitMessage({ embeds: [embed], components: row(buttons) });
 }

@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
+import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp } from '../discord/format';
 import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
@@ -67,7 +68,7 @@ export function buildDeliveriesView(
       button(t('deliveries.next'), `deliveries/page/${page + 1}`, page + 1 >= pages),
     ],
   };
-  return {
+  return fitMessage({
     embeds: [
       {
         title: t('deliveries.title'),
@@ -76,5 +77,5 @@ export function buildDeliveriesView(
       },
     ],
     components: [...retryRows, ...(pages > 1 ? [paging] : [])],
-  };
+  });
 }

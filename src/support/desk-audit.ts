@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
+import { fitMessage } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 
 export type DeskAction = 'resync' | 'retry';
@@ -30,7 +31,7 @@ export class DeskAudit {
     try {
       await this.discord.sendMessage(
         channelId,
-        {
+        fitMessage({
           embeds: [
             {
               title: t('memberDesk.auditTitle'),
@@ -45,7 +46,7 @@ export class DeskAudit {
             },
           ],
           allowed_mentions: { parse: [] },
-        },
+        }),
         { timeoutMs: 10_000 },
       );
     } catch (error) {

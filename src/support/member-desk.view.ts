@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbedField } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
+import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, formatMoney, planName } from '../discord/format';
 import { hasMessage, translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 import { roleResultLine } from '../roles/roles-sync.view';
@@ -181,5 +182,5 @@ export function buildMemberView(
       ),
     );
   }
-  return { embeds: [embed], components: [{ type: ComponentType.ActionRow, components: buttons }] };
+  return fitMessage({ embeds: [embed], components: [{ type: ComponentType.ActionRow, components: buttons }] });
 }

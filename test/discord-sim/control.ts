@@ -4,7 +4,20 @@ import { ApiError } from './errors';
 import { parseJsonExact } from './json';
 import type { Simulator } from './sim';
 import type { ClickOptions, RecordedFilter, SimConfig, SlashOptions } from './types';
-import { isObject } from './validation';
+import { isObject, type SchemaKey } from './validation';
+
+const SCHEMA_KEYS: readonly SchemaKey[] = [
+  'commandsBulk',
+  'commandCreate',
+  'commandPatch',
+  'interactionCallback',
+  'webhookExecute',
+  'webhookEdit',
+  'createDm',
+  'messageCreate',
+  'messageEdit',
+  'memberPatch',
+];
 
 type Send = (res: http.ServerResponse, status: number, body: unknown) => void;
 type Reader = (req: http.IncomingMessage) => Promise<Buffer>;
@@ -84,6 +97,13 @@ async function dispatch(
   if (method === 'GET' && a === 'unknown-routes') return sim.requests.filter((r) => r.route === null);
   if (method === 'GET' && a === 'invalid-requests') return sim.requests.filter((r) => r.errorCode === 50035);
   if (method === 'GET' && a === 'stats') return sim.stats();
+  if (method === 'POST' && a === 'validate') {
+    const schema = body.schema as SchemaKey;
+    if (!SCHEMA_KEYS.includes(schema) || !Array.isArray(body.bodies)) {
+      throw new ApiError(400, 0, `validate wants {schema: ${SCHEMA_KEYS.join(' | ')}, bodies: [...]}`);
+    }
+    return { errors: body.bodies.map((b: unknown) => sim.validator.validate(schema, b)) };
+  }
   if (method === 'GET' && a === 'commands') return sim.allCommands();
   if (a === 'faults') {
     if (method === 'POST') sim.setFaults(body);

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_TOKEN } from './types';
+import type { ErrorTree, SchemaKey } from './validation';
 import type {
   ClickOptions,
   Faults,
@@ -288,6 +289,14 @@ export class DiscordSim {
   /** Requests answered 400 / 50035 Invalid Form Body. */
   invalidRequests(): Promise<RecordedRequest[]> {
     return this.call('GET', '/invalid-requests');
+  }
+
+  /**
+   * Validates bodies as the route with `schema` would (Discord's schemas and limits, see validation.ts), without
+   * sending them: null for a valid body, else Discord's error tree. For renderer tests.
+   */
+  async validate(schema: SchemaKey, bodies: unknown[]): Promise<(ErrorTree | null)[]> {
+    return (await this.call<{ errors: (ErrorTree | null)[] }>('POST', '/validate', { schema, bodies })).errors;
   }
 
   stats(): Promise<SimStats> {

@@ -13,6 +13,44 @@ export interface TestDatabase {
 const pgUrl = process.env.TEST_DATABASE_URL;
 let skipNoticeShown = false;
 
+/** The stores the e2e suites can run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function testDatabaseNames(): TestDatabase['name'][] {
+  if (!pgUrl) {
+    showSkipNotice();
+    return ['sqlite'];
+  }
+  return ['sqlite', 'postgres'];
+}
+
+function showSkipNotice(): void {
+  if (skipNoticeShown) return;
+  skipNoticeShown = true;
+  console.warn('SKIPPED: PostgreSQL storage tests (TEST_DATABASE_URL is not set); SQLite ran alone.');
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new Client({ connectionString: pgUrl });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A fresh PostgreSQL schema on TEST_DATABASE_URL, as a DATABASE_URL whose connections use it: a service
+ * booted on it sees an empty database of its own. `drop()` removes it.
+ */
+export async function pgSchemaDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!pgUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create schema ${schema}`);
+  const url = new URL(pgUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => adminQuery(`drop schema ${schema} cascade`) };
+}
+
 /**
  * The stores the storage tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL points at one
  * (CI: postgres://postgres@127.0.0.1:5432/test). Each PostgreSQL database lives in a fresh schema.
@@ -34,10 +72,7 @@ export function testDatabases(): TestDatabase[] {
     },
   ];
   if (!pgUrl) {
-    if (!skipNoticeShown) {
-      skipNoticeShown = true;
-      console.warn('SKIPPED: PostgreSQL storage tests (TEST_DATABASE_URL is not set); SQLite ran alone.');
-    }
+    showSkipNotice();
     return list;
   }
   const schemas: string[] = [];
@@ -54,10 +89,7 @@ export function testDatabases(): TestDatabase[] {
     },
     async cleanup() {
       await Promise.all(pgCreated.splice(0).map((db) => db.onApplicationShutdown()));
-      const admin = new Client({ connectionString: pgUrl });
-      await admin.connect();
-      for (const schema of schemas.splice(0)) await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
+      for (const schema of schemas.splice(0)) await adminQuery(`drop schema ${schema} cascade`);
     },
   });
   return list;

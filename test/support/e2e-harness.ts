@@ -7,6 +7,7 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/http-app';
 import { DemoBackend } from '../demo-backend/demo-backend';
 import { DiscordSim } from '../discord-sim/sim-client';
+import { pgSchemaDatabase, type TestDatabase } from './databases';
 
 export const TEST_SECRET = 'e2e-internal-secret-0123456789abcdef';
 
@@ -32,6 +33,8 @@ export interface HarnessOptions {
   logDestination?: DestinationStream;
   /** Boot against an already running simulator (shared by a test file). */
   sim?: DiscordSim;
+  /** The store: SQLite in a temporary DATA_DIR (default), or a fresh schema on TEST_DATABASE_URL. */
+  database?: TestDatabase['name'];
 }
 
 /** The names the demo backend's fixtures and the simulator's world share. */
@@ -49,6 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   for (const name of SHARED_USERS) if (world.users[name]) ids[name] = world.users[name];
   const backend = await DemoBackend.start({ secret: TEST_SECRET, ids });
   const dataDir = mkdtempSync(join(tmpdir(), 'moddy-e2e-'));
+  const pg = options.database === 'postgres' ? await pgSchemaDatabase() : undefined;
   const config = loadConfig(
     {
       DISCORD_TOKEN: sim.token,
@@ -63,6 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       HOST: '127.0.0.1',
       // Quiet unless TEST_LOGS=1 (see jest-setup.ts); a test may ask for a level through `env`.
       LOG_LEVEL: process.env.TEST_LOGS ? 'debug' : 'silent',
+      ...(pg ? { DATABASE_URL: pg.url } : {}),
       ...options.env,
     },
     '1.0.0-test',
@@ -103,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await backend.stop();
       if (!options.sim) await sim.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      await pg?.drop();
     },
   };
 }

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
+import { SignatureUses } from './signature-uses';
 
 /** How far a signed request's timestamp may lie in the past and in the future, in seconds. */
 const SIGNATURE_PAST_WINDOW_S = 300;
@@ -22,6 +23,25 @@ export function constantTimeEquals(given: string, expected: string): boolean {
   return timingSafeEqual(a, b) && given.length === expected.length;
 }
 
+/** The scheme is case-insensitive in HTTP (RFC 9110 11.1); one or more spaces may follow it. */
+const BEARER = /^bearer +(\S+)$/i;
+
+/**
+ * Why an `Authorization: Bearer <token>` header does not let a caller in, as the contract words it (`wrong`
+ * for a token that is not `expected`); undefined when it does.
+ */
+export function authorizationRefusal(
+  header: string | undefined,
+  expected: string,
+  wrong = 'Invalid secret',
+): { status: HttpStatus; error: string } | undefined {
+  if (header === undefined) return { status: HttpStatus.UNAUTHORIZED, error: 'Missing Authorization header' };
+  const match = BEARER.exec(header);
+  if (!match) return { status: HttpStatus.UNAUTHORIZED, error: 'Invalid Authorization format' };
+  if (!constantTimeEquals(match[1], expected)) return { status: HttpStatus.FORBIDDEN, error: wrong };
+  return undefined;
+}
+
 /**
  * The shared-secret guard of every /internal route, as the contract's rules say: Bearer secret
  * (401 missing or malformed, 403 wrong), then the optional timestamped HMAC signature, then JSON only.
@@ -29,31 +49,45 @@ export function constantTimeEquals(given: string, expected: string): boolean {
  */
 @Injectable()
 export class InternalApiGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly signatures: SignatureUses,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RawBodyRequest>();
-    const header = request.headers.authorization;
-    if (header === undefined) throw unauthorized('Missing Authorization header');
-    const match = /^Bearer (\S+)$/.exec(header);
-    if (!match) throw unauthorized('Invalid Authorization format');
-    if (!constantTimeEquals(match[1], this.config.internalApi.secret)) {
-      throw new HttpException({ error: 'Invalid secret' }, HttpStatus.FORBIDDEN);
-    }
-    this.verifySignature(request);
-    // Fastify refuses most other types itself; form bodies get parsed, so they are refused here.
+    // Also checked before the body is read (refuseUnauthenticatedEarly); here for every path into the handler.
+    const refusal = authorizationRefusal(request.headers.authorization, this.config.internalApi.secret);
+    if (refusal) throw new HttpException({ error: refusal.error }, refusal.status);
+    const signed = this.verifySignature(request);
+    // Fastify refuses most other types itself; this keeps the contract's words for any that get through.
     if (request.method === 'POST' && !/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
       throw new HttpException({ error: 'Content-Type must be application/json' }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
     }
+    if (signed) await this.refuseReplay(request, signed);
     return true;
   }
 
-  private verifySignature(request: RawBodyRequest): void {
+  /**
+   * A signed request is accepted once: the same signature again within its window is a replay (someone who
+   * saw the request on the wire) and is refused with 409. With an Idempotency-Key it goes on instead: the
+   * idempotency check answers it with the first response and runs nothing again, which is what the backend's
+   * own retry of the very same bytes expects.
+   */
+  private async refuseReplay(request: RawBodyRequest, signed: { signature: string; timestamp: number }) {
+    const expiresAt = (signed.timestamp + SIGNATURE_PAST_WINDOW_S) * 1000;
+    if (await this.signatures.firstUse(signed.signature, expiresAt)) return;
+    if (request.method === 'POST' && request.headers['idempotency-key'] !== undefined) return;
+    throw new HttpException({ error: 'Signature already used: replayed request' }, HttpStatus.CONFLICT);
+  }
+
+  /** Checks the signature when there is one (or when one is required); gives it back, verified. */
+  private verifySignature(request: RawBodyRequest): { signature: string; timestamp: number } | undefined {
     const timestamp = request.headers['x-moddy-timestamp'];
     const signature = request.headers['x-moddy-signature'];
     if (timestamp === undefined && signature === undefined) {
       if (this.config.internalApi.requireSignature) throw unauthorized('Invalid signature');
-      return;
+      return undefined;
     }
     if (typeof timestamp !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(timestamp)) {
       throw unauthorized('Invalid signature');
@@ -65,5 +99,6 @@ export class InternalApiGuard implements CanActivate {
       'sha256=' +
       createHmac('sha256', this.config.internalApi.secret).update(`${timestamp}.`).update(body).digest('hex');
     if (!constantTimeEquals(signature.toLowerCase(), expected)) throw unauthorized('Invalid signature');
+    return { signature: expected.slice('sha256='.length), timestamp: Number(timestamp) };
   }
 }

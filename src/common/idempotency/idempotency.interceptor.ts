@@ -13,8 +13,12 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import { IdempotencyStore } from './idempotency.store';
 
 const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
-/** How long a repeat waits for the first request with its key to finish before answering 409. */
-const WAIT_FOR_FIRST_MS = 8000;
+/**
+ * How long a repeat waits for the first request with its key. Every route answers within 5 s and a crashed
+ * first request frees its key within a second (IDEMPOTENCY_LEASE_MS), so this is only reached when the first
+ * request's process is alive but stuck: the repeat is then told to come back (503), under the backend's 10 s.
+ */
+const WAIT_FOR_FIRST_MS = 9000;
 const POLL_MS = 100;
 
 /** JSON with sorted keys, so the same body sent with other spacing or key order hashes alike. */
@@ -70,9 +74,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           throw new HttpException({ error: 'Idempotency-Key reused with a different body' }, HttpStatus.CONFLICT);
         case 'in_progress':
           if (Date.now() > deadline) {
+            void reply.header('Retry-After', '1');
             throw new HttpException(
               { error: 'A request with this Idempotency-Key is still being processed' },
-              HttpStatus.CONFLICT,
+              HttpStatus.SERVICE_UNAVAILABLE,
             );
           }
           await sleep(POLL_MS);

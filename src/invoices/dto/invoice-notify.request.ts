@@ -1,12 +1,24 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { MinorAmount } from '../../common/validation/minor-amount.decorator';
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { SNOWFLAKE } from '../../config/env.validation';
 
 /** The invoice of an invoice event (contract InvoiceInfo), validated strictly since it reaches a DM. */
 export class NotifiedInvoice {
   @IsString() @MinLength(1) @MaxLength(255) readonly invoice_id!: string;
-  @IsInt() readonly amount!: number;
+  /** Amount paid, minor units: 0 for a trial start or a full discount, never negative. */
+  @MinorAmount(0) readonly amount!: number;
   @IsString() @Matches(/^[a-zA-Z]{3}$/, { message: 'currency must be a 3-letter ISO code' }) readonly currency!: string;
   @IsString() @MaxLength(32) readonly status!: string;
   @IsString() @MaxLength(64) readonly created!: string;
@@ -22,6 +34,9 @@ export class InvoiceNotifyRequest {
   @IsIn(['invoice_paid', 'payment_failed'], { message: 'event must be invoice_paid or payment_failed' })
   readonly event!: 'invoice_paid' | 'payment_failed';
 
+  // ValidateNested alone lets a missing invoice or an array through (an array validates its items: none).
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => NotifiedInvoice)
   readonly invoice!: NotifiedInvoice;

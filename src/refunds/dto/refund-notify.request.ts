@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { MinorAmount } from '../../common/validation/minor-amount.decorator';
 import { SNOWFLAKE } from '../../config/env.validation';
 
 /** Contract 1.1 `POST /internal/refunds/notify`: a refund issued outside Discord (e.g. the payment dashboard). */
@@ -13,8 +14,7 @@ export class RefundNotifyRequest {
   readonly refund_id!: string;
 
   /** Minor units. */
-  @IsInt()
-  @Min(1)
+  @MinorAmount(1)
   readonly amount!: number;
 
   @IsString()
