@@ -14,9 +14,7 @@ export interface LineForm {
 export const SANDBOX_LINES: readonly LineForm[] = [
   {
     form: '/<command> [group] [sub] [name:value ...] [as <user>] [in dm|guild|<channel>] [locale <xx>]',
-    does:
-      'a slash command (listed above) typed by <user> (default: the last user named); locale sets their Discord ' +
-      'language for their next lines and clicks, until changed; quote values with spaces: reason:"two words"',
+    does: 'a command listed above, as <user> (default: the last user named); locale <xx> stays theirs, clicks too',
     example: '/subscription as bob in dm locale en-US',
   },
   {
