@@ -69,7 +69,7 @@ export function chooseButton(
     }
   }
   if (button.url !== undefined) return { ok: false, error: `"${button.label}" is a link: it opens ${button.url}` };
-  if (button.disabled) return { ok: false, error: `"${button.label}" is disabled (buttons: ${list})` };
+  if (button.disabled) return { ok: false, error: `"${button.label}" is disabled; its buttons: ${list}` };
   if (button.customId === undefined) return { ok: false, error: `"${button.label}" cannot be pressed` };
   return { ok: true, customId: button.customId };
 }

@@ -1,5 +1,6 @@
 // `npm run sandbox`: the bot against a local Discord simulator and a demo backend, with a prompt.
-// `npm run sandbox -- --script FILE` runs FILE's lines instead of a prompt (exit 1 if one fails).
+// `npm run sandbox -- --script FILE` runs FILE's lines instead of a prompt (exit 1 if one fails, 2 if FILE cannot be
+// read).
 // Runs under ts-node (Nest's DI needs decorator metadata, which tsx/esbuild does not emit).
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';

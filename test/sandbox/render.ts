@@ -212,10 +212,10 @@ function renderEmbed(e: Embed, ctx: RenderContext): string[] {
   // space) shows no heading.
   for (const f of e.fields ?? []) {
     const name = renderMarkup(f.name ?? '', ctx);
-    const heading = isBlank(name) ? undefined : name;
-    if (heading !== undefined) lines.push(...indentLines(heading, ''));
     const value = renderMarkup(f.value ?? '', ctx);
-    if (!isBlank(value)) lines.push(...indentLines(value, heading === undefined ? '' : INDENT));
+    const heading = !isBlank(name);
+    if (heading) lines.push(...indentLines(name, ''));
+    if (!isBlank(value)) lines.push(...indentLines(value, heading ? INDENT : ''));
   }
   if (e.image?.url) add(`(image ${e.image.url})`);
   if (e.thumbnail?.url) add(`(thumbnail ${e.thumbnail.url})`);
