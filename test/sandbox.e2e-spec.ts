@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // `npm run sandbox -- --script test/sandbox/demo.script` as a person would run it: no .env, no credentials,
@@ -13,7 +15,7 @@ interface Run {
   stderr: string;
 }
 
-function runSandbox(args: string[], timeoutMs = 55000): Promise<Run> {
+function runSandbox(args: string[], timeoutMs = 70000): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(npm, ['run', '--silent', 'sandbox', '--', ...args], {
       cwd: ROOT,
@@ -50,7 +52,7 @@ describe('npm run sandbox -- --script (issue 3)', () => {
 
   beforeAll(async () => {
     run = await runSandbox(['--script', 'test/sandbox/demo.script']);
-  }, 60000);
+  }, 75000);
 
   it('runs the demo script to the end and exits 0', () => {
     if (run.code !== 0) throw new Error(`exit ${String(run.code)}\n${run.stdout}\n${run.stderr}`);
@@ -63,10 +65,11 @@ describe('npm run sandbox -- --script (issue 3)', () => {
     const out = block(run.stdout, '/subscription as alice');
     expect(out).toContain('◆ reply to alice · only you can see this');
     expect(out).toContain('│ Your Moddy subscription');
-    expect(out).toContain('│ Status: 🟢 Active');
-    expect(out).toContain('│ Plan: Yearly');
+    // fields as Discord shows them: the name as a heading, the value under it
+    expect(out).toContain('│ Status\n  │   🟢 Active\n');
+    expect(out).toContain('│ Plan\n  │   Yearly\n');
     // <t:..:D> rendered as a date
-    expect(out).toMatch(/│ Renews: March 1, 2027 \(.+\)/);
+    expect(out).toMatch(/│ Renews\n {2}│ {3}March 1, 2027 \(in \d+ months?\)\n/);
     expect(out).toContain('[ Manage subscription ↗ https://moddy.example/billing ]');
   });
 
@@ -81,7 +84,7 @@ describe('npm run sandbox -- --script (issue 3)', () => {
     const ask = block(run.stdout, '/admin refund user:bob amount:5 as admin');
     expect(ask).toContain('◆ reply to admin · only you can see this');
     expect(ask).toContain('│ Confirm the refund');
-    expect(ask).toContain('│ Member: @bob');
+    expect(ask).toContain('│ Member\n  │   @bob\n');
     expect(ask).toContain('[ Confirm refund ] [ Cancel ]');
     expect(ask).not.toContain('✉ DM');
 
@@ -92,7 +95,7 @@ describe('npm run sandbox -- --script (issue 3)', () => {
     expect(confirm).toContain('✉ DM to bob');
     expect(confirm).toContain('│ You have been refunded');
     expect(confirm).toContain('# announcements: message from Moddy');
-    expect(confirm).toContain('│ Result: ✅ Refunded');
+    expect(confirm).toContain('│ Result\n  │   ✅ Refunded\n');
   });
 
   it('DMs the member when the backend notifies, and answers the backend', () => {
@@ -117,26 +120,163 @@ describe('npm run sandbox -- --script (issue 3)', () => {
     expect(join).toContain('⚙ carol: +premium');
   });
 
-  it('shows the billing inbox', () => {
-    expect(block(run.stdout, '/notifications as alice')).toContain('│ Your billing notifications');
-    expect(block(run.stdout, '/notifications as bob')).toContain('only you can see this');
+  it("shows the billing inbox, with dates in the reader's Discord language", () => {
+    const alice = block(run.stdout, '/notifications as alice');
+    expect(alice).toContain('│ Your billing notifications');
+    expect(alice).toContain('│ Welcome to Moddy Max!\n');
+    expect(alice).not.toContain('Welcome to Moddy Max!:');
+    expect(alice).toMatch(/│ {3}\w+ \d{1,2}, \d{4} at \d{1,2}:\d{2}\s[AP]M UTC · ✅ Sent by DM/);
+    const bob = block(run.stdout, '/notifications as bob');
+    expect(bob).toContain('only you can see this');
+    // bob's Discord is in French: so are the bot's words and the client's dates
+    expect(bob).toContain('│ Vos notifications de facturation');
+    expect(bob).toMatch(/│ {3}\d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2} UTC · /);
   });
 
-  it('fails (exit 1) when a line does not parse, and says which', async () => {
-    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+  it('shows the support desk: a member now and their history, deliveries', () => {
+    const now = block(run.stdout, '/admin member user:bob as admin');
+    expect(now).toContain('◆ reply to admin · only you can see this');
+    expect(now).toContain('│ Member @bob');
+    expect(now).toContain('│ Premium role\n');
+    expect(now).toContain('[ Now (disabled) ] [ History ] [ Re-sync roles ]');
+    const history = block(run.stdout, 'click History');
+    expect(history).toContain('◆ message updated for admin');
+    // the refund made above, and who made it
+    expect(history).toMatch(/€5\.00 · @admin/);
+    expect(history).toContain('[ Now ] [ History (disabled) ] [ Re-sync roles ]');
+    expect(block(run.stdout, '/admin deliveries')).toMatch(/│ Deliveries\n {2}│ Last 24 h: ✅ sent \d+/);
+  });
+
+  it('audits roles, and asks before a full sweep (Run the sweep / Cancel)', () => {
+    expect(block(run.stdout, '/admin roles audit')).toContain('│ Role audit (dry run)');
+    expect(block(run.stdout, '/admin roles sync')).toContain('[ Run the sweep ] [ Cancel ]');
+    const cancel = block(run.stdout, 'click Cancel');
+    expect(cancel).toContain('◆ message updated for admin');
+    expect(cancel).not.toContain('[ Run the sweep ]');
+  });
+
+  it('grants premium for a week, and revokes it: the role follows', () => {
+    const grant = block(
+      run.stdout,
+      '/admin premium grant user:erin plan:moddy_max duration:7d reason:"support ticket 42"',
+    );
+    expect(grant).toContain('│ Premium granted to @erin');
+    expect(grant).toContain('support ticket 42');
+    expect(grant).toContain('⚙ erin: +premium');
+    const revoke = block(run.stdout, '/admin premium revoke user:erin');
+    expect(revoke).toContain('│ Staff grant of @erin ended');
+    expect(revoke).toContain('⚙ erin: -premium');
+  });
+});
+
+// What a person runs into (issue 13): lines that fail, the language kept, clicks on the right message, help.
+const SESSION = [
+  '# a comment',
+  '',
+  '/subscription as nobody',
+  'member bob',
+  '/invoices limit:12 as frank locale fr',
+  '/admin refund user:bob amount:1 as admin',
+  'click Suivant as frank',
+  'click Confirm as alice',
+  'click Retry as admin',
+  'click Cancel',
+  '/admin refund user:bob reason:charged twice',
+  '/subscription as frank',
+  '/subscription as frank locale en-US',
+  'help',
+];
+
+describe('npm run sandbox -- --script, as a person uses it (issue 13)', () => {
+  let run: Run;
+  const line = (text: string): number => SESSION.indexOf(text) + 1;
+
+  beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-spec-'));
     try {
-      const file = join(dir, 'bad.script');
-      writeFileSync(file, '# a comment\n\n/subscription as nobody\nmember bob\n');
-      const bad = await runSandbox(['--script', file]);
-      expect(bad.code).toBe(1);
-      expect(bad.stdout).toContain('error: unknown user "nobody"');
-      // the next line still ran
-      expect(bad.stdout).toContain('bob: premium in Moddy');
-      expect(bad.stdout).toContain('1 line(s) failed: line 3');
+      const file = join(dir, 'session.script');
+      writeFileSync(file, `${SESSION.join('\n')}\n`);
+      run = await runSandbox(['--script', file]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 40000);
+  }, 75000);
+
+  it('fails (exit 1) when a line does not parse or cannot run, says which, and runs the others', () => {
+    expect(run.code).toBe(1);
+    expect(block(run.stdout, '/subscription as nobody')).toContain('error: unknown user "nobody"');
+    // the next line still ran
+    expect(block(run.stdout, 'member bob')).toContain('bob: premium in Moddy');
+    const failed = ['/subscription as nobody', 'click Confirm as alice', 'click Retry as admin'];
+    failed.push('/admin refund user:bob reason:charged twice');
+    expect(run.stdout).toContain(`${failed.length} line(s) failed: ${failed.map((l) => `line ${line(l)}`).join(', ')}`);
+  });
+
+  it("keeps the language set by locale for the user's next lines and clicks, until changed", () => {
+    expect(block(run.stdout, '/invoices limit:12 as frank locale fr')).toContain(
+      "(frank's Discord is in fr from now on)",
+    );
+    const page2 = block(run.stdout, 'click Suivant as frank');
+    expect(page2).toContain('◆ message updated for frank');
+    expect(page2).toMatch(/Page 2 sur 3/);
+    const fr = block(run.stdout, '/subscription as frank');
+    expect(fr).toContain('│ Votre abonnement Moddy');
+    // a Discord timestamp in the client's language
+    expect(fr).toMatch(/│ {3}\d{1,2} [a-zéû]+ \d{4} \(dans \d+ (jours?|mois)\)\n/);
+    const en = block(run.stdout, '/subscription as frank locale en-US');
+    expect(en).toContain("(frank's Discord is in en-US from now on)");
+    expect(en).toContain('│ Your Moddy subscription');
+    expect(en).toMatch(/│ {3}[A-Z][a-z]+ \d{1,2}, \d{4} \(in \d+ (days?|months?)\)\n/);
+  });
+
+  it('clicks the newest message with buttons that the acting user can see, else says whose it is', () => {
+    // admin's confirmation came later, but it is ephemeral: frank's click went to his own invoices
+    expect(block(run.stdout, 'click Suivant as frank')).not.toContain('admin');
+    // frank's page 2 was shown last
+    expect(block(run.stdout, 'click Confirm as alice')).toContain(
+      'error: no message with buttons that alice can see; the newest one, "Vos factures Moddy", is frank\'s: add "as frank"',
+    );
+    expect(block(run.stdout, 'click Retry as admin')).toContain(
+      'error: no button "Retry" on "Confirm the refund" (the newest message admin can click); its buttons: 1 Confirm refund, 2 Cancel',
+    );
+    // without "as": the last user named
+    expect(block(run.stdout, 'click Cancel')).toContain('◆ message updated for admin');
+  });
+
+  it('says to quote an option value with spaces', () => {
+    expect(block(run.stdout, '/admin refund user:bob reason:charged twice')).toContain(
+      'error: a value with spaces needs quotes: reason:"charged twice"',
+    );
+  });
+
+  it('lists each line form once with one example, the staff commands included', () => {
+    const help = block(run.stdout, 'help');
+    const forms = help.split('\n').filter((l) => /^ {2}\S/.test(l));
+    expect(new Set(forms).size).toBe(forms.length);
+    for (const example of [
+      '/admin member user:bob as admin',
+      '/admin deliveries as admin',
+      '/admin roles audit as admin',
+      '/admin roles sync user:bob as admin',
+      '/admin premium grant user:bob plan:moddy_max duration:7d reason:"support ticket 42" as admin',
+      '/admin premium revoke user:bob as admin',
+      'click Next as frank',
+    ]) {
+      expect(help).toContain(`\n      e.g. ${example}\n`);
+    }
+    // one example per form, but for the four typed as they are
+    const typedAsIs = ['fault backend-down', 'fault clear', 'help', 'quit'].map((f) => `  ${f}`);
+    expect(typedAsIs.every((f) => forms.includes(f))).toBe(true);
+    expect(help.match(/^ {6}e\.g\. /gm)).toHaveLength(forms.length - typedAsIs.length);
+  });
+});
+
+describe('npm run sandbox -- --script with no such file', () => {
+  it('says so in one line and exits non-zero, without starting anything', async () => {
+    const missing = join(tmpdir(), 'no-such-dir-moddy', 'demo.script');
+    const { code, stdout, stderr } = await runSandbox(['--script', missing]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`no such file: ${missing}\n`);
+    expect(stdout).toBe('');
+  });
 });

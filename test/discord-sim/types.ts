@@ -104,6 +104,8 @@ export interface World {
   channelId: string;
   /** User ids by name (bot included under its name). */
   users: Record<string, string>;
+  /** Each user's Discord client locale by name (what their interactions carry unless told otherwise). */
+  locales: Record<string, string>;
   /** Main guild role ids by name (`everyone`, `bot`, `premium`, `admin`, `aboveBot`, ...). */
   roles: Record<string, string>;
   /** Main guild channel ids by name. */

@@ -402,7 +402,11 @@ export class WorldModel {
       });
     }
     const users: Record<string, string> = {};
-    for (const u of this.users.values()) users[u.username] = u.id;
+    const locales: Record<string, string> = {};
+    for (const u of this.users.values()) {
+      users[u.username] = u.id;
+      locales[u.username] = u.locale;
+    }
     return {
       applicationId: this.applicationId,
       botUserId: this.botUserId,
@@ -411,6 +415,7 @@ export class WorldModel {
       guildName: main.name,
       channelId: main.defaultTextChannel()?.id ?? '',
       users,
+      locales,
       roles: roleNames(main),
       channels: guilds[0].channels,
       guilds,

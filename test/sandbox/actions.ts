@@ -1,18 +1,19 @@
 // Carries out parsed sandbox lines against the running simulator, demo backend and bot, and prints what
 // Discord would show: the interaction's answer, then DMs, role changes and channel messages since the last line.
 import type { DemoBackend, DemoInvoice } from '../demo-backend/demo-backend';
-import { SimError, type DiscordSim, type InteractionView } from '../discord-sim/sim-client';
-import { commandUsages, SANDBOX_VERBS, type Action } from './line-parser';
+import { SimError, type DiscordSim, type InteractionView, type SimMessage } from '../discord-sim/sim-client';
+import { ButtonsMessages, chooseButton } from './click';
+import { helpLines } from './help';
+import type { Action } from './line-parser';
 import {
   buttonsOf,
   contextFromWorld,
   diffRoles,
-  pressable,
   renderDm,
   renderHttp,
   renderInteraction,
+  renderMarkup,
   renderMessage,
-  type ButtonRef,
   type RenderContext,
   type RoleSnapshot,
 } from './render';
@@ -36,14 +37,6 @@ export interface SandboxDeps {
 /** An error to show the person (not a bug of the sandbox). */
 export class ActionError extends Error {}
 
-interface ButtonsTarget {
-  messageId: string;
-  channelId: string;
-  /** Who saw the message (clicks default to them). */
-  user: string;
-  components: unknown[];
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The simulator's complaint, without the control-API plumbing. */
@@ -59,9 +52,11 @@ export class Sandbox {
   private readonly sim: DiscordSim;
   private readonly backend: DemoBackend;
   private readonly out: (line: string) => void;
-  /** Who runs slash commands without `as` (the last one named). */
+  /** Who runs slash commands and clicks without `as` (the last one named). */
   currentUser = 'alice';
-  private lastButtons: ButtonsTarget | null = null;
+  /** Discord languages set by `locale` on a line, by user (else their Discord's, from the world). */
+  private readonly locales = new Map<string, string>();
+  private readonly withButtons = new ButtonsMessages();
   private seenDms = new Map<string, string | null>();
   private seenChannel = new Map<string, string | null>();
   private roles: RoleSnapshot = {};
@@ -144,6 +139,10 @@ export class Sandbox {
   private async slash(a: Extract<Action, { kind: 'slash' }>): Promise<void> {
     const user = a.user ?? this.currentUser;
     this.currentUser = user;
+    if (a.locale !== undefined && a.locale !== this.localeOf(user)) {
+      this.locales.set(user, a.locale);
+      this.out(`(${user}'s Discord is in ${a.locale} from now on)`);
+    }
     const handle = await this.guard(() =>
       this.sim.slash({
         user,
@@ -151,7 +150,7 @@ export class Sandbox {
         group: a.group,
         subcommand: a.subcommand,
         options: a.options,
-        locale: a.locale,
+        locale: this.localeOf(user),
         channel: a.channel,
         ...(a.where === 'dm' ? { guildId: null } : {}),
       }),
@@ -159,42 +158,30 @@ export class Sandbox {
     await this.showInteraction(handle.id, null);
   }
 
+  /** Presses a button of the newest message with buttons that the user (as or the last one named) can see. */
   private async click(a: Extract<Action, { kind: 'click' }>): Promise<void> {
-    const target = this.lastButtons;
-    if (!target) throw new ActionError('no message with buttons has been shown yet');
-    // The message as it is now (it may have been edited since, e.g. buttons disabled on expiry).
-    const current = (await this.sim.messages(target.channelId)).find((m) => m.id === target.messageId);
-    const components = current ? current.components : target.components;
-    const buttons = buttonsOf(components);
-    if (buttons.length === 0) throw new ActionError('the last message with buttons has none left');
-    const list = buttons.map((b) => `${b.index} ${b.label}`).join(', ');
-    let button: ButtonRef | undefined;
-    if ('index' in a.target) {
-      button = buttons[a.target.index - 1];
-      if (!button) throw new ActionError(`no button ${a.target.index} (buttons: ${list})`);
-    } else {
-      const wanted = a.target.label.toLowerCase();
-      button = buttons.find((b) => b.label.toLowerCase() === wanted);
-      if (!button) {
-        const partial = buttons.filter((b) => b.label.toLowerCase().includes(wanted));
-        if (partial.length === 1) button = partial[0];
-        else throw new ActionError(`no button "${a.target.label}" (buttons: ${list})`);
-      }
+    const user = a.user ?? this.currentUser;
+    this.currentUser = user;
+    const inServer = (this.roles[user] ?? null) !== null;
+    for (const target of this.withButtons.seenBy(user, inServer)) {
+      // The message as it is now (it may have been edited since, e.g. buttons disabled on expiry).
+      const current = (await this.sim.messages(target.channelId)).find((m) => m.id === target.messageId);
+      const buttons = buttonsOf(current?.components ?? []);
+      if (buttons.length === 0) continue;
+      const choice = chooseButton(buttons, a.target, `"${target.title}" (the newest message ${user} can click)`);
+      if (!choice.ok) throw new ActionError(choice.error);
+      const { customId } = choice;
+      const handle = await this.guard(() =>
+        this.sim.click({
+          user,
+          customId,
+          messageOf: { messageId: target.messageId, channelId: target.channelId },
+          locale: this.localeOf(user),
+        }),
+      );
+      return this.showInteraction(handle.id, target.messageId);
     }
-    if (!button) throw new ActionError('no such button');
-    if (button.url !== undefined) throw new ActionError(`"${button.label}" is a link: it opens ${button.url}`);
-    if (button.disabled) throw new ActionError(`"${button.label}" is disabled`);
-    if (button.customId === undefined) throw new ActionError(`"${button.label}" cannot be pressed`);
-    const customId = button.customId;
-    const user = a.user ?? target.user;
-    const handle = await this.guard(() =>
-      this.sim.click({
-        user,
-        customId,
-        messageOf: { messageId: target.messageId, channelId: target.channelId },
-      }),
-    );
-    await this.showInteraction(handle.id, target.messageId);
+    throw new ActionError(this.withButtons.nothingFor(user, inServer));
   }
 
   /** Waits for the bot's final answer (it defers, then edits), lets things settle, and shows it all. */
@@ -218,12 +205,19 @@ export class Sandbox {
   }
 
   private renderInteraction(v: InteractionView, clickedMessageId: string | null): void {
-    const shown = renderInteraction(v, clickedMessageId, this.context(), this.sim.world.botName);
+    const ctx = this.context(v.user);
+    const shown = renderInteraction(v, clickedMessageId, ctx, this.sim.world.botName);
     for (const line of shown.lines) this.out(line);
-    if (shown.withButtons) {
-      const m = shown.withButtons;
-      this.lastButtons = { messageId: m.id, channelId: m.channel_id, user: v.user, components: m.components };
-    }
+    // Ephemeral answers and answers in a DM are the user's alone; others, the server's.
+    for (const m of shown.withButtons) this.remember(m, m.ephemeral || v.guildId === null ? v.user : null, ctx);
+  }
+
+  /** A message shown with buttons: `click` may target it. */
+  private remember(m: SimMessage, viewer: string | null, ctx: RenderContext): void {
+    const embed = m.embeds[0] as { title?: string } | undefined;
+    const text = embed?.title ?? m.content.split('\n')[0] ?? '';
+    const title = renderMarkup(text, ctx).trim() || `message ${m.id}`;
+    this.withButtons.shown({ messageId: m.id, channelId: m.channel_id, viewer, title });
   }
 
   // ---------------------------------------------------------------- internal API
@@ -276,13 +270,14 @@ export class Sandbox {
 
   private async showDms(user: string): Promise<void> {
     const dms = await this.guard(() => this.sim.dmsTo(user));
-    const ctx = this.context();
+    const ctx = this.context(user);
     // What the bot sent by itself (answers to slash commands typed in the DM are shown with their command).
     const visible = dms.filter((m) => !m.deleted && m.source === 'channel');
     if (visible.length === 0) this.out(`(no DMs to ${user})`);
     for (const m of visible) {
       for (const line of renderDm(user, m, ctx)) this.out(line);
       this.seenDms.set(m.id, m.edited_timestamp);
+      if (buttonsOf(m.components).length > 0) this.remember(m, user, ctx);
     }
   }
 
@@ -322,15 +317,9 @@ export class Sandbox {
   }
 
   private help(): void {
-    this.out('Slash commands the bot registered:');
-    for (const c of commandUsages(this.commandsCache)) {
-      const notes = c.notes.length ? ` (${c.notes.join(', ')})` : '';
-      this.out(`  ${c.usage}${notes}`);
-      if (c.description) this.out(`      ${c.description}`);
-    }
-    this.out('Sandbox lines:');
-    for (const [syntax, what] of SANDBOX_VERBS) this.out(what ? `  ${syntax}\n      ${what}` : `  ${syntax}`);
-    this.out(`Users: ${this.users.join(', ')} (without "as", the last user named: now ${this.currentUser}).`);
+    const languages = this.users.map((u) => `${u} ${this.localeOf(u)}`).join(', ');
+    for (const line of helpLines(this.commandsCache, this.users)) this.out(line);
+    this.out(`Without "as", the last user named: now ${this.currentUser}. Discord languages: ${languages}.`);
   }
 
   private commandsCache: Awaited<ReturnType<DiscordSim['commands']>> = [];
@@ -347,8 +336,14 @@ export class Sandbox {
     return this.sim.userId(user);
   }
 
-  private context(): RenderContext {
-    return contextFromWorld(this.sim.world, Date.now());
+  /** The user's Discord language: the last `locale` given on one of their lines, else their Discord's. */
+  private localeOf(user: string): string {
+    return this.locales.get(user) ?? this.sim.world.locales[user] ?? 'en-US';
+  }
+
+  /** How things look to `viewer` (dates in their language). */
+  private context(viewer: string): RenderContext {
+    return contextFromWorld(this.sim.world, Date.now(), this.localeOf(viewer));
   }
 
   /** Runs a simulator call; its refusals become ActionErrors ("Discord refuses: ..."). */
@@ -401,20 +396,20 @@ export class Sandbox {
 
   /** New DMs, new messages in the server's channels and role changes since the last call; shown when `show`. */
   private async collectSideEffects(show: boolean): Promise<void> {
-    const ctx = this.context();
     const lines: string[] = [];
     for (const user of this.users) {
+      const recipient = this.context(user);
       for (const m of await this.sim.dmsTo(user)) {
         if (m.deleted || m.source !== 'channel') continue;
         const seen = this.seenDms.get(m.id);
         if (seen !== undefined && seen === m.edited_timestamp) continue;
         this.seenDms.set(m.id, m.edited_timestamp);
-        lines.push(...renderDm(user, m, ctx, seen !== undefined));
-        if (pressable(m.components).length > 0) {
-          this.lastButtons = { messageId: m.id, channelId: m.channel_id, user, components: m.components };
-        }
+        lines.push(...renderDm(user, m, recipient, seen !== undefined));
+        if (buttonsOf(m.components).length > 0) this.remember(m, user, recipient);
       }
     }
+    // What the bot posted in the server's channels, as the last user named sees it.
+    const ctx = this.context(this.currentUser);
     for (const [name, channelId] of Object.entries(this.sim.world.channels)) {
       for (const m of await this.sim.messages(channelId)) {
         // Interaction answers are shown with their interaction; this is what the bot posted by itself.
@@ -422,6 +417,7 @@ export class Sandbox {
         const seen = this.seenChannel.get(m.id);
         if (seen !== undefined && seen === m.edited_timestamp) continue;
         this.seenChannel.set(m.id, m.edited_timestamp);
+        if (buttonsOf(m.components).length > 0) this.remember(m, null, ctx);
         lines.push(
           ...renderMessage(
             `# ${name}: message from ${m.author.username}${seen !== undefined ? ' (edited)' : ''}`,

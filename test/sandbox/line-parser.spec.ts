@@ -1,66 +1,5 @@
-import type { RegisteredCommand } from '../discord-sim/types';
+import { command, COMMANDS } from './commands.fixture';
 import { commandUsages, isSkippable, parseLine, tokenize, type Action, type ParseContext } from './line-parser';
-
-function command(name: string, options: RegisteredCommand['options'] = [], extra: Partial<RegisteredCommand> = {}) {
-  return {
-    id: `1${name.length}`,
-    application_id: '100000000000000000',
-    version: '1',
-    type: 1,
-    name,
-    description: `the ${name} command`,
-    options,
-    default_member_permissions: null,
-    contexts: [0, 1, 2],
-    integration_types: [0, 1],
-    nsfw: false,
-    ...extra,
-  } satisfies RegisteredCommand;
-}
-
-const user = (name: string, required = true) => ({ type: 6, name, description: 'who', required });
-
-/** Shaped like what the bot registers: plain commands, /admin with subcommands and a group. */
-const COMMANDS: RegisteredCommand[] = [
-  command('subscription'),
-  command('invoices', [{ type: 4, name: 'limit', description: 'how many', min_value: 1, max_value: 100 }]),
-  command(
-    'admin',
-    [
-      {
-        type: 2,
-        name: 'roles',
-        description: 'roles',
-        options: [{ type: 1, name: 'sync', description: 'sync roles', options: [user('user')] }],
-      },
-      { type: 1, name: 'subscription', description: 'see one', options: [user('user')] },
-      {
-        type: 1,
-        name: 'refund',
-        description: 'refund',
-        options: [
-          user('user'),
-          { type: 10, name: 'amount', description: 'amount', min_value: 0.01, max_value: 100000 },
-          { type: 3, name: 'reason', description: 'why', max_length: 500 },
-        ],
-      },
-    ],
-    { default_member_permissions: '8', contexts: [0] },
-  ),
-  command('prefs', [
-    { type: 5, name: 'quiet', description: 'quiet' },
-    {
-      type: 3,
-      name: 'lang',
-      description: 'language',
-      choices: [
-        { name: 'English', value: 'en-US' },
-        { name: 'Français', value: 'fr' },
-      ],
-    },
-    { type: 7, name: 'where', description: 'channel' },
-  ]),
-];
 
 const ctx: ParseContext = { commands: COMMANDS, users: ['alice', 'bob', 'carol', 'admin'] };
 
@@ -142,11 +81,24 @@ describe('slash commands, parsed against the registration', () => {
       subcommand: 'sync',
       options: { user: 'bob' },
     });
-    expect(err('/admin roles user:bob')).toMatch(/\/admin roles needs a subcommand: sync/);
+    expect(err('/admin roles user:bob')).toMatch(/\/admin roles needs a subcommand: sync, audit \(got "user:bob"\)/);
+    expect(ok('/admin premium grant user:bob plan:moddy_max duration:7d reason:"support ticket 42"')).toMatchObject({
+      group: 'premium',
+      subcommand: 'grant',
+      options: { user: 'bob', plan: 'moddy_max', duration: '7d', reason: 'support ticket 42' },
+    });
+    expect(ok('/admin roles sync as admin')).toMatchObject({ group: 'roles', subcommand: 'sync', options: {} });
   });
 
   it('where and in which language', () => {
     expect(ok('/subscription in dm as bob locale fr')).toMatchObject({ where: 'dm', user: 'bob', locale: 'fr' });
+    // Discord's own spelling, whatever the case typed
+    expect(ok('/subscription locale FR as alice')).toMatchObject({ user: 'alice', locale: 'fr' });
+    expect(ok('/subscription locale en-us')).toMatchObject({ locale: 'en-US' });
+    expect(err('/subscription locale french')).toMatch(
+      /locale: "french" is not a Discord language \(id, da, de, .*fr,/,
+    );
+    expect(err('/subscription locale')).toMatch(/expected a value after "locale"/);
     expect(ok('/subscription in #announcements')).toMatchObject({ where: 'guild', channel: 'announcements' });
     expect(ok('/subscription in guild')).toMatchObject({ where: 'guild', channel: undefined });
   });
@@ -162,7 +114,9 @@ describe('slash commands, parsed against the registration', () => {
 
   it('explains what is wrong', () => {
     expect(err('/nope')).toMatch(/unknown command \/nope \(registered: \/admin, \/invoices, \/prefs, \/subscription\)/);
-    expect(err('/admin')).toMatch(/\/admin needs a subcommand: roles, subscription, refund \(got nothing\)/);
+    expect(err('/admin')).toMatch(
+      /\/admin needs a subcommand: roles, subscription, member, deliveries, premium, refund \(got nothing\)/,
+    );
     expect(err('/admin refund amount:5')).toMatch(/\/admin refund needs user:/);
     expect(err('/admin refund user:zed')).toMatch(/unknown user "zed"/);
     expect(err('/invoices count:3')).toMatch(/has no option "count" \(options: limit\)/);
@@ -170,6 +124,17 @@ describe('slash commands, parsed against the registration', () => {
     expect(err('/invoices limit:3 limit:4')).toMatch(/given twice/);
     expect(err('/subscription as')).toMatch(/expected a value after "as"/);
     expect(err('/subscription as nobody')).toMatch(/unknown user "nobody"/);
+  });
+
+  it('says to quote a value with spaces', () => {
+    expect(err('/admin refund user:bob reason:charged twice')).toBe(
+      'a value with spaces needs quotes: reason:"charged twice"',
+    );
+    expect(err('/admin refund user:bob reason:charged twice by mistake as admin amount:5')).toBe(
+      'a value with spaces needs quotes: reason:"charged twice by mistake"',
+    );
+    // a word that follows no option is not taken for a value
+    expect(err('/admin refund bob')).toMatch(/unexpected "bob" after \/admin refund: options are written name:value/);
   });
 
   it('follows the registration: a command registered later parses with no change here', () => {
@@ -230,6 +195,9 @@ describe('sandbox lines', () => {
     expect(ok('refresh bob')).toEqual({ kind: 'refresh', user: 'bob' });
     expect(err('roles bob')).toMatch(/usage: roles <user> <plan>/);
     expect(err('notify zed subscription_created')).toMatch(/unknown user "zed"/);
+    expect(err('notify bob subscription_cancelled reason:too expensive')).toBe(
+      'notify: a value with spaces needs quotes: reason:"too expensive"',
+    );
   });
 
   it('the world', () => {
@@ -259,14 +227,19 @@ describe('commandUsages (help)', () => {
   it('lists every invocable leaf with its options, required first, bounds shown', () => {
     const usages = commandUsages([...COMMANDS, COMMANDS[0]]);
     expect(usages.map((u) => u.usage)).toEqual([
+      '/admin deliveries',
+      '/admin member user:<user>',
+      '/admin premium grant user:<user> plan:<text ≤64> duration:<text ≤8> [reason:<text ≤500>]',
+      '/admin premium revoke user:<user>',
       '/admin refund user:<user> [amount:<number 0.01..100000>] [reason:<text ≤500>]',
-      '/admin roles sync user:<user>',
+      '/admin roles audit',
+      '/admin roles sync [user:<user>]',
       '/admin subscription user:<user>',
       '/invoices [limit:<integer 1..100>]',
       '/prefs [quiet:<true|false>] [lang:<en-US|fr>] [where:<channel>]',
       '/subscription',
     ]);
-    expect(usages[0]).toMatchObject({ description: 'refund', notes: ['staff', 'guild only'] });
-    expect(usages[5]).toMatchObject({ description: 'the subscription command', notes: [] });
+    expect(usages[4]).toMatchObject({ path: '/admin refund', description: 'refund', notes: ['staff', 'guild only'] });
+    expect(usages.at(-1)).toMatchObject({ path: '/subscription', description: 'the subscription command', notes: [] });
   });
 });

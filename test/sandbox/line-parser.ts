@@ -1,6 +1,7 @@
 // The sandbox's line language, parsed without side effects. Slash commands are parsed against the commands the
 // bot registered with (simulated) Discord, so a command added to the bot needs no change here.
 import type { CommandOptionRecord, RegisteredCommand } from '../discord-sim/types';
+import { LOCALES } from '../discord-sim/validation';
 
 /** Discord application command option types. */
 export const OPTION_TYPE = {
@@ -33,6 +34,7 @@ export type Action =
       /** `guild` (the main guild's `general` unless `channel`) or `dm` (the bot's DM). */
       where: 'guild' | 'dm';
       channel?: string;
+      /** A Discord locale (`fr`, `en-US`, ...): the user's language from this line on. */
       locale?: string;
     }
   | { kind: 'click'; target: { label: string } | { index: number }; user?: string }
@@ -135,9 +137,11 @@ function parseOrThrow(line: string, ctx: ParseContext): Action {
       if (args.length < 2) throw new ParseError('usage: notify <user> <action> [plan] [key:value ...]');
       const metadata: Record<string, string> = {};
       const rest: string[] = [];
-      for (const word of args.slice(2)) {
+      const words = args.slice(2);
+      for (const [i, word] of words.entries()) {
         const m = /^([A-Za-z_][\w-]*):(.*)$/s.exec(word);
         if (m) metadata[m[1]] = m[2];
+        else if (i > 0 && words[i - 1].includes(':')) throw new ParseError(`notify: ${quoteHint(words, i)}`);
         else rest.push(word);
       }
       if (rest.length > 1) throw new ParseError(`notify: unexpected "${rest[1]}"`);
@@ -328,7 +332,9 @@ function parseSlash(name: string, words: string[], ctx: ParseContext): Action {
         channel = place.replace(/^#/, '');
       }
     } else if (word === 'locale') {
-      locale = next();
+      locale = discordLocale(next());
+    } else if (colon < 0 && i > 0 && rest[i - 1].indexOf(':') > 0) {
+      throw new ParseError(quoteHint(rest, i));
     } else {
       throw new ParseError(
         `unexpected "${word}" after ${path}: options are written name:value (${usage(leaf) || 'it takes none'})`,
@@ -338,6 +344,26 @@ function parseSlash(name: string, words: string[], ctx: ParseContext): Action {
   const missing = leaf.filter((o) => o.required === true && !(o.name in options)).map((o) => o.name);
   if (missing.length) throw new ParseError(`${path} needs ${missing.map((m) => `${m}:`).join(' ')}`);
   return { kind: 'slash', command: command.name, group, subcommand, options, user, where, channel, locale };
+}
+
+/** A Discord client locale, whatever its case (`FR` is `fr`, `en-us` is `en-US`). */
+function discordLocale(word: string): string {
+  const found = LOCALES.find((l) => l.toLowerCase() === word.toLowerCase());
+  if (!found) throw new ParseError(`locale: "${word}" is not a Discord language (${LOCALES.join(', ')})`);
+  return found;
+}
+
+/**
+ * `reason:charged twice` without quotes: the words after `name:value` up to the next `name:value`, `as`, `in`
+ * or `locale` were meant as part of the value.
+ */
+function quoteHint(words: readonly string[], at: number): string {
+  const option = words[at - 1];
+  let end = at;
+  while (end < words.length && !words[end].includes(':') && !['as', 'in', 'locale'].includes(words[end])) end++;
+  const colon = option.indexOf(':');
+  const value = [option.slice(colon + 1), ...words.slice(at, end)].join(' ');
+  return `a value with spaces needs quotes: ${option.slice(0, colon)}:"${value}"`;
 }
 
 function optionValue(spec: CommandOptionRecord, raw: string, ctx: ParseContext, path: string): OptionValue {
@@ -426,6 +452,10 @@ export function usage(options: readonly CommandOptionRecord[]): string {
 }
 
 export interface CommandUsage {
+  /** `/admin refund` */
+  path: string;
+  /** The leaf's options. */
+  options: readonly CommandOptionRecord[];
   /** `/admin refund user:<user> [amount:<number>]` */
   usage: string;
   description: string;
@@ -447,7 +477,7 @@ export function commandUsages(commands: readonly RegisteredCommand[]): CommandUs
     if (c.contexts && !c.contexts.includes(1)) notes.push('guild only');
     const add = (path: string, options: readonly CommandOptionRecord[], description: string): void => {
       const opts = usage(options);
-      out.push({ usage: opts ? `${path} ${opts}` : path, description, notes });
+      out.push({ path, options, usage: opts ? `${path} ${opts}` : path, description, notes });
     };
     const top = c.options ?? [];
     const subs = top.filter((o) => o.type === OPTION_TYPE.SUB_COMMAND || o.type === OPTION_TYPE.SUB_COMMAND_GROUP);
@@ -466,20 +496,3 @@ export function commandUsages(commands: readonly RegisteredCommand[]): CommandUs
   }
   return out.sort((a, b) => a.usage.localeCompare(b.usage));
 }
-
-/** The sandbox's own verbs, for `help`. */
-export const SANDBOX_VERBS: ReadonlyArray<[string, string]> = [
-  ['/<command> [group] [sub] opt:value ... [as <user>] [in dm|guild|<channel>] [locale <xx>]', 'run a slash command'],
-  ['click <label>|<n> [as <user>]', 'press a button on the last message with buttons'],
-  ['notify <user> <action> [plan] [key:value ...]', 'POST /internal/notify'],
-  ['invoice <user> [invoice_paid|payment_failed]', 'POST /internal/invoices/notify (their newest invoice)'],
-  ['refund-notify <user> <amount> [currency] [reason ...]', 'POST /internal/refunds/notify'],
-  ['roles <user> <plan>', 'POST /internal/roles/update (plan free takes premium roles away)'],
-  ['refresh <user>', 'POST /internal/subscription/refresh'],
-  ['join <user> / leave <user>', 'the user joins / leaves the Moddy server'],
-  ['dms <user>', "show the user's DMs from the bot"],
-  ['member <user> (or roles? <user>)', "show the user's roles"],
-  ['fault dm-closed <user> | fault backend-down | fault clear', 'break things on purpose'],
-  ['wait [ms]', 'wait (default 1000 ms) and show what happened meanwhile'],
-  ['help / quit', ''],
-];

@@ -1,5 +1,6 @@
 // `npm run sandbox`: the bot against a local Discord simulator and a demo backend, with a prompt.
-// `npm run sandbox -- --script FILE` runs FILE's lines instead of a prompt (exit 1 if one fails).
+// `npm run sandbox -- --script FILE` runs FILE's lines instead of a prompt (exit 1 if one fails, 2 if FILE cannot be
+// read).
 // Runs under ts-node (Nest's DI needs decorator metadata, which tsx/esbuild does not emit).
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ function parseArgs(argv: string[]): Args {
   const args: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--script') args.script = argv[++i];
+    if (a === '--script') args.script = argv[++i] ?? '';
     else if (a?.startsWith('--script=')) args.script = a.slice('--script='.length);
     else if (a === '--log-level') args.logLevel = argv[++i];
     else if (a === '--help' || a === '-h') {
@@ -41,6 +42,17 @@ function parseArgs(argv: string[]): Args {
     process.exit(2);
   }
   return args;
+}
+
+/** The script's lines; a file that cannot be read is one line on stderr and exit 2, not a stack trace. */
+function readScript(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(code === 'ENOENT' ? `no such file: ${file}\n` : `cannot read ${file} (${String(code)})\n`);
+    process.exit(2);
+  }
 }
 
 const print = (line: string): void => {
@@ -79,7 +91,7 @@ async function runLine(line: string, sandbox: Sandbox, ctx: () => Promise<ParseC
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const scriptLines = args.script !== undefined ? readFileSync(args.script, 'utf8').split(/\r?\n/) : undefined;
+  const scriptLines = args.script !== undefined ? readScript(args.script) : undefined;
   const stack = await startStack({ logLevel: args.logLevel, progress: (l) => print(l) });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= stack.stop());

@@ -4,7 +4,6 @@ import {
   contextFromWorld,
   diffRoles,
   formatTimestamp,
-  pressable,
   relativeTime,
   renderDm,
   renderHttp,
@@ -80,6 +79,20 @@ describe('Discord markup', () => {
     expect(formatTimestamp(MARCH_1, 'D', { ...ctx, locale: 'fr' })).toBe('1 mars 2027');
   });
 
+  it("timestamps in the viewer's Discord language, as their client shows them", () => {
+    const fr = contextFromWorld({ users: {}, roles: {}, channels: {} }, NOW, 'fr');
+    expect(renderMarkup(`Fin : <t:${MARCH_1}:D> (<t:${MARCH_1}:R>)`, fr)).toBe('Fin : 1 mars 2027 (dans 3 mois)');
+    expect(formatTimestamp(MARCH_1, 'd', fr)).toBe('01/03/2027');
+    expect(formatTimestamp(MARCH_1, 't', fr)).toBe('09:00 UTC');
+    expect(formatTimestamp(MARCH_1, 'f', fr)).toBe('1 mars 2027 à 09:00 UTC');
+    expect(formatTimestamp(MARCH_1, 'F', fr)).toBe('lundi 1 mars 2027 à 09:00 UTC');
+    expect(formatTimestamp(MARCH_1, 'D', { ...ctx, locale: 'en-GB' })).toBe('1 March 2027');
+    expect(formatTimestamp(MARCH_1, 'R', { ...ctx, locale: 'de' })).toBe('in 3 Monaten');
+    // an embed's own timestamp too
+    const dm = message({ embeds: [{ title: 'Paiement reçu', timestamp: '2027-03-01T09:00:00+00:00' }] });
+    expect(renderDm('bob', dm, fr)).toEqual(['✉ DM to bob', '  │ Paiement reçu', '  │ — 1 mars 2027 à 09:00 UTC']);
+  });
+
   it('relative times pick the unit Discord would', () => {
     expect(relativeTime(NOW + 30_000, NOW)).toBe('in 30 seconds');
     expect(relativeTime(NOW - 5 * 60_000, NOW)).toBe('5 minutes ago');
@@ -137,14 +150,43 @@ describe('messages', () => {
       '  │ Your Moddy subscription',
       '  │ Line one',
       '  │ Line two',
-      '  │ Status: 🟢 Active',
-      '  │ Renews: March 1, 2027',
-      '  │ History:',
+      '  │ Status',
+      '  │   🟢 Active',
+      '  │ Renews',
+      '  │   March 1, 2027',
+      '  │ History',
       '  │   a',
       '  │   b',
       '  │ — Moddy billing',
       '  [ Confirm refund ] [ Cancel ]',
       '  [ Previous (disabled) ] [ Manage subscription ↗ https://moddy.example/b ]',
+    ]);
+  });
+
+  it('embed fields as Discord shows them: the name as a heading, the value under it, no colon added', () => {
+    const m = message({
+      embeds: [
+        {
+          title: 'Votre abonnement Moddy',
+          fields: [
+            { name: 'Statut', value: '🟢 Actif', inline: true },
+            { name: 'Welcome to Moddy Max!', value: 'Thank you for subscribing.\nSent <t:1803891600:D>' },
+            { name: '\u200b', value: 'a value without a heading' },
+            { name: 'A heading alone', value: '\u200b' },
+          ],
+        },
+      ],
+    });
+    expect(renderMessage('x', m, ctx)).toEqual([
+      'x',
+      '  │ Votre abonnement Moddy',
+      '  │ Statut',
+      '  │   🟢 Actif',
+      '  │ Welcome to Moddy Max!',
+      '  │   Thank you for subscribing.',
+      '  │   Sent March 1, 2027',
+      '  │ a value without a heading',
+      '  │ A heading alone',
     ]);
   });
 
@@ -170,7 +212,7 @@ describe('messages', () => {
     expect(renderDm('alice', dm, ctx, true)[0]).toBe('✉ DM to alice (edited)');
   });
 
-  it('numbers buttons across rows; only enabled non-link ones are pressable', () => {
+  it('numbers buttons across rows, disabled and link ones included', () => {
     const components = [
       row(button('Confirm', 'c'), button('Cancel', 'x')),
       row(
@@ -186,7 +228,13 @@ describe('messages', () => {
       [4, 'Billing'],
       [5, '🔄'],
     ]);
-    expect(pressable(components).map((b) => b.label)).toEqual(['Confirm', 'Cancel', '🔄']);
+    expect(buttonsOf(components).map((b) => [b.disabled, b.url])).toEqual([
+      [false, undefined],
+      [false, undefined],
+      [true, undefined],
+      [false, 'https://b.example'],
+      [false, undefined],
+    ]);
   });
 });
 
@@ -224,7 +272,7 @@ describe('interactions', () => {
       ctx,
     );
     expect(r.lines).toEqual(['✗ (the application did not respond)']);
-    expect(r.withButtons).toBeNull();
+    expect(r.withButtons).toEqual([]);
   });
 
   it('a reply with buttons and an ephemeral follow-up; the buttons are remembered', () => {
@@ -244,7 +292,7 @@ describe('interactions', () => {
       '↳ follow-up to admin · only you can see this',
       '  Noted.',
     ]);
-    expect(r.withButtons?.id).toBe('900000000000000010');
+    expect(r.withButtons.map((m) => m.id)).toEqual(['900000000000000010']);
   });
 
   it('a click that updated the clicked message; a click not yet answered', () => {
@@ -255,10 +303,21 @@ describe('interactions', () => {
       ctx,
     );
     expect(updated.lines).toEqual(['◆ message updated for admin', '  │ Refund made']);
-    expect(updated.withButtons).toBeNull();
+    // answered with UPDATE_MESSAGE (7) rather than deferred and edited
+    const cancelled = renderInteraction(
+      view({
+        kind: 'click',
+        original,
+        callbacks: [{ type: 7, data: {}, at: NOW, withResponse: false, authPresent: false }],
+      }),
+      '900000000000000010',
+      ctx,
+    );
+    expect(cancelled.lines[0]).toBe('◆ message updated for admin');
+    expect(updated.withButtons).toEqual([]);
     const linkOnly = message({ components: [row(link('Manage subscription', 'https://moddy.example/b'))] });
     // a link button counts: `click` then explains where it leads
-    expect(renderInteraction(view({ original: linkOnly }), null, ctx).withButtons).toBe(linkOnly);
+    expect(renderInteraction(view({ original: linkOnly }), null, ctx).withButtons).toEqual([linkOnly]);
     const pending = renderInteraction(
       view({ kind: 'click', status: 'pending', final: false }),
       '900000000000000010',

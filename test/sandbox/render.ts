@@ -13,14 +13,18 @@ export interface RenderContext {
   locale?: string;
 }
 
-/** Builds the id -> name maps from name -> id maps (as the simulator's `World` has them). */
+/**
+ * Builds the id -> name maps from name -> id maps (as the simulator's `World` has them), for a viewer whose
+ * Discord client is in `locale`.
+ */
 export function contextFromWorld(
   world: { users: Record<string, string>; roles: Record<string, string>; channels: Record<string, string> },
   now: number,
+  locale?: string,
 ): RenderContext {
   const invert = (m: Record<string, string>): Record<string, string> =>
     Object.fromEntries(Object.entries(m).map(([name, id]) => [id, name]));
-  return { users: invert(world.users), roles: invert(world.roles), channels: invert(world.channels), now };
+  return { users: invert(world.users), roles: invert(world.roles), channels: invert(world.channels), now, locale };
 }
 
 const EPHEMERAL = 64;
@@ -169,11 +173,6 @@ export function buttonsOf(components: readonly unknown[]): ButtonRef[] {
   return out;
 }
 
-/** Buttons a person can press: enabled, not a link. */
-export function pressable(components: readonly unknown[]): ButtonRef[] {
-  return buttonsOf(components).filter((b) => !b.disabled && b.customId !== undefined && b.url === undefined);
-}
-
 function renderButton(b: ButtonRef): string {
   if (b.url !== undefined) return `[ ${b.label} ↗ ${b.url} ]`;
   return b.disabled ? `[ ${b.label} (disabled) ]` : `[ ${b.label} ]`;
@@ -209,15 +208,14 @@ function renderEmbed(e: Embed, ctx: RenderContext): string[] {
   if (e.author?.name) add(e.author.name);
   if (e.title) add(e.url ? `${e.title} (${e.url})` : e.title);
   add(e.description);
+  // As Discord shows a field: its name as a heading, its value under it. A blank name (often a zero-width
+  // space) shows no heading.
   for (const f of e.fields ?? []) {
-    const value = renderMarkup(f.value ?? '', ctx);
     const name = renderMarkup(f.name ?? '', ctx);
-    if (value.includes('\n')) {
-      lines.push(`${name}:`);
-      lines.push(...indentLines(value, INDENT));
-    } else {
-      lines.push(`${name}: ${value}`);
-    }
+    const value = renderMarkup(f.value ?? '', ctx);
+    const heading = !isBlank(name);
+    if (heading) lines.push(...indentLines(name, ''));
+    if (!isBlank(value)) lines.push(...indentLines(value, heading ? INDENT : ''));
   }
   if (e.image?.url) add(`(image ${e.image.url})`);
   if (e.thumbnail?.url) add(`(thumbnail ${e.thumbnail.url})`);
@@ -230,6 +228,8 @@ function renderEmbed(e: Embed, ctx: RenderContext): string[] {
   if (footer) lines.push(`— ${footer}`);
   return lines;
 }
+
+const isBlank = (text: string): boolean => text.replace(/[\u200b\s]/g, '') === '';
 
 function formatIso(iso: string, ctx: RenderContext): string {
   const ms = Date.parse(iso);
@@ -274,10 +274,10 @@ export function renderDm(user: string, m: SimMessage, ctx: RenderContext, edited
   return renderMessage(`✉ DM to ${user}${edited ? ' (edited)' : ''}`, m, ctx);
 }
 
-/** What the person sees of an interaction, and the last message of it that has buttons (`click` targets it). */
+/** What the person sees of an interaction, and its messages that have buttons, oldest first (`click` targets). */
 export interface RenderedInteraction {
   lines: string[];
-  withButtons: SimMessage | null;
+  withButtons: SimMessage[];
 }
 
 /**
@@ -297,9 +297,11 @@ export function renderInteraction(
   const shown: SimMessage[] = [];
   if (v.original) {
     const onClicked = clickedMessageId !== null && v.original.id === clickedMessageId;
+    // Edited after a deferral, or answered with UPDATE_MESSAGE (callback type 7).
+    const updated = v.edits.length > 0 || v.callbacks.some((c) => c.type === 7);
     const heading = !onClicked
       ? `◆ reply to ${v.user}`
-      : v.edits.length > 0
+      : updated
         ? `◆ message updated for ${v.user}`
         : v.deferred
           ? `◆ ${botName} acknowledged the click (the message did not change)`
@@ -318,8 +320,7 @@ export function renderInteraction(
     lines.push(...renderMessage(`↳ follow-up to ${v.user}`, f, ctx));
     shown.push(f);
   }
-  const withButtons = [...shown].reverse().find((m) => buttonsOf(m.components).length > 0) ?? null;
-  return { lines, withButtons };
+  return { lines, withButtons: shown.filter((m) => buttonsOf(m.components).length > 0) };
 }
 
 // ------------------------------------------------------------------ roles
