@@ -1,12 +1,12 @@
 import { DatabaseService } from '../src/storage/database.service';
-import { testDatabaseNames } from './support/databases';
+import { describeEachDatabase } from './support/databases';
 import { useHarness, type Harness } from './support/e2e-harness';
 import { storeRows } from './support/store-rows';
 
 type Detail = { loc: (string | number)[]; type: string };
 const locsOf = (body: unknown) => (body as { detail: Detail[] }).detail.map((d) => d.loc);
 
-describe.each(testDatabaseNames())('input the contract refuses, on %s', (database) => {
+describeEachDatabase('input the contract refuses, on $name', ({ name: database }) => {
   let h: Harness;
   useHarness((harness) => (h = harness), { database });
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { MAX_MINOR_AMOUNT } from '../src/common/validation/minor-amount.decorator';
 import { NOTIFY_ACTIONS } from '../src/notifications/dto/notify-user.request';
 import { DatabaseService } from '../src/storage/database.service';
-import { testDatabaseNames } from './support/databases';
+import { describeEachDatabase } from './support/databases';
 import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';
 import { storeRows } from './support/store-rows';
 import { anyCurrency, fuzzParameters, FUZZ_TIMEOUT_MS, oddText } from './support/fuzz';
@@ -35,7 +35,7 @@ const field = <T>(plausible: fc.Arbitrary<T>) =>
  * stores nothing; it stays up; no secret reaches its logs. 300 cases per route and database in `npm test`,
  * FUZZ_RUNS in `npm run fuzz`.
  */
-describe.each(testDatabaseNames())('internal API under arbitrary input, on %s', (database) => {
+describeEachDatabase('internal API under arbitrary input, on $name', ({ name: database }) => {
   let h: Harness;
   const logs = new SecretWatch();
   useHarness((harness) => (h = harness), { database, logDestination: logs, env: { LOG_LEVEL: 'debug' } });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import type { DiscordSim } from './discord-sim/sim-client';
 import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { describeOnPostgres } from './support/databases';
 import { TEST_SECRET } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
 import { manyMembersSim } from './support/role-world';
@@ -170,11 +171,7 @@ describe(`${COUNT} role changes for ${COUNT} members under Discord's global limi
   }, 240000);
 });
 
-const pg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL)
-  console.warn('SKIPPED: two replicas on one PostgreSQL (TEST_DATABASE_URL is not set)');
-
-pg('two service processes on one PostgreSQL (issue 10)', () => {
+describeOnPostgres('two service processes on one PostgreSQL (issue 10)', () => {
   let sim: DiscordSim;
   let backend: DemoBackend;
   let schema: PgSchema | undefined;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { describeEachDatabase } from './support/databases';
 import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
 import { NAMES, roleSim } from './support/role-world';
@@ -15,9 +16,7 @@ type RolesAnswer = {
   results?: { role_id: string; outcome: string; reason?: string }[];
 };
 
-const stores = [{ store: 'sqlite' }, ...(process.env.TEST_DATABASE_URL ? [{ store: 'postgres' }] : [])];
-
-describe.each(stores)('role truth on $store (issue 10)', ({ store }) => {
+describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
   let h: Harness;
   let schema: PgSchema | undefined;
   const options: HarnessOptions = {};

@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { testDatabases } from '../../test/support/databases';
+import { describeEachDatabase } from '../../test/support/databases';
 import { eventually } from '../../test/support/wait';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { DiscordRestService } from '../discord/discord-rest.service';
@@ -21,7 +21,7 @@ const entry: RefundAuditEntry = {
   detail: null,
 };
 
-describe.each(testDatabases())('RefundAuditTrail on $name', (database) => {
+describeEachDatabase('RefundAuditTrail on $name', (database) => {
   let trail: RefundAuditTrail;
   let repository: RefundsRepository;
   let failures: number;

@@ -1,4 +1,4 @@
-import { testDatabases } from '../../test/support/databases';
+import { describeEachDatabase } from '../../test/support/databases';
 import { RefundsRepository, STALE_NOTICE_MS, type NewRefundConfirmation } from './refunds.repository';
 
 const ADMIN = '100000000000000001';
@@ -21,7 +21,7 @@ const confirmation = (id: string, extra: Partial<NewRefundConfirmation> = {}): N
   ...extra,
 });
 
-describe.each(testDatabases())('RefundsRepository on $name', (database) => {
+describeEachDatabase('RefundsRepository on $name', (database) => {
   let repository: RefundsRepository;
 
   beforeEach(async () => {

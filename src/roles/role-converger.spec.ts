@@ -1,6 +1,6 @@
 import { DiscordAPIError, type APIGuildMember, type APIRole } from 'discord.js';
 import fc from 'fast-check';
-import { testDatabases } from '../../test/support/databases';
+import { describeEachDatabase } from '../../test/support/databases';
 import { eventually } from '../../test/support/wait';
 import type { DiscordRestService } from '../discord/discord-rest.service';
 import type { OutboundEvents } from '../notifications/outbound-events';
@@ -56,7 +56,7 @@ const guildInfo = new GuildRoleInfo(GUILD, [roleOf(ROLE_A, 1), roleOf(ROLE_B, 2)
   canManageRoles: true,
 });
 
-describe.each(testDatabases())('RoleConverger on $name', (database) => {
+describeEachDatabase('RoleConverger on $name', (database) => {
   let db: DatabaseService;
   let ledger: RoleLedger;
   let discord: FakeDiscord;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { testDatabases } from '../../test/support/databases';
+import { describeEachDatabase } from '../../test/support/databases';
 import type { DatabaseService } from './database.service';
 import { backoffDelay, DurableQueue, newQueueItem, type QueuePolicy } from './durable-queue';
 import { QueueWorker, type DeliveryResult } from './queue-worker';
@@ -29,7 +29,7 @@ describe('backoffDelay', () => {
   });
 });
 
-describe.each(testDatabases())('DurableQueue on $name', (database) => {
+describeEachDatabase('DurableQueue on $name', (database) => {
   let db: DatabaseService;
   let queue: DurableQueue<OutboundEventTable>;
 

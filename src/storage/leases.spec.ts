@@ -1,7 +1,7 @@
-import { testDatabases } from '../../test/support/databases';
+import { describeEachDatabase } from '../../test/support/databases';
 import { Leases } from './leases';
 
-describe.each(testDatabases())('Leases on $name', (database) => {
+describeEachDatabase('Leases on $name', (database) => {
   let leases: Leases;
 
   beforeEach(async () => {

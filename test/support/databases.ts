@@ -11,21 +11,30 @@ export interface TestDatabase {
 }
 
 const pgUrl = process.env.TEST_DATABASE_URL;
-let skipNoticeShown = false;
 
-/** The stores the e2e suites can run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
-export function testDatabaseNames(): TestDatabase['name'][] {
-  if (!pgUrl) {
-    showSkipNotice();
-    return ['sqlite'];
-  }
-  return ['sqlite', 'postgres'];
+/** Whether the PostgreSQL tests run: TEST_DATABASE_URL names a server (CI: postgres://postgres@127.0.0.1:5432/test). */
+export const postgresAvailable = Boolean(pgUrl);
+
+/**
+ * `describe` for tests that need PostgreSQL: `describe.skip` without TEST_DATABASE_URL, so jest's summary
+ * counts them as skipped. The title names PostgreSQL: that is how test/support/skipped-postgres-reporter.js
+ * finds them to say, once per run, why they were skipped.
+ */
+export function describeOnPostgres(title: string, body: () => void): void {
+  if (!/postgres/i.test(title)) throw new Error(`A PostgreSQL suite's title must name PostgreSQL: "${title}"`);
+  (postgresAvailable ? describe : describe.skip)(title, body);
 }
 
-function showSkipNotice(): void {
-  if (skipNoticeShown) return;
-  skipNoticeShown = true;
-  console.warn('SKIPPED: PostgreSQL storage tests (TEST_DATABASE_URL is not set); SQLite ran alone.');
+/**
+ * One `describe` per store, `$name` in the title standing for its name: SQLite always, PostgreSQL when
+ * TEST_DATABASE_URL is set and skipped otherwise (see describeOnPostgres). The body runs to collect the tests
+ * either way; only hooks and tests touch the database.
+ */
+export function describeEachDatabase(title: string, body: (database: TestDatabase) => void): void {
+  for (const database of testDatabases()) {
+    const describeStore = database.name === 'postgres' ? describeOnPostgres : describe;
+    describeStore(title.replace('$name', database.name), () => body(database));
+  }
 }
 
 async function adminQuery(text: string): Promise<void> {
@@ -52,10 +61,10 @@ export async function pgSchemaDatabase(): Promise<{ url: string; drop: () => Pro
 }
 
 /**
- * The stores the storage tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL points at one
- * (CI: postgres://postgres@127.0.0.1:5432/test). Each PostgreSQL database lives in a fresh schema.
+ * The stores the storage tests run on: SQLite, and PostgreSQL on TEST_DATABASE_URL (each database in a fresh
+ * schema; create() throws without TEST_DATABASE_URL, which describeEachDatabase never lets happen).
  */
-export function testDatabases(): TestDatabase[] {
+function testDatabases(): TestDatabase[] {
   const sqliteCreated: DatabaseService[] = [];
   const list: TestDatabase[] = [
     {
@@ -71,15 +80,12 @@ export function testDatabases(): TestDatabase[] {
       },
     },
   ];
-  if (!pgUrl) {
-    showSkipNotice();
-    return list;
-  }
   const schemas: string[] = [];
   const pgCreated: DatabaseService[] = [];
   list.push({
     name: 'postgres',
     async create() {
+      if (!pgUrl) throw new Error('TEST_DATABASE_URL is not set');
       const schema = `t_${randomBytes(6).toString('hex')}`;
       schemas.push(schema);
       const db = new DatabaseService({ dataDir: '', databaseUrl: pgUrl, schema });

@@ -1,7 +1,7 @@
-import { testDatabases } from '../../../test/support/databases';
+import { describeEachDatabase } from '../../../test/support/databases';
 import { SignatureUses } from './signature-uses';
 
-describe.each(testDatabases())('SignatureUses on $name', (database) => {
+describeEachDatabase('SignatureUses on $name', (database) => {
   afterAll(() => database.cleanup());
 
   it('should accept a signature once, across replicas on one database, until it is purged', async () => {

@@ -1,9 +1,9 @@
-import { testDatabases } from '../../../test/support/databases';
+import { describeEachDatabase } from '../../../test/support/databases';
 import { eventually } from '../../../test/support/wait';
 import type { DatabaseService } from '../../storage/database.service';
 import { IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS, IdempotencyStore } from './idempotency.store';
 
-describe.each(testDatabases())('IdempotencyStore on $name', (database) => {
+describeEachDatabase('IdempotencyStore on $name', (database) => {
   let store: IdempotencyStore;
   let db: DatabaseService;
 
