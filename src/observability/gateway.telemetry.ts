@@ -1,8 +1,12 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Client, Events } from 'discord.js';
+import { gatewayState, isGatewayHealthy } from '../health/discord.health';
 import { Metrics } from './metrics.service';
 
-/** The gateway as operators see it: its ping as a gauge, and one line when it is ready, lost or back. */
+/**
+ * The gateway as operators see it: its ping and whether it is ready (what /health/ready checks) as gauges,
+ * and one line when it is ready, lost or back.
+ */
 @Injectable()
 export class GatewayTelemetry implements OnModuleInit {
   private readonly logger = new Logger(GatewayTelemetry.name);
@@ -20,6 +24,11 @@ export class GatewayTelemetry implements OnModuleInit {
         const ping = this.client.ws.ping;
         return Number.isFinite(ping) && ping >= 0 ? ping : -1;
       },
+    );
+    this.metrics.gauge(
+      'moddy_discord_gateway_ready',
+      'Whether the gateway is ready with a fresh heartbeat, as /health/ready checks it (1) or not (0)',
+      () => (isGatewayHealthy(gatewayState(this.client)) ? 1 : 0),
     );
     this.client.once(Events.ClientReady, (client) => {
       // uptimeMs: since the process started (what a deploy waits for before the health check passes).

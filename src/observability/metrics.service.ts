@@ -131,6 +131,8 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // A series that exists at 0 from the start: an alert on its increase sees the first dead notification too.
+    this.notifications.inc({ outcome: 'dead' }, 0);
   }
 
   get contentType(): string {
