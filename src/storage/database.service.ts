@@ -98,10 +98,21 @@ export class DatabaseService implements OnApplicationShutdown {
     }
   }
 
+  private async currentSchema(): Promise<string> {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.db);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('PostgreSQL has no current schema: the search_path names none that exists');
+    return schema;
+  }
+
   /** Brings the schema to the latest migration; throws (and so stops the boot) when one fails. */
   async migrate(): Promise<void> {
     if (this.schema) await this.db.schema.createSchema(this.schema).ifNotExists().execute();
-    const migrator = new Migrator({ db: this.db, provider, migrationTableSchema: this.schema });
+    // Kysely looks for its migration tables in every schema unless told which: name the one in use (the
+    // search_path's, `public` by default), so another schema's migration tables in the same database never count.
+    const migrationTableSchema =
+      this.dialect === 'postgres' ? (this.schema ?? (await this.currentSchema())) : undefined;
+    const migrator = new Migrator({ db: this.db, provider, migrationTableSchema });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
       if (r.status === 'Error') this.logger.error(`Migration ${r.migrationName} failed`);
