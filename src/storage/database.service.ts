@@ -101,13 +101,24 @@ export class DatabaseService implements OnApplicationShutdown {
   /** Brings the schema to the latest migration; throws (and so stops the boot) when one fails. */
   async migrate(): Promise<void> {
     if (this.schema) await this.db.schema.createSchema(this.schema).ifNotExists().execute();
-    const migrator = new Migrator({ db: this.db, provider, migrationTableSchema: this.schema });
+    // Kysely looks for its migration tables in every schema unless told which one: another schema's tables
+    // (a second app, a test's leftovers) would then pass for ours. Ours live in the schema we write to.
+    const migrationTableSchema = this.schema ?? (this.dialect === 'postgres' ? await this.currentSchema() : undefined);
+    const migrator = new Migrator({ db: this.db, provider, migrationTableSchema });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
       if (r.status === 'Error') this.logger.error(`Migration ${r.migrationName} failed`);
       else if (r.status === 'Success') this.logger.log(`Migration ${r.migrationName} applied`);
     }
     if (error) throw error instanceof Error ? error : new Error('Migration failed');
+  }
+
+  /** PostgreSQL: the schema new tables go to (the first of search_path that exists). */
+  private async currentSchema(): Promise<string> {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.db);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('no schema of search_path exists on this database');
+    return schema;
   }
 
   /** A trivial round trip, for the readiness probe. */
