@@ -123,7 +123,8 @@ function historyLine(locale: SupportedLocale, item: HistoryItem): string {
       return `${at} · 📨 \`${item.action}\` · ${notificationState(locale, item)}`;
     case 'role': {
       const outcomes = item.results.map((r) => roleResultLine(locale, r)).join(', ');
-      return `${at} · 🎭 ${t(`memberDesk.origin.${item.origin}`)} · ${t(`memberDesk.roleState.${item.state}`)}${outcomes ? `: ${outcomes}` : ''}`;
+      const state = t(`memberDesk.roleState.${item.state}`);
+      return `${at} · 🎭 ${t(`memberDesk.origin.${item.origin}`)} · ${outcomes ? t('memberDesk.withOutcomes', { state, outcomes }) : state}`;
     }
     case 'refund': {
       const amount =
