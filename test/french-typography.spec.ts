@@ -29,6 +29,7 @@ import {
   buildSyncAllConfirm,
   buildSyncAllNote,
 } from '../src/roles/role-sweep.view';
+import type { Drift } from '../src/roles/role-sweep.service';
 import { buildRolesSyncView } from '../src/roles/roles-sync.view';
 import type { UpdateRolesResponse } from '../src/roles/roles.service';
 import type { NotificationTable, PremiumGrantTable, RoleChangeSource, RoleChangeState } from '../src/storage/tables';
@@ -50,10 +51,12 @@ import { fuzzParameters } from './support/fuzz';
 function visibleTexts(message: object): string[] {
   const m = message as {
     content?: string;
-    embeds?: Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }> } & {
-      footer?: { text?: string };
-      author?: { name?: string };
-    }>;
+    embeds?: Array<
+      { title?: string; description?: string; fields?: Array<{ name: string; value: string }> } & {
+        footer?: { text?: string };
+        author?: { name?: string };
+      }
+    >;
     components?: Array<{ components?: Array<{ label?: string }> }>;
   };
   return [
@@ -289,7 +292,9 @@ describe('French typography in every rendered message (issue 13)', () => {
             buildSubscriptionView('fr', sub, { billingUrl: 'https://moddy.example/billing', premiumRole }),
             buildSubscriptionView('fr', sub, { subjectMention: '<@123456789012345678>' }),
             buildInvoicesView('fr', invoices, { page, ownerId: '1', subjectId: '1', limit: 100 }, '<@1>'),
-            buildInboxView('fr', rows, (r) => buildInvoiceDm('fr', 'invoice_paid', JSON.parse(r.payload) as InvoiceInfo)),
+            buildInboxView('fr', rows, (r) =>
+              buildInvoiceDm('fr', 'invoice_paid', JSON.parse(r.payload) as InvoiceInfo),
+            ),
           ]);
         },
       ),
@@ -345,7 +350,7 @@ describe('French typography in every rendered message (issue 13)', () => {
         fc.array(fc.record({ discordId: snowflake, roles: fc.array(snowflake), entitledTo: fc.array(plan) }), {
           maxLength: 12,
         }),
-        fc.record({ checked: fc.nat(1000), skipped, drifts: fc.constant([]) }),
+        fc.record({ checked: fc.nat(1000), skipped, drifts: fc.constant<Drift[]>([]) }),
         (roles, p, g, readable, held, scan) =>
           expectFrenchSpacing([
             buildRolesSyncView('fr', '<@1>', { plan: p, premium: true, entitled: [], roles }),

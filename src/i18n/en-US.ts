@@ -332,6 +332,7 @@ export const enUS = {
     match: '✅ They match.',
     notInServer: 'Not in the server.',
     memberSince: 'Member since {date}',
+    inServer: 'In the server (since when is not known).',
     gap: {
       notInServer: '🕒 Not in the server: the roles are given when they join.',
       queued: '🕒 A change is stored and being applied.',

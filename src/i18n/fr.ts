@@ -341,6 +341,7 @@ export const fr: Catalogue = {
     match: '✅ Ils correspondent.',
     notInServer: 'Absent du serveur.',
     memberSince: 'Membre depuis le {date}',
+    inServer: 'Sur le serveur (depuis quand, on ne le sait pas).',
     gap: {
       notInServer: '🕒 Absent du serveur : les rôles seront donnés à son arrivée.',
       queued: '🕒 Un changement est enregistré et en cours d’application.',

@@ -20,7 +20,7 @@ function proseOf(text: string): string {
 
 /** A few characters either side of `index`, to say where a problem is. */
 function around(text: string, index: number): string {
-  return text.slice(Math.max(0, index - 15), index + 5);
+  return text.slice(Math.max(0, index - 15), index + 8);
 }
 
 /**
@@ -43,7 +43,8 @@ export function frenchSpacingProblems(text: string): string[] {
   }
   for (const match of prose.matchAll(/«/g)) {
     const after = prose[match.index + 1];
-    if (after !== undefined && !NO_BREAK.test(after)) problems.push(`no no-break space after "«" in "${around(prose, match.index + 1)}"`);
+    if (after !== undefined && !NO_BREAK.test(after))
+      problems.push(`no no-break space after "«" in "${around(prose, match.index + 1)}"`);
   }
   return problems;
 }

@@ -6,6 +6,7 @@ import {
   alreadyText,
   amountProblemText,
   buildAuditMessage,
+  buildCancelledView,
   buildConfirmationView,
   buildExpiredView,
   buildOutcomeView,
@@ -304,7 +305,7 @@ describe('buildAuditMessage', () => {
       '<@400000000000000002> (`400000000000000002`)',
       'Toute la dernière facture payée',
       'Downtime',
-      '⚠️ Erreur du prestataire de paiement : Stripe error: x',
+      '⚠️ Erreur du prestataire de paiement\u202f: Stripe error: x',
     ]);
     const outside = buildAuditMessage('en-US', { ...entry, source: 'notify', adminId: null, outcome: 'notified' });
     expect(outside.embeds?.[0].title).toBe('Refund issued outside Discord');

@@ -277,7 +277,7 @@ export function buildAuditMessage(
     entry.amount !== null && entry.currency
       ? formatMoney(locale, entry.amount, entry.currency)
       : t('refunds.audit.wholeInvoice');
-  const detail = clip(entry.detail ?? '?', 500);
+  const detail = clip(entry.detail ?? '—', 500);
   const fields: APIEmbedField[] = [
     {
       name: t('refunds.audit.staff'),

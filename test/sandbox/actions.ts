@@ -215,7 +215,8 @@ export class Sandbox {
     const only = (m: SimMessage) => m.ephemeral || v.guildId === null;
     for (const m of shown.withButtons) this.remember(m, only(m) ? v.user : null, ctx);
     // As shown now; a later edit (or deletion) is shown with the line during which it happens.
-    if (v.original) this.interactionMessages.shown(v.original, { user: v.user, private: only(v.original), part: 'reply' });
+    if (v.original)
+      this.interactionMessages.shown(v.original, { user: v.user, private: only(v.original), part: 'reply' });
     for (const f of v.followUps) {
       if (!f.deleted) this.interactionMessages.shown(f, { user: v.user, private: only(f), part: 'follow-up' });
     }

@@ -9,7 +9,14 @@ function message(id: string, edited: string | null = null, channel = CHANNEL): S
   return {
     id,
     channel_id: channel,
-    author: { id: '100000000000000009', username: 'Moddy', global_name: null, discriminator: '0', avatar: null, public_flags: 0 },
+    author: {
+      id: '100000000000000009',
+      username: 'Moddy',
+      global_name: null,
+      discriminator: '0',
+      avatar: null,
+      public_flags: 0,
+    },
     content: '',
     embeds: [],
     components: [],
@@ -26,7 +33,7 @@ function message(id: string, edited: string | null = null, channel = CHANNEL): S
     source: 'interaction',
     ephemeral: true,
     deleted: false,
-  } as SimMessage;
+  };
 }
 
 const admin = { user: 'admin', private: true, part: 'reply' as const };

@@ -19,8 +19,7 @@ interface Watched {
 
 /** A watched message that changed since it was last shown: edited (`message` as it is now) or deleted. */
 export type LaterChange = { messageId: string; user: string; private: boolean; part: InteractionPart } & (
-  | { deleted: false; message: SimMessage }
-  | { deleted: true; message?: undefined }
+  { deleted: false; message: SimMessage } | { deleted: true; message?: undefined }
 );
 
 /** How many interaction messages are watched at most: the newest ones (older ones are scrolled away). */
