@@ -16,7 +16,7 @@ const EPHEMERAL = 64;
 const DEFERRED_REPLY = 5;
 const DEFERRED_UPDATE = 6;
 /** discord.js editing an interaction's original message (editReply). */
-const EDIT_ORIGINAL = 'PATCH /webhooks/*/*/messages/@original';
+const EDIT_ORIGINAL = 'PATCH /webhooks/:webhook_id/:webhook_token/messages/@original';
 
 const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 

@@ -9,7 +9,7 @@ import { startStack, type Stack } from './sandbox/stack';
 // the line during which it changed. The real stack (simulator, demo backend, bot) in this process.
 
 /** discord.js editing an interaction's original message (editReply). */
-const EDIT_ORIGINAL = 'PATCH /webhooks/*/*/messages/@original';
+const EDIT_ORIGINAL = 'PATCH /webhooks/:webhook_id/:webhook_token/messages/@original';
 
 describe('the sandbox shows later edits of interaction messages (issue 13)', () => {
   let stack: Stack;
