@@ -166,6 +166,16 @@ const outcome: fc.Arbitrary<RefundOutcome> = fc.oneof(
   fc.record({ kind: fc.constantFrom('provider_error' as const, 'failed' as const), detail: words }),
   fc.record({ kind: fc.constant('unknown' as const), cause: words }),
 );
+const roleSource = fc.constantFrom<RoleChangeSource>(
+  'backend',
+  'refresh',
+  'join',
+  'staff_sync',
+  'sweep',
+  'brake',
+  'grant',
+  'grant_end',
+);
 const gap: fc.Arbitrary<RoleGap | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.constantFrom<RoleGap>(
@@ -176,6 +186,7 @@ const gap: fc.Arbitrary<RoleGap | undefined> = fc.oneof(
     { kind: 'drift' },
   ),
   words.map((reason): RoleGap => ({ kind: 'refused', reason })),
+  fc.record({ origin: roleSource, at: instant }).map((r): RoleGap => ({ kind: 'removed_by', ...r })),
 );
 const memberNow: fc.Arbitrary<MemberNow> = fc.record({
   subscription: fc.oneof(fc.constant(undefined), fc.constant(null), subscription),
@@ -202,16 +213,7 @@ const historyItem: fc.Arbitrary<HistoryItem> = fc.oneof(
   fc.record({
     source: fc.constant('role' as const),
     at: instant,
-    origin: fc.constantFrom<RoleChangeSource>(
-      'backend',
-      'refresh',
-      'join',
-      'staff_sync',
-      'sweep',
-      'brake',
-      'grant',
-      'grant_end',
-    ),
+    origin: roleSource,
     state: fc.constantFrom<RoleChangeState>('pending', 'waiting_join', 'applied', 'failed', 'superseded', 'stale'),
     results: fc.array(roleResult, { maxLength: 3 }),
   }),
