@@ -211,7 +211,7 @@ export const enUS = {
       nothing_charged: 'Nothing to pay',
     },
     body: {
-      invoice_paid: 'We received your payment of {amount}. Thank you!',
+      invoice_paid: 'Thank you for your payment of {amount}.',
       nothing_charged:
         'This invoice comes to {amount}, so nothing was charged: a free trial, a discount or your credit covers it.',
       payment_failed:

@@ -216,7 +216,7 @@ export const fr: Catalogue = {
       nothing_charged: 'Rien à payer',
     },
     body: {
-      invoice_paid: 'Nous avons bien reçu votre paiement de {amount}. Merci !',
+      invoice_paid: 'Merci pour votre paiement de {amount}.',
       nothing_charged:
         'Cette facture s’élève à {amount} : rien n’a été prélevé, une période d’essai, une remise ou votre crédit la couvre.',
       payment_failed:
