@@ -1,0 +1,253 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { OPENAPI_DOCUMENT_PATH } from '../src/openapi/openapi-document';
+import { contractDifferences } from './contract/contract-diff';
+import { GENERATE_COMMAND, generateDocument } from './contract/generate-document';
+import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents are walked by shape, asserted field by field
+type Json = Record<string, any>;
+
+const ROOT = join(__dirname, '..');
+const COMMITTED = join(ROOT, OPENAPI_DOCUMENT_PATH);
+/** Where CI lays the shared contract: beside the checkout. Tests never need it. */
+const CONTRACT = join(ROOT, '..', 'shared', 'contract', 'internal-api.yaml');
+
+/** The committed document, parsed. */
+const committed = (): Json => JSON.parse(readFileSync(COMMITTED, 'utf8')) as Json;
+
+/** A schema of the document, its `$ref` followed. */
+function schemaOf(doc: Json, schema: Json): Json {
+  const ref = schema.$ref as string | undefined;
+  return ref ? (doc.components.schemas[ref.replace('#/components/schemas/', '')] as Json) : schema;
+}
+const requestOf = (doc: Json, path: string): Json =>
+  schemaOf(doc, doc.paths[path].post.requestBody.content['application/json'].schema as Json);
+const responseOf = (doc: Json, path: string, method = 'post'): Json =>
+  schemaOf(doc, doc.paths[path][method].responses['200'].content['application/json'].schema as Json);
+
+/**
+ * Differences between the code and the shared contract that are real and known: each is reported, not
+ * papered over in the decorators (the code's behaviour is what the document describes). The test fails when
+ * one disappears too, so this list never outlives the difference.
+ */
+const KNOWN_DIFFERENCES: Record<string, string> = {
+  'POST /internal/notify: response 200 field stale: not in the contract':
+    'the contract says (OccurredAt) an older change "is answered with stale: true", and /internal/notify does so, ' +
+    'but its InternalNotifyUserResponse schema does not list stale',
+  ...Object.fromEntries(
+    ['/internal/notify', '/internal/subscription/refresh', '/internal/invoices/notify', '/internal/refunds/notify'].map(
+      (path) => [
+        `POST ${path}: status 503 not in the contract`,
+        'a repeat of an Idempotency-Key whose first request is alive but stuck for 9 s is told to come back ' +
+          '(503, Retry-After: 1); the contract says nothing of that case',
+      ],
+    ),
+  ),
+};
+
+describe('the internal API document (docs/internal-api.openapi.json)', () => {
+  let generated: string;
+
+  beforeAll(async () => {
+    generated = await generateDocument();
+  });
+
+  it('should be committed as the code generates it', () => {
+    const onDisk = existsSync(COMMITTED) ? readFileSync(COMMITTED, 'utf8') : '';
+    if (onDisk !== generated) {
+      throw new Error(
+        `${OPENAPI_DOCUMENT_PATH} is out of date with the code's decorators: run \`${GENERATE_COMMAND}\` and ` +
+          'commit the file.',
+      );
+    }
+    expect(onDisk).toBe(generated);
+  });
+
+  it('should describe every route under /internal but its own, and nothing else', () => {
+    const doc = JSON.parse(generated) as Json;
+    expect(Object.keys(doc.paths as Json).sort()).toEqual([
+      '/internal/health',
+      '/internal/invoices/notify',
+      '/internal/notify',
+      '/internal/refunds/notify',
+      '/internal/roles/update',
+      '/internal/subscription/refresh',
+    ]);
+    for (const [path, item] of Object.entries(doc.paths as Json)) {
+      for (const [method, operation] of Object.entries(item as Json)) {
+        expect([path, method, operation.security]).toEqual([path, method, [{ bearer: [] }]]);
+        expect([path, method, Object.keys(operation.responses as Json)]).toEqual(
+          expect.arrayContaining([path, method, expect.arrayContaining(['200', '401', '403'])]),
+        );
+      }
+    }
+  });
+
+  it('should carry the 1.1 additions', () => {
+    const doc = JSON.parse(generated) as Json;
+    for (const path of ['/internal/notify', '/internal/roles/update', '/internal/invoices/notify']) {
+      expect([path, requestOf(doc, path).properties.occurred_at]).toEqual([
+        path,
+        expect.objectContaining({ type: 'string', format: 'date-time' }),
+      ]);
+      expect(requestOf(doc, path).required).not.toContain('occurred_at');
+    }
+    expect(requestOf(doc, '/internal/roles/update').properties.guild_id).toMatchObject({ type: 'string' });
+    const roles = responseOf(doc, '/internal/roles/update');
+    for (const field of ['pending', 'queued', 'superseded', 'stale']) {
+      expect([field, roles.properties[field]]).toEqual([field, expect.objectContaining({ type: 'boolean' })]);
+    }
+    const result = schemaOf(doc, roles.properties.results.items as Json);
+    expect(result.properties.outcome.enum).toEqual(['added', 'removed', 'unchanged', 'failed']);
+    expect(responseOf(doc, '/internal/notify').properties).toMatchObject({
+      queued: { type: 'boolean' },
+      stale: { type: 'boolean' },
+    });
+    for (const path of ['/internal/invoices/notify', '/internal/refunds/notify', '/internal/subscription/refresh']) {
+      const headers = (doc.paths[path].post.parameters as Json[]).map((p) => `${p.in} ${p.name}`);
+      expect([path, headers]).toEqual([path, expect.arrayContaining(['header Idempotency-Key'])]);
+    }
+  });
+});
+
+describe('GET /internal/openapi.json (real HTTP)', () => {
+  let h: Harness;
+
+  useHarness((harness) => (h = harness));
+
+  it('should answer 401 without the secret and 403 with a wrong one', async () => {
+    const missing = await fetch(`${h.url}/internal/openapi.json`);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({ error: 'Missing Authorization header' });
+    const wrong = await h.call('/internal/openapi.json', undefined, { authorization: 'Bearer not-the-secret' });
+    expect(wrong).toMatchObject({ status: 403, body: { error: 'Invalid secret' } });
+  });
+
+  it('should serve the committed document with the secret', async () => {
+    const res = await fetch(`${h.url}/internal/openapi.json`, { headers: { authorization: `Bearer ${TEST_SECRET}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual(committed());
+  });
+
+  it('should serve no UI', async () => {
+    for (const path of ['/internal/docs', '/api', '/docs', '/internal/openapi.yaml']) {
+      expect([path, (await h.call(path)).status]).toEqual([path, 404]);
+    }
+  });
+});
+
+describe('the comparison with the contract', () => {
+  const contract: Json = {
+    security: [{ bearer: [] }],
+    paths: {
+      '/internal/notify': {
+        post: {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Req' } } },
+          },
+          responses: { '200': { description: 'ok' }, '422': { description: 'invalid' } },
+        },
+      },
+      '/internal/gone': { get: { responses: { '200': { description: 'ok' } } } },
+      '/backend/internal/x': { get: { responses: { '200': { description: 'not the bot' } } } },
+    },
+    components: {
+      schemas: {
+        Req: {
+          type: 'object',
+          required: ['discord_id', 'action'],
+          properties: {
+            discord_id: { type: 'string' },
+            action: { type: 'string', enum: ['a', 'b'] },
+            plan: { type: ['string', 'null'] },
+            when: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+  };
+  const code: Json = {
+    paths: {
+      '/internal/notify': {
+        post: {
+          security: [{ bearer: [] }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['discord_id'],
+                  properties: {
+                    discord_id: { type: 'string' },
+                    action: { type: 'string', enum: ['a'] },
+                    plan: { type: 'string' },
+                    extra: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          responses: { '200': { description: 'ok' }, '415': { description: 'rules' }, '500': { description: 'x' } },
+        },
+      },
+      '/internal/new': { get: { responses: { '200': { description: 'ok' } } } },
+    },
+  };
+
+  it('should report each difference by operation and field', () => {
+    expect(contractDifferences(contract, code)).toEqual([
+      'POST /internal/notify: request field action: required in the contract, optional in the code',
+      'POST /internal/notify: request field action: enum differs (contract: a, b; code: a)',
+      'POST /internal/notify: request field plan: the contract takes null, the code does not',
+      'POST /internal/notify: request field when: missing in the code',
+      'POST /internal/notify: request field extra: not in the contract',
+      'POST /internal/notify: status 422 missing in the code',
+      'POST /internal/notify: status 500 not in the contract',
+      'GET /internal/gone: missing in the code',
+      'GET /internal/new: not in the contract',
+    ]);
+  });
+
+  it('should find nothing between a document and itself, nullable spelled either way', () => {
+    expect(contractDifferences(contract, contract)).toEqual([]);
+    const spelled30 = structuredClone(contract);
+    spelled30.components.schemas.Req.properties.plan = { type: 'string', nullable: true };
+    expect(contractDifferences(contract, spelled30)).toEqual([]);
+  });
+});
+
+const contractPresent = existsSync(CONTRACT);
+if (!contractPresent) {
+  process.stderr.write(`SKIPPED: comparison with the shared contract (${CONTRACT} not found)\n`);
+}
+
+(contractPresent ? describe : describe.skip)('the code against ../shared/contract/internal-api.yaml', () => {
+  it('should match every path, method, required field, enum and status code, 1.1 additions included', () => {
+    const shared = parse(readFileSync(CONTRACT, 'utf8')) as Json;
+    const differences = contractDifferences(shared, committed());
+    const unknown = differences.filter((line) => !(line in KNOWN_DIFFERENCES));
+    const gone = Object.keys(KNOWN_DIFFERENCES).filter((line) => !differences.includes(line));
+    if (unknown.length > 0 || gone.length > 0) {
+      throw new Error(
+        [
+          ...(unknown.length > 0 ? ['The code and the contract differ:', ...unknown.map((line) => `  ${line}`)] : []),
+          ...(gone.length > 0
+            ? ['Known differences no longer found (remove them from KNOWN_DIFFERENCES):', ...gone.map((l) => `  ${l}`)]
+            : []),
+        ].join('\n'),
+      );
+    }
+    expect(differences.sort()).toEqual(Object.keys(KNOWN_DIFFERENCES).sort());
+  });
+
+  it('should compare the bot paths of the contract and only those', () => {
+    const shared = parse(readFileSync(CONTRACT, 'utf8')) as Json;
+    const botPaths = Object.keys(shared.paths as Json).filter((path) => path.startsWith('/internal/'));
+    expect(botPaths.sort()).toEqual(Object.keys(committed().paths as Json).sort());
+  });
+});
