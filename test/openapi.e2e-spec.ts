@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
+import { InvoiceNotifyRequest, NotifiedInvoice } from '../src/invoices/dto/invoice-notify.request';
+import { NotifyUserRequest } from '../src/notifications/dto/notify-user.request';
+import { RefundNotifyRequest } from '../src/refunds/dto/refund-notify.request';
+import { UpdateRolesRequest } from '../src/roles/dto/update-roles.request';
+import { RefreshSubscriptionRequest } from '../src/subscription/subscription.controller';
 import { OPENAPI_DOCUMENT_PATH } from '../src/openapi/openapi-document';
 import { contractDifferences } from './contract/contract-diff';
 import { GENERATE_COMMAND, generateDocument } from './contract/generate-document';
@@ -113,6 +119,70 @@ describe('the internal API document (docs/internal-api.openapi.json)', () => {
       const headers = (doc.paths[path].post.parameters as Json[]).map((p) => `${p.in} ${p.name}`);
       expect([path, headers]).toEqual([path, expect.arrayContaining(['header Idempotency-Key'])]);
     }
+  });
+});
+
+/**
+ * What the document says of each request field against what the validation does (class-validator's metadata
+ * of the same DTO), so the decorators of the one cannot drift from the other: a field the document calls
+ * required is one the validation does not let be absent, its enum is the validation's list, its bounds are the
+ * validation's bounds.
+ */
+function validationDrift(doc: Json, dto: abstract new () => object, schemaName: string): string[] {
+  const schema = doc.components.schemas[schemaName] as Json;
+  const metas = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+  const drift: string[] = [];
+  const fields = [...new Set(metas.map((meta) => meta.propertyName))].sort();
+  const documented = Object.keys(schema.properties as Json).sort();
+  if (fields.join() !== documented.join())
+    drift.push(`fields: validated ${fields.join()}, documented ${documented.join()}`);
+  const optional = new Set(metas.filter((meta) => meta.name === 'isOptional').map((meta) => meta.propertyName));
+  const required = fields.filter((field) => !optional.has(field));
+  const documentedRequired = ((schema.required ?? []) as string[]).slice().sort();
+  if (required.join() !== documentedRequired.join()) {
+    drift.push(`required: validated ${required.join()}, documented ${documentedRequired.join()}`);
+  }
+  for (const meta of metas) {
+    const property = (schema.properties as Json)[meta.propertyName] as Json | undefined;
+    const described = (meta.each ? property?.items : property) as Json | undefined;
+    const target = described && schemaOf(doc, described);
+    const [constraint] = (meta.constraints ?? []) as unknown[];
+    const expected: Record<string, [string, unknown]> = {
+      isIn: ['enum', constraint],
+      matches: ['pattern', constraint instanceof RegExp ? constraint.source : constraint],
+      maxLength: ['maxLength', constraint],
+      minLength: ['minLength', constraint],
+      arrayMaxSize: ['maxItems', constraint],
+      min: ['minimum', constraint],
+      max: ['maximum', constraint],
+      isInt: ['type', 'integer'],
+      isString: ['type', 'string'],
+      isArray: ['type', 'array'],
+      isObject: ['type', 'object'],
+    };
+    const check = meta.name === undefined ? undefined : expected[meta.name];
+    if (!check) continue;
+    const [key, value] = check;
+    if (JSON.stringify(target?.[key]) !== JSON.stringify(value)) {
+      drift.push(
+        `${meta.propertyName}${meta.each ? '[]' : ''}: ${meta.name} says ${key} ${JSON.stringify(value)}, the document ${JSON.stringify(target?.[key])}`,
+      );
+    }
+  }
+  return drift.map((line) => `${schemaName}.${line}`);
+}
+
+describe('the document against the validation of the same DTOs', () => {
+  it.each([
+    ['NotifyUserRequest', NotifyUserRequest, 'InternalNotifyUserRequest'],
+    ['UpdateRolesRequest', UpdateRolesRequest, 'InternalUpdateRoleRequest'],
+    ['RefreshSubscriptionRequest', RefreshSubscriptionRequest, 'RefreshSubscriptionRequest'],
+    ['InvoiceNotifyRequest', InvoiceNotifyRequest, 'InvoiceNotifyRequest'],
+    ['NotifiedInvoice', NotifiedInvoice, 'InvoiceInfo'],
+    ['RefundNotifyRequest', RefundNotifyRequest, 'RefundNotifyRequest'],
+  ] as const)('should say of %s what its validation does', async (_name, dto, schemaName) => {
+    const doc = JSON.parse(await generatedText()) as Json;
+    expect(validationDrift(doc, dto, schemaName)).toEqual([]);
   });
 });
 
