@@ -11,21 +11,11 @@ import { GuildRoles, NOT_MANAGEABLE, type GuildRoleInfo } from './guild-roles';
 import { RoleConverger, STANDING_MAX_AGE_MS } from './role-converger';
 import { resultsOf, RoleLedger, type RoleResult, type Submission } from './role-ledger';
 import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
+import type { UpdateRolesResponse } from './dto/update-roles.response';
 
 export type { RoleOutcome, RoleResult } from './role-ledger';
 
-/** Contract InternalUpdateRoleResponse. */
-export interface UpdateRolesResponse {
-  success: boolean;
-  message: string;
-  roles_updated: boolean;
-  guild_id: string | null;
-  pending?: boolean;
-  queued?: boolean;
-  superseded?: boolean;
-  stale?: boolean;
-  results?: RoleResult[];
-}
+export type { UpdateRolesResponse } from './dto/update-roles.response';
 
 /** Answers for the backend's logs (not shown to Discord users, so not localized). */
 export const ROLE_MESSAGES = {
