@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { BUILD_TIMEOUT_MS, compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 
 async function freePort(): Promise<number> {
@@ -31,6 +31,8 @@ async function expectStartFailure(bot: BotProcess, cause: RegExp, secrets: strin
   ]);
   for (const secret of secrets) expect(bot.output()).not.toContain(secret);
 }
+
+beforeAll(compiledService, BUILD_TIMEOUT_MS);
 
 describe('the service process', () => {
   it('should refuse to start with one line per bad variable, never printing a secret', async () => {
