@@ -101,7 +101,14 @@ export class DatabaseService implements OnApplicationShutdown {
   /** Brings the schema to the latest migration; throws (and so stops the boot) when one fails. */
   async migrate(): Promise<void> {
     if (this.schema) await this.db.schema.createSchema(this.schema).ifNotExists().execute();
-    const migrator = new Migrator({ db: this.db, provider, migrationTableSchema: this.schema });
+    // Kysely looks for its own tables in every schema when not told which: another schema of the same
+    // database with a kysely_migration_lock (another service, a test) would make it skip creating ours.
+    const migrationTableSchema =
+      this.schema ??
+      (this.dialect === 'postgres'
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema
+        : undefined);
+    const migrator = new Migrator({ db: this.db, provider, migrationTableSchema });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
       if (r.status === 'Error') this.logger.error(`Migration ${r.migrationName} failed`);
