@@ -1,5 +1,5 @@
 // `npm run bench`: builds the service, runs every scenario against the Discord simulator, prints one table
-// and writes bench-results.json. Not part of `npm test`. `--only=api,commands,burst,roles,sweep,memory,start,shards` picks
+// and writes bench-results.json. Not part of `npm test`. `--only=api,commands,burst,roles,sweep,memory,start,shards,replicas` picks
 // scenarios; `--quick` shortens them (for trying the bench itself, not for figures).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { memoryLarge, startTimes, type BootFigures, type StartResult } from './m
 import { notifyBurst, type NotifyBurstResult } from './notify-burst';
 import { build, ROOT } from './processes';
 import { roleBurst, sweepBench, type RoleBurstResult, type SweepBenchResult } from './roles';
+import { replicasBench, type ReplicasResult } from './replicas';
 import { shardedStart, type ShardedStartResult } from './shards';
 import { round } from './stats';
 
-const SCENARIOS = ['api', 'commands', 'burst', 'roles', 'sweep', 'memory', 'start', 'shards'] as const;
+const SCENARIOS = ['api', 'commands', 'burst', 'roles', 'sweep', 'memory', 'start', 'shards', 'replicas'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Results {
@@ -36,6 +37,8 @@ interface Results {
   roles?: RoleBurstResult;
   sweep?: SweepBenchResult;
   shards?: ShardedStartResult;
+  /** null: skipped (no TEST_DATABASE_URL). */
+  replicas?: ReplicasResult | null;
 }
 
 interface Row {
@@ -193,6 +196,29 @@ function rows(r: Results): Row[] {
       met: s.rssMb <= 300,
     });
   }
+  if (r.replicas === null) {
+    out.push({
+      figure: '9. two replicas on one PostgreSQL',
+      value: 'skipped: no TEST_DATABASE_URL',
+      target: '—',
+      met: null,
+    });
+  } else if (r.replicas) {
+    const { one, both, answerRatio, deliveryRatio, concurrency } = r.replicas;
+    const faults = (p: typeof one) => (p.lost || p.doubled ? `, ${p.lost} lost, ${p.doubled} doubled` : '');
+    out.push({
+      figure: `9a. notify answers/s, two replicas vs one (${one.notifications} each, ${concurrency} in flight, one PostgreSQL)`,
+      value: `${round(answerRatio, 2)} (${Math.round(both.answeredPerSecond)} vs ${Math.round(one.answeredPerSecond)}/s)`,
+      target: '—',
+      met: null,
+    });
+    out.push({
+      figure: '9b. DMs delivered/s, two replicas vs one (simulator without rate limits)',
+      value: `${round(deliveryRatio, 2)} (${Math.round(both.deliveredPerSecond)} vs ${Math.round(one.deliveredPerSecond)}/s${faults(one)}${faults(both)})`,
+      target: '0 lost, 0 doubled',
+      met: one.lost + one.doubled + both.lost + both.doubled === 0,
+    });
+  }
   if (r.start) {
     const s = r.start;
     out.push({
@@ -265,6 +291,10 @@ async function main(): Promise<void> {
   if (chosen.has('shards')) {
     step('8: sharded start, DISCORD_SHARDS=auto');
     results.shards = await shardedStart(quick ? 2000 : 5000);
+  }
+  if (chosen.has('replicas')) {
+    step('9: two replicas vs one, one PostgreSQL');
+    results.replicas = (await replicasBench(quick ? 300 : 1000)) ?? null;
   }
   results.machine.loadAfter = loadavg().map((l) => round(l, 2));
   writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
