@@ -92,6 +92,15 @@ describe('the support desk: /admin member and /admin deliveries (issue 13)', () 
       expect(text).toMatch(/⌨️ `\/subscription` · ok/);
     });
 
+    it('should say when the latest change took the role from a member who is entitled to it', async () => {
+      await h.call('/internal/notify', { discord_id: id('frank'), action: 'subscription_created', plan: 'moddy_max' });
+      await h.call('/internal/roles/update', { discord_id: id('frank'), plan: 'moddy_max' });
+      await h.call('/internal/roles/update', { discord_id: id('frank'), plan: 'free' });
+      const now = await (await admin('member', { user: 'frank' })).waitForFinal();
+      const role = (embedOf(now).fields ?? []).find((f) => f.name === 'Premium role')?.value ?? '';
+      expect(role).toMatch(/Taken away by the latest change \(backend update, <t:\d+:f>\), though they are entitled/);
+    });
+
     it('should re-sync the roles from the screen, and audit it', async () => {
       await h.call('/internal/notify', { discord_id: id('frank'), action: 'subscription_created', plan: 'moddy_max' });
       const handle = await admin('member', { user: 'frank' });

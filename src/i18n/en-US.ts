@@ -329,6 +329,8 @@ export const enUS = {
       queued: '🕒 A change is stored and being applied.',
       held: '✋ Held by the safety brake: a sweep waits for a staff decision.',
       refused: '⚠️ Discord refused: {reason}',
+      removedBy:
+        '↩️ Taken away by the latest change ({origin}, {date}), though they are entitled: Re-sync roles follows the truth.',
       superseded: '↪️ Replaced by a later change.',
       drift: '⚠️ Nothing recorded explains it (a change by hand, or one lost upstream): Re-sync roles repairs it.',
     },

@@ -338,6 +338,8 @@ export const fr: Catalogue = {
       queued: '🕒 Un changement est enregistré et en cours d’application.',
       held: '✋ Retenu par le frein de sécurité : une vérification attend une décision de l’équipe.',
       refused: '⚠️ Refusé par Discord : {reason}',
+      removedBy:
+        '↩️ Retiré par le dernier changement ({origin}, {date}), alors que le membre y a droit : « Resynchroniser les rôles » suit la vérité.',
       superseded: '↪️ Remplacé par un changement plus récent.',
       drift:
         '⚠️ Rien d’enregistré ne l’explique (un changement à la main, ou perdu en amont) : « Resynchroniser les rôles » corrige cela.',

@@ -9,7 +9,7 @@ import { parseDesired, RoleLedger } from '../roles/role-ledger';
 import { heldOf, RoleSweeper } from '../roles/role-sweep.service';
 import type { SubscriptionInfo } from '../subscription/dto/subscription-info.response';
 import { SubscriptionService } from '../subscription/subscription.service';
-import type { PremiumGrantTable } from '../storage/tables';
+import type { PremiumGrantTable, RoleChangeSource } from '../storage/tables';
 
 /** Why the plan roles a member holds differ from the ones they are entitled to. */
 export type RoleGap =
@@ -18,6 +18,8 @@ export type RoleGap =
   | { kind: 'held_by_brake' }
   | { kind: 'refused'; reason: string }
   | { kind: 'superseded' }
+  /** The latest intent for the role took it away (a backend update saying free, a staff sync...). */
+  | { kind: 'removed_by'; origin: RoleChangeSource; at: number }
   /** Nothing recorded explains it: drift the next sweep (or a re-sync) repairs. */
   | { kind: 'drift' };
 
@@ -95,8 +97,11 @@ export class MemberDesk {
     const desired = row ? parseDesired(row) : {};
     const refused = expected.map((r) => desired[r]).find((d) => d?.outcome === 'failed');
     if (refused?.reason) return { kind: 'refused', reason: refused.reason };
-    const [last] = await this.ledger.recentChanges(discordId, 1);
-    if (last?.state === 'superseded') return { kind: 'superseded' };
+    const recent = await this.ledger.recentChanges(discordId, 20);
+    const removal = expected.map((r) => desired[r]).find((d) => d && !d.want);
+    const by = removal && recent.find((c) => c.version === removal.v);
+    if (by) return { kind: 'removed_by', origin: by.source, at: by.created_at };
+    if (recent[0]?.state === 'superseded') return { kind: 'superseded' };
     return { kind: 'drift' };
   }
 }

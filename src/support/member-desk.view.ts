@@ -15,7 +15,8 @@ export const MEMBER_RETRY_PATTERN = 'member/retry/:id';
 
 export type MemberSection = 'now' | 'history';
 
-const LINE_MAX = 300;
+/** 15 history lines of this length, plus the heading, stay within an embed description's 4,096. */
+const LINE_MAX = 256;
 
 const translator = (locale: SupportedLocale) => (key: MessageKey, params?: MessageParams) =>
   translate(locale, key, params);
@@ -35,6 +36,8 @@ function gapText(locale: SupportedLocale, gap: RoleGap): string {
       return t('memberDesk.gap.refused', { reason: clip(gap.reason, 200) });
     case 'superseded':
       return t('memberDesk.gap.superseded');
+    case 'removed_by':
+      return t('memberDesk.gap.removedBy', { origin: t(`memberDesk.origin.${gap.origin}`), date: when(gap.at) });
     case 'drift':
       return t('memberDesk.gap.drift');
   }
