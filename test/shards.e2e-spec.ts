@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 import { eventually } from './support/wait';
 
@@ -75,7 +75,8 @@ describe('the service on several shards (issue 14)', () => {
       world: { synthetic: { guilds: 1500, membersPerGuild: 1, distinctUsers: false } },
     });
     backend = await DemoBackend.start({ secret: TEST_SECRET });
-  });
+    compiledService(); // before the clock of the readiness waits starts
+  }, 180000);
 
   afterAll(async () => {
     for (const bot of bots) if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
