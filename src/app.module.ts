@@ -15,6 +15,7 @@ import { InvoicesModule } from './invoices/invoices.module';
 import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { RolesModule } from './roles/roles.module';
 import { StorageModule } from './storage/storage.module';
@@ -43,6 +44,7 @@ export class AppModule {
         InvoicesModule,
         RefundsModule,
         SupportModule,
+        OpenApiModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

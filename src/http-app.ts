@@ -11,6 +11,7 @@ import { HTTP_LIMITS, refuseUnauthenticatedEarly } from './common/http/http-limi
 import { useJsonBodyParser } from './common/http/json-body';
 import { createRootLogger, requestIdOf, RequestLogController } from './observability/logging';
 import { Metrics } from './observability/metrics.service';
+import { OpenApiDocument } from './openapi/openapi.service';
 
 /** The contract's limit for an internal request body. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -70,6 +71,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     abortOnError: false,
   });
   useJsonBodyParser(app, BODY_LIMIT_BYTES);
+  // GET /internal/openapi.json describes this very application (built on its first request).
+  app.get(OpenApiDocument).describe(app);
   // Nest's own Logger (new Logger(X.name) everywhere) writes through pino, with the request context inside requests.
   if (options.logger !== false) app.useLogger(app.get(Logger));
   observeHttp(adapter.getInstance(), app.get(Metrics));

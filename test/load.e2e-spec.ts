@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { BUILD_TIMEOUT_MS, compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
 import { startHarness, TEST_SECRET } from './support/e2e-harness';
 import { eventually } from './support/wait';
 
@@ -43,6 +43,8 @@ async function post(url: string, body: string): Promise<{ status: number; ms: nu
   });
   return { status: res.status, ms: Date.now() - started, body: await res.json() };
 }
+
+beforeAll(compiledService, BUILD_TIMEOUT_MS);
 
 describe('notify under load (issue 6)', () => {
   it(`should answer ${USERS} simultaneous notifications within 5 s each and DM every member exactly once`, async () => {

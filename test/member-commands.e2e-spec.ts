@@ -212,7 +212,7 @@ describe('member commands (issue 4)', () => {
       expect(embedOf(view).title).toBe('Your Moddy subscription');
       expect(fieldsOf(view)).toEqual({
         Status: '🟢 Active',
-        Plan: 'Yearly',
+        Billing: 'Yearly',
         Price: '€99.00 per year',
         Renews: '<t:1803891600:D> (<t:1803891600:R>)',
         // alice pays but does not hold the premium role in the simulator's server.
@@ -232,7 +232,7 @@ describe('member commands (issue 4)', () => {
       expect(embedOf(view).title).toBe('Votre abonnement Moddy');
       expect(fieldsOf(view)).toEqual({
         Statut: '🟢 Actif',
-        Formule: 'Annuel',
+        Facturation: 'Annuel',
         Prix: '99,00 € par an',
         Renouvellement: '<t:1803891600:D> (<t:1803891600:R>)',
         'Rôle premium': '⚠️ Pas encore appliqué. Demandez à l’équipe : elle peut corriger cela avec /admin roles sync.',
@@ -243,13 +243,13 @@ describe('member commands (issue 4)', () => {
     it('should announce a scheduled cancellation, in both languages', async () => {
       const fr = await final(sim.slash({ user: 'bob', name: 'subscription', locale: 'fr' }));
       expect(plain(embedOf(fr).description)).toBe(
-        'Résiliation programmée : l’abonnement prend fin <t:1796893200:D> et ne sera pas renouvelé.',
+        'Résiliation programmée : l’abonnement prend fin le <t:1796893200:D> et ne sera pas renouvelé.',
       );
-      expect(fieldsOf(fr)).toMatchObject({ Formule: 'Mensuel', Prix: '9,99 € par mois', Fin: expect.any(String) });
+      expect(fieldsOf(fr)).toMatchObject({ Facturation: 'Mensuel', Prix: '9,99 € par mois', Fin: expect.any(String) });
 
       const en = await final(sim.slash({ user: 'bob', name: 'subscription', locale: 'en-US' }));
       expect(embedOf(en).description).toBe(
-        'Cancellation scheduled: the subscription ends <t:1796893200:D> and will not renew.',
+        'Cancellation scheduled: the subscription ends on <t:1796893200:D> and will not renew.',
       );
       expect(fieldsOf(en)).toMatchObject({ Price: '€9.99 per month', Ends: '<t:1796893200:D> (<t:1796893200:R>)' });
     });

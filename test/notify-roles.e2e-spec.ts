@@ -48,7 +48,7 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
         'Your subscription was updated',
         'Your plan was upgraded to Moddy Max',
         'Your plan was changed to Moddy Max',
-        'Your subscription was cancelled',
+        'Your subscription was canceled',
       ]);
     });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { BUILD_TIMEOUT_MS, compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 
 async function freePort(): Promise<number> {
@@ -32,12 +32,9 @@ async function expectStartFailure(bot: BotProcess, cause: RegExp, secrets: strin
   for (const secret of secrets) expect(bot.output()).not.toContain(secret);
 }
 
-describe('the service process', () => {
-  // Compiling src/ (or waiting for another test file's worker to finish compiling it) is not a test's time.
-  beforeAll(() => {
-    compiledService();
-  }, 180000);
+beforeAll(compiledService, BUILD_TIMEOUT_MS);
 
+describe('the service process', () => {
   it('should refuse to start with one line per bad variable, never printing a secret', async () => {
     const bot = spawnBot({ INTERNAL_API_SECRET: 'too-short-secret-value', PORT: 'http', DEFAULT_LOCALE: 'de' });
     expect(await bot.exited).toBe(1);

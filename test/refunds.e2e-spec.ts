@@ -15,6 +15,8 @@ import { CONFIRMATION_TTL_MS, RefundTiming } from '../src/refunds/refund-timing'
 const EPHEMERAL = 64;
 const DEFERRED_REPLY = 5;
 const DEFERRED_UPDATE = 6;
+/** discord.js editing an interaction's original message (editReply). */
+const EDIT_ORIGINAL = 'PATCH /webhooks/:webhook_id/:webhook_token/messages/@original';
 
 const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
@@ -242,24 +244,32 @@ describe('/admin refund (issue 5)', () => {
     // As if the minute passed without this replica disabling the buttons (e.g. it restarted).
     jest.spyOn(timing, 'now').mockImplementation(() => Date.now() + CONFIRMATION_TTL_MS + 1000);
     const late = await press(handle, 'confirm');
-    expect(late.content).toBe(
-      'This confirmation expired and nothing was refunded. Run `/admin refund` again if needed.',
+    // The message itself says so, title and text: it no longer reads as a confirmation to press.
+    expect(late.content).toBe('');
+    expect(embedOf(late).title).toBe('Refund confirmation expired');
+    expect(embedOf(late).description).toBe(
+      'It was not confirmed in time, so nothing was refunded. Run `/admin refund` again if needed.',
     );
+    expect(fieldsOf(embedOf(late))).toMatchObject({ Member: `<@${id('bob')}>`, Amount: '€2.00 (partial refund)' });
     expect(buttonsOf(late).map((b) => b.disabled)).toEqual([true, true]);
     expect(refundCalls()).toEqual([]);
     expect(await auditMessages()).toEqual([]);
   });
 
-  it('should disable the buttons when the confirmation expires', async () => {
+  it('should edit the confirmation when it expires, nobody clicking: title and text say so, buttons disabled', async () => {
     timing.confirmationTtlMs = 300;
     const { handle } = await ask({ user: 'bob', amount: 2 }, 'admin', 'fr');
-    const expired = await until(async () => {
-      const v = await handle.view();
-      return buttonsOf(v).every((b) => b.disabled) ? v : undefined;
-    });
-    expect(expired.content).toBe(
-      'Cette confirmation a expiré et rien n’a été remboursé. Relancez `/admin refund` si besoin.',
+    // The confirmation itself, then the bot's own edit at expiry: no click, no other interaction.
+    const edits = await sim.waitForRequests({ method: 'PATCH', route: EDIT_ORIGINAL }, 2);
+    expect(edits.map((r) => r.status)).toEqual([200, 200]);
+    const expired = await handle.view();
+    expect(expired.content).toBe('');
+    expect(embedOf(expired).title).toBe('Confirmation de remboursement expirée');
+    expect(embedOf(expired).description).toBe(
+      'Il n’a pas été confirmé à temps\u202f: rien n’a été remboursé. Relancez `/admin refund` si besoin.',
     );
+    expect(buttonsOf(expired).map((b) => b.disabled)).toEqual([true, true]);
+    expect((await sim.interactions()).map((i) => i.id)).toEqual([handle.id]);
     await expect(press(handle, 'confirm')).rejects.toThrow(/disabled/);
     expect(refundCalls()).toEqual([]);
   });
@@ -285,7 +295,10 @@ describe('/admin refund (issue 5)', () => {
   it('should cancel without moving money', async () => {
     const { handle } = await ask({ user: 'bob', amount: 3 });
     const cancelled = await press(handle, 'cancel');
-    expect(cancelled.content).toBe('Refund cancelled. Nothing was refunded.');
+    expect(cancelled.content).toBe('');
+    expect(embedOf(cancelled).title).toBe('Refund canceled');
+    expect(embedOf(cancelled).description).toBe('You canceled it, so nothing was refunded.');
+    expect(fieldsOf(embedOf(cancelled))).toMatchObject({ Member: `<@${id('bob')}>`, Amount: '€3.00 (partial refund)' });
     expect(cancelled.components).toEqual([]);
     expect(refundCalls()).toEqual([]);
     expect(await sim.dmsTo('bob')).toEqual([]);

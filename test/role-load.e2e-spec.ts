@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import type { DiscordSim } from './discord-sim/sim-client';
-import { spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { BUILD_TIMEOUT_MS, compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
 import { manyMembersSim } from './support/role-world';
@@ -56,6 +56,8 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+beforeAll(compiledService, BUILD_TIMEOUT_MS);
 
 describe(`${COUNT} role changes for ${COUNT} members under Discord's global limit (issue 10)`, () => {
   let sim: DiscordSim;

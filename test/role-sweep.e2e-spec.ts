@@ -151,7 +151,7 @@ describe('drift found and repaired: the sweep, its brake, staff grants (issue 10
         (title) => title === 'Role sweep: removals applied',
       );
       const edited = (await h.sim.messages(auditChannel())).find((m) => m.id === post.id) as SimMessage;
-      expect(embedOf(edited).description).toMatch(/^Applied by <@\d+> <t:\d+:f>: 4 removed, 1 kept/);
+      expect(embedOf(edited).description).toMatch(/^Applied by <@\d+> on <t:\d+:f>: 4 removed, 1 kept/);
       expect(edited.components).toEqual([]);
       const notes = await Promise.all(clicks.map((c) => c.view()));
       expect(notes.filter((v) => v.followUps.some((f) => /already applied by/.test(f.content ?? '')))).toHaveLength(1);

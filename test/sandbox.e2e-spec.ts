@@ -67,7 +67,7 @@ describe('npm run sandbox -- --script (issue 3)', () => {
     expect(out).toContain('│ Your Moddy subscription');
     // fields as Discord shows them: the name as a heading, the value under it
     expect(out).toContain('│ Status\n  │   🟢 Active\n');
-    expect(out).toContain('│ Plan\n  │   Yearly\n');
+    expect(out).toContain('│ Billing\n  │   Yearly\n');
     // <t:..:D> rendered as a date
     expect(out).toMatch(/│ Renews\n {2}│ {3}March 1, 2027 \(in \d+ months?\)\n/);
     expect(out).toContain('[ Manage subscription ↗ https://moddy.example/billing ]');

@@ -1,12 +1,15 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Client } from 'discord.js';
 import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { AppConfig } from '../config/app-config';
-import type { InternalHealthResponse } from './dto/internal-health.response';
+import { ApiInternalController } from '../openapi/api-internal';
+import { InternalHealthResponse } from './dto/internal-health.response';
 import { gatewayState } from './discord.health';
 
 /** The 1.0 health call of the backend: always 200 when authenticated; unhealthy while Discord is not ready. */
 @Controller('internal')
+@ApiInternalController()
 @UseGuards(InternalApiGuard)
 export class InternalHealthController {
   constructor(
@@ -15,6 +18,14 @@ export class InternalHealthController {
   ) {}
 
   @Get('health')
+  @ApiOperation({
+    summary: 'Bot health as the backend sees it (1.0)',
+    description: 'Always 200 when authenticated; status is "unhealthy" while the Discord client is not ready.',
+  })
+  @ApiOkResponse({
+    type: InternalHealthResponse,
+    example: { status: 'healthy', service: 'discord-bot', version: '1.0.0' },
+  })
   health(): InternalHealthResponse {
     return {
       status: gatewayState(this.client).ready ? 'healthy' : 'unhealthy',

@@ -43,7 +43,7 @@ export const enUS = {
     },
     field: {
       status: 'Status',
-      plan: 'Plan',
+      billing: 'Billing',
       price: 'Price',
       renews: 'Renews',
       ends: 'Ends',
@@ -52,7 +52,7 @@ export const enUS = {
       monthly: '{price} per month',
       yearly: '{price} per year',
     },
-    cancelScheduled: 'Cancellation scheduled: the subscription ends {date} and will not renew.',
+    cancelScheduled: 'Cancellation scheduled: the subscription ends on {date} and will not renew.',
     pastDue: '⚠️ The last payment failed. Update the payment method to keep the premium perks.',
     none: 'You do not have a Moddy subscription yet. Subscribe on the website to unlock the premium perks.',
     noneOf: '{user} has no Moddy subscription.',
@@ -119,7 +119,13 @@ export const enUS = {
       cancelButton: 'Cancel',
     },
     expired: 'This confirmation expired and nothing was refunded. Run `/admin refund` again if needed.',
-    cancelled: 'Refund cancelled. Nothing was refunded.',
+    cancelled: 'This refund was canceled and nothing was refunded.',
+    closed: {
+      expiredTitle: 'Refund confirmation expired',
+      expired: 'It was not confirmed in time, so nothing was refunded. Run `/admin refund` again if needed.',
+      cancelledTitle: 'Refund canceled',
+      cancelled: 'You canceled it, so nothing was refunded.',
+    },
     notYours: 'Only the staff member who asked for this refund can confirm or cancel it.',
     already: {
       sending:
@@ -205,7 +211,7 @@ export const enUS = {
       nothing_charged: 'Nothing to pay',
     },
     body: {
-      invoice_paid: 'We received your payment of {amount}. Thank you!',
+      invoice_paid: 'Thank you for your payment of {amount}.',
       nothing_charged:
         'This invoice comes to {amount}, so nothing was charged: a free trial, a discount or your credit covers it.',
       payment_failed:
@@ -249,15 +255,16 @@ export const enUS = {
     brakeDescription:
       'This sweep would take plan roles from {count} members, more than ROLE_SYNC_MAX_REMOVALS ({max}). Its additions were applied; nothing was removed. Check the list, then apply or dismiss.',
     more: '…and {count} more',
+    heldLine: '{user}: {reason}',
     reasonNone: 'no active subscription and no staff grant',
     reasonOther: 'entitled to {plans} only',
     apply: 'Apply {count} removals',
     dismiss: 'Dismiss',
     appliedTitle: 'Role sweep: removals applied',
     applied:
-      'Applied by {user} {date}: {removed} removed, {kept} kept (entitled now, or changed since), {skipped} skipped (the backend did not answer).',
+      'Applied by {user} on {date}: {removed} removed, {kept} kept (entitled now, or changed since), {skipped} skipped (the backend did not answer).',
     dismissedTitle: 'Role sweep: removals dismissed',
-    dismissed: 'Dismissed by {user} {date}: nothing was removed.',
+    dismissed: 'Dismissed by {user} on {date}: nothing was removed.',
     alreadyApplied: 'These removals were already applied by {user}.',
     alreadyDismissed: 'These removals were already dismissed by {user}.',
     gone: 'This sweep is not waiting for a decision any more.',
@@ -281,7 +288,7 @@ export const enUS = {
       'This checks every member holding a plan role against their subscription and staff grants, then adds and removes plan roles to match. More than {max} removals wait for a staff decision.',
     run: 'Run the sweep',
     cancel: 'Cancel',
-    cancelled: 'Cancelled: nothing was checked.',
+    cancelled: 'Canceled: nothing was checked.',
     started: 'Sweep started {date}. This message shows its summary when it ends.',
     busy: 'A sweep is already under way (asked {date}); this message shows its summary when it ends.',
     doneTitle: 'Sweep finished',
@@ -305,6 +312,7 @@ export const enUS = {
     plan: 'Plan',
     until: 'Until',
     reason: 'Reason',
+    reasonLine: 'Reason: {reason}',
     noReason: 'No reason given',
   },
   memberDesk: {
@@ -316,14 +324,15 @@ export const enUS = {
     grantValue: '{plan} until {date}, given by {staff}: {reason}',
     unavailable: '⚠️ The backend did not answer: try again in a moment.',
     noSubscription: 'No subscription.',
-    renewsOn: 'Renews {date}',
-    endsOn: 'Ends {date} (cancelled at the end of the period)',
+    renewsOn: 'Renews on {date}',
+    endsOn: 'Ends on {date} (canceled at the end of the period)',
     expected: 'Expected: {plan} ({roles})',
     actual: 'Holds: {roles}',
     actualUnknown: '⚠️ Discord did not answer.',
     match: '✅ They match.',
     notInServer: 'Not in the server.',
     memberSince: 'Member since {date}',
+    inServer: 'In the server (since when is not known).',
     gap: {
       notInServer: '🕒 Not in the server: the roles are given when they join.',
       queued: '🕒 A change is stored and being applied.',
@@ -363,6 +372,7 @@ export const enUS = {
       stale: 'stale',
       expired: 'expired',
     },
+    withOutcomes: '{state}: {outcomes}',
     commandOk: 'ok',
     commandFailed: 'failed',
     button: {
@@ -416,17 +426,16 @@ export const enUS = {
     title: {
       subscription_created: 'Welcome to {plan}!',
       subscription_updated: 'Your subscription was updated',
-      subscription_cancelled: 'Your subscription was cancelled',
+      subscription_cancelled: 'Your subscription was canceled',
       plan_upgraded: 'Your plan was upgraded to {plan}',
       plan_downgraded: 'Your plan was changed to {plan}',
     },
     body: {
       subscription_created: 'Thank you for subscribing. Your premium perks are now active.',
-      subscription_updated: 'The details of your subscription changed. Here is where it stands now.',
-      subscription_cancelled:
-        'Your subscription has been cancelled. You keep what you paid for until the end of the period.',
+      subscription_updated: 'Here is where it stands now.',
+      subscription_cancelled: 'You keep what you paid for until the end of the current period.',
       plan_upgraded: 'Enjoy your new perks. They are active now.',
-      plan_downgraded: 'Your plan change has been applied.',
+      plan_downgraded: 'Your perks are now those of this plan.',
     },
     field: {
       plan: 'Plan',

@@ -46,9 +46,39 @@ export function translate(locale: SupportedLocale, key: MessageKey, params: Mess
   );
 }
 
-/** Every dotted key of a catalogue-shaped object; the parity test compares these across languages. */
-export function catalogueKeys(catalogue: object, prefix = ''): string[] {
-  return Object.entries(catalogue).flatMap(([k, v]) =>
-    typeof v === 'string' ? [`${prefix}${k}`] : catalogueKeys(v as object, `${prefix}${k}.`),
-  );
+/** Every string of a catalogue-shaped object, by dotted key. */
+export function catalogueEntries(catalogue: object, prefix = ''): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const [k, v] of Object.entries(catalogue)) {
+    if (typeof v === 'string') entries.set(`${prefix}${k}`, v);
+    else for (const [key, text] of catalogueEntries(v as object, `${prefix}${k}.`)) entries.set(key, text);
+  }
+  return entries;
+}
+
+/** The `{name}` placeholders of a message, sorted, each once. */
+export function placeholdersOf(text: string): string[] {
+  return [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
+}
+
+/**
+ * How `other` differs from the `reference` catalogue, one line per key: a key missing or extra, or a message
+ * whose placeholders are not the same set (a `{amount}` a translation dropped, or one it made up).
+ */
+export function catalogueMismatches(reference: object, other: object): string[] {
+  const ref = catalogueEntries(reference);
+  const oth = catalogueEntries(other);
+  const problems: string[] = [];
+  for (const [key, text] of ref) {
+    const translated = oth.get(key);
+    if (translated === undefined) {
+      problems.push(`${key}: missing`);
+      continue;
+    }
+    const want = placeholdersOf(text).join(' ');
+    const got = placeholdersOf(translated).join(' ');
+    if (want !== got) problems.push(`${key}: placeholders [${got}] instead of [${want}]`);
+  }
+  for (const key of oth.keys()) if (!ref.has(key)) problems.push(`${key}: not in the reference catalogue`);
+  return problems;
 }

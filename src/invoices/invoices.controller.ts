@@ -1,17 +1,29 @@
 import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
-import { NotificationsService, type NotifyUserResponse } from '../notifications/notifications.service';
+import { NotificationOutcome, type NotifyUserResponse } from '../notifications/dto/notify-user.response';
+import { NotificationsService } from '../notifications/notifications.service';
+import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
 import { InvoiceNotifyRequest } from './dto/invoice-notify.request';
 
 /** NEW in 1.1: an invoice was paid or a payment failed; the member gets a receipt or a notice by DM. */
 @Controller('internal/invoices')
+@ApiInternalController()
 @UseGuards(InternalApiGuard)
 @UseInterceptors(IdempotencyInterceptor)
 export class InvoicesController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Post('notify')
+  @ApiInternalPost({
+    summary: 'NEW. An invoice was paid or a payment failed; DM a receipt or a payment-failed notice',
+    description:
+      'Same outcomes and response shape as /internal/notify. A receipt carries the invoice PDF as a link button; ' +
+      'a payment-failed notice carries BILLING_URL as a link button when configured. One DM per invoice_id and ' +
+      'event, whatever the retries.',
+    body: InvoiceNotifyRequest,
+    response: NotificationOutcome,
+  })
   @HttpCode(200)
   notify(@Body() body: InvoiceNotifyRequest): Promise<NotifyUserResponse> {
     return this.notifications.notifyInvoice(body.discord_id, body.event, body.invoice);

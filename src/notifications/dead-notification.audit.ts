@@ -50,7 +50,7 @@ export class DeadNotificationAudit implements OnApplicationShutdown {
       translate(locale, 'deliveries.auditDeadLine', {
         user: `<@${r.discord_id}>`,
         action: r.action,
-        error: (r.last_error ?? '?').slice(0, 150),
+        error: (r.last_error ?? '—').slice(0, 150),
       }),
     );
     if (rows.length > LISTED) lines.push(translate(locale, 'deliveries.auditMore', { count: rows.length - LISTED }));

@@ -31,6 +31,6 @@ describe('buildInvoiceDm', () => {
       /^Cette facture s’élève à 0 JPY : rien n’a été prélevé/,
     );
     const kwd = buildInvoiceDm('en-US', 'invoice_paid', { ...invoice, amount: 5125, currency: 'kwd' }).embeds![0];
-    expect(kwd.description?.replace(/\u00a0/g, ' ')).toBe('We received your payment of KWD 5.125. Thank you!');
+    expect(kwd.description?.replace(/\u00a0/g, ' ')).toBe('Thank you for your payment of KWD 5.125.');
   });
 });

@@ -2,15 +2,29 @@ import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@n
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { NotifyUserRequest } from './dto/notify-user.request';
-import { NotificationsService, type NotifyUserResponse } from './notifications.service';
+import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
+import { NotifyUserResponse } from './dto/notify-user.response';
+import { NotificationsService } from './notifications.service';
 
 @Controller('internal')
+@ApiInternalController()
 @UseGuards(InternalApiGuard)
 @UseInterceptors(IdempotencyInterceptor)
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Post('notify')
+  @ApiInternalPost({
+    summary: 'Tell a user about a subscription event by DM (1.0)',
+    description:
+      'Sends a localized DM for the action and records the premium state (premium when plan is a premium plan, ' +
+      'cleared on subscription_cancelled or a downgrade to a non-premium plan; a missing plan leaves it unchanged). ' +
+      'Outcomes, all 200: delivered (success, notification_sent); DMs closed (success, not sent, "User found but ' +
+      'DM failed"); unknown Discord user (success false); Discord slow or failing (success, not sent, queued: the ' +
+      'bot delivers it later). Answered within 5 s whatever Discord does.',
+    body: NotifyUserRequest,
+    response: NotifyUserResponse,
+  })
   @HttpCode(200)
   notify(@Body() body: NotifyUserRequest): Promise<NotifyUserResponse> {
     return this.notifications.notifyUser(body);

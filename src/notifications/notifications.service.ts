@@ -10,16 +10,9 @@ import { NotificationDelivery, type InvoicePayload, type SubscriptionPayload } f
 import { NotificationInbox, type NewNotification } from './notification-inbox';
 import { withoutPersonalData } from './notify-dm';
 import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
+import type { NotifyUserResponse } from './dto/notify-user.response';
 
-/** Contract InternalNotifyUserResponse. */
-export interface NotifyUserResponse {
-  success: boolean;
-  message: string;
-  notification_sent: boolean;
-  queued?: boolean;
-  /** NEW in 1.1: occurred_at was older than the premium state already recorded, which stays as it was. */
-  stale?: boolean;
-}
+export type { NotifyUserResponse } from './dto/notify-user.response';
 
 /** Outcome messages for the backend's logs (not shown to Discord users, so not localized). */
 export const NOTIFY_MESSAGES = {

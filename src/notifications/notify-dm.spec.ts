@@ -1,3 +1,6 @@
+import { buildRefundDm } from '../refunds/refunds.view';
+import { NOTIFY_ACTIONS } from './dto/notify-user.request';
+import { buildInvoiceDm } from './invoice-dm';
 import { buildNotifyDm, withoutPersonalData } from './notify-dm';
 
 const metadata = {
@@ -64,5 +67,84 @@ describe('buildNotifyDm', () => {
 describe('withoutPersonalData', () => {
   it('should keep ordinary text', () => {
     expect(withoutPersonalData('Thanks for being with us in 2025!')).toBe('Thanks for being with us in 2025!');
+  });
+});
+
+describe('every DM, in both languages', () => {
+  const SMALL = new Set([
+    'your',
+    'votre',
+    'vous',
+    'have',
+    'been',
+    'this',
+    'that',
+    'cette',
+    'with',
+    'avec',
+    'pour',
+    'moddy',
+  ]);
+  /** The words a reader would notice said twice: longer ones, lowercased, by their first six letters. */
+  const stems = (text: string) =>
+    new Set(
+      (text.toLowerCase().match(/\p{L}+/gu) ?? [])
+        .filter((w) => w.length > 3 && !SMALL.has(w))
+        .map((w) => w.slice(0, 6)),
+    );
+  /** Whether the first sentence of the text says the title again: most of its words, and at least two. */
+  function repeatsTitle(title: string, description: string): boolean {
+    const first = stems(description.split(/(?<=[.!?])\s/)[0] ?? '');
+    const titled = [...stems(title)];
+    const again = titled.filter((w) => first.has(w)).length;
+    return again >= 2 && again / titled.length > 0.5;
+  }
+  const locales = ['en-US', 'fr'] as const;
+  const dms = locales.flatMap((locale) => [
+    ...NOTIFY_ACTIONS.map((action) => ({
+      locale,
+      what: action,
+      dm: buildNotifyDm(locale, { action, plan: 'moddy_max', metadata }),
+    })),
+    ...(['invoice_paid', 'payment_failed'] as const).map((event) => ({
+      locale,
+      what: event,
+      dm: buildInvoiceDm(locale, event, {
+        amount: 999,
+        currency: 'eur',
+        created: '2026-11-01T00:00:00Z',
+        invoice_pdf: null,
+      }),
+    })),
+    {
+      locale,
+      what: 'nothing_charged',
+      dm: buildInvoiceDm(locale, 'invoice_paid', {
+        amount: 0,
+        currency: 'eur',
+        created: '2026-11-01T00:00:00Z',
+        invoice_pdf: null,
+      }),
+    },
+    { locale, what: 'refund', dm: buildRefundDm(locale, { amount: 250, currency: 'eur', refundId: 're_1' }) },
+  ]);
+
+  it.each(dms)('should not open the $what DM ($locale) by saying its title again', ({ dm }) => {
+    const [embed] = dm.embeds ?? [];
+    expect(repeatsTitle(embed.title ?? '', embed.description ?? '')).toBe(false);
+  });
+
+  it('should tell a cancellation apart from its title: what the member keeps', () => {
+    const en = buildNotifyDm('en-US', { action: 'subscription_cancelled', metadata }).embeds![0];
+    expect(en.title).toBe('Your subscription was canceled');
+    expect(en.description).toBe('You keep what you paid for until the end of the current period.');
+    const fr = buildNotifyDm('fr', { action: 'subscription_cancelled', metadata }).embeds![0];
+    expect(fr.title).toBe('Votre abonnement a été résilié');
+    expect(fr.description).toBe('Vous gardez ce que vous avez payé jusqu’à la fin de la période en cours.');
+    // The old wording said the title again: the measure above would catch it.
+    expect(repeatsTitle(en.title ?? '', 'Your subscription has been cancelled. You keep what you paid for.')).toBe(
+      true,
+    );
+    expect(repeatsTitle('Paiement reçu', 'Nous avons bien reçu votre paiement de 9,99 €. Merci !')).toBe(true);
   });
 });

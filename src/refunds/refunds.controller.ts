@@ -2,16 +2,25 @@ import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@n
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { RefundNotifyRequest } from './dto/refund-notify.request';
+import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
+import { NotificationOutcome } from '../notifications/dto/notify-user.response';
 import { RefundsService, type RefundNotifyResponse } from './refunds.service';
 
 /** NEW in 1.1: the backend reports a refund made outside Discord; the member is told once per refund id. */
 @Controller('internal/refunds')
+@ApiInternalController()
 @UseGuards(InternalApiGuard)
 @UseInterceptors(IdempotencyInterceptor)
 export class RefundsController {
   constructor(private readonly refunds: RefundsService) {}
 
   @Post('notify')
+  @ApiInternalPost({
+    summary: 'NEW. A refund was issued outside Discord; DM the user and write the audit log',
+    description: 'Once per refund_id: a repeat is answered without a second DM.',
+    body: RefundNotifyRequest,
+    response: NotificationOutcome,
+  })
   @HttpCode(200)
   notify(@Body() body: RefundNotifyRequest): Promise<RefundNotifyResponse> {
     return this.refunds.notifyRefund(body);

@@ -29,6 +29,7 @@ import {
   type RefundButtonAction,
   type RefundView,
 } from './refunds.view';
+import type { NotificationOutcome } from '../notifications/dto/notify-user.response';
 
 /** Where the admin's answer goes: the command or button interaction, as the handler wires it. */
 export interface RefundScreen {
@@ -60,12 +61,7 @@ export interface RefundPress {
 }
 
 /** Contract InternalNotifyUserResponse. */
-export interface RefundNotifyResponse {
-  success: boolean;
-  message: string;
-  notification_sent: boolean;
-  queued?: boolean;
-}
+export type RefundNotifyResponse = NotificationOutcome;
 
 /** Outcome messages for the backend's logs (not shown to Discord users, so not localized). */
 export const REFUND_NOTIFY_MESSAGES = {

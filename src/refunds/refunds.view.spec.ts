@@ -6,6 +6,7 @@ import {
   alreadyText,
   amountProblemText,
   buildAuditMessage,
+  buildCancelledView,
   buildConfirmationView,
   buildExpiredView,
   buildOutcomeView,
@@ -81,13 +82,34 @@ describe('buildConfirmationView', () => {
 });
 
 describe('buildExpiredView', () => {
-  it('should keep the details, say it expired and disable both buttons', () => {
+  it('should keep the details, say it expired in its title and text, and disable both buttons', () => {
     const view = buildExpiredView('fr', confirmation);
-    expect(view.content).toBe(
-      'Cette confirmation a expiré et rien n’a été remboursé. Relancez `/admin refund` si besoin.',
+    const [embed] = view.embeds;
+    expect(view.content).toBe('');
+    expect(embed.title).toBe('Confirmation de remboursement expirée');
+    expect(plain(embed.description ?? '')).toBe(
+      'Il n’a pas été confirmé à temps : rien n’a été remboursé. Relancez `/admin refund` si besoin.',
     );
+    expect(embed.fields).toEqual(buildConfirmationView('fr', confirmation).embeds[0].fields);
     expect(view.components[0].components.every((b) => b.disabled === true)).toBe(true);
-    expect(buildExpiredView('en-US', confirmation).content).toContain('expired and nothing was refunded');
+    const en = buildExpiredView('en-US', confirmation).embeds[0];
+    expect(en.title).toBe('Refund confirmation expired');
+    expect(en.description).toBe(
+      'It was not confirmed in time, so nothing was refunded. Run `/admin refund` again if needed.',
+    );
+  });
+});
+
+describe('buildCancelledView', () => {
+  it('should keep the details, say it was canceled in its title and text, without buttons', () => {
+    const view = buildCancelledView('en-US', confirmation);
+    const [embed] = view.embeds;
+    expect(view.content).toBe('');
+    expect(embed.title).toBe('Refund canceled');
+    expect(embed.description).toBe('You canceled it, so nothing was refunded.');
+    expect(embed.fields).toEqual(buildConfirmationView('en-US', confirmation).embeds[0].fields);
+    expect(view.components).toEqual([]);
+    expect(buildCancelledView('fr', confirmation).embeds[0].title).toBe('Remboursement annulé');
   });
 });
 
@@ -204,7 +226,7 @@ describe('alreadyText', () => {
     expect(alreadyText('en-US', 'refunded')).toBe(
       'This refund request was already handled. Run `/admin refund` again if needed.',
     );
-    expect(alreadyText('fr', 'cancelled')).toBe('Remboursement annulé. Rien n’a été remboursé.');
+    expect(alreadyText('fr', 'cancelled')).toBe('Ce remboursement a été annulé et rien n’a été remboursé.');
   });
 });
 
@@ -283,7 +305,7 @@ describe('buildAuditMessage', () => {
       '<@400000000000000002> (`400000000000000002`)',
       'Toute la dernière facture payée',
       'Downtime',
-      '⚠️ Erreur du prestataire de paiement : Stripe error: x',
+      '⚠️ Erreur du prestataire de paiement\u202f: Stripe error: x',
     ]);
     const outside = buildAuditMessage('en-US', { ...entry, source: 'notify', adminId: null, outcome: 'notified' });
     expect(outside.embeds?.[0].title).toBe('Refund issued outside Discord');

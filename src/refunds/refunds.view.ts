@@ -135,16 +135,25 @@ export function buildConfirmationView(locale: SupportedLocale, c: RefundConfirma
   return fitMessage({ content: '', embeds: [embed], components: [buttons(locale, c.id, false)] });
 }
 
-/** The confirmation once its 60 s ran out: the same details, greyed, with the buttons disabled. */
-export function buildExpiredView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
-  const embed = { ...detailsEmbed(locale, c), color: COLORS.closed };
-  const components = [buttons(locale, c.id, true)];
-  return fitMessage({ content: translate(locale, 'refunds.expired'), embeds: [embed], components });
+/** A confirmation that can no longer be confirmed: its title and text say why, over the same details, greyed. */
+function closedEmbed(locale: SupportedLocale, c: RefundConfirmation, how: 'expired' | 'cancelled'): APIEmbed {
+  return {
+    ...detailsEmbed(locale, c),
+    title: translate(locale, `refunds.closed.${how}Title`),
+    description: translate(locale, `refunds.closed.${how}`),
+    color: COLORS.closed,
+  };
 }
 
+/** The confirmation once its 60 s ran out: it says it expired, with the buttons disabled. */
+export function buildExpiredView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
+  const components = [buttons(locale, c.id, true)];
+  return fitMessage({ content: '', embeds: [closedEmbed(locale, c, 'expired')], components });
+}
+
+/** The confirmation once its admin pressed Cancel: it says it was canceled, without buttons. */
 export function buildCancelledView(locale: SupportedLocale, c: RefundConfirmation): RefundView {
-  const embed = { ...detailsEmbed(locale, c), color: COLORS.closed };
-  return fitMessage({ content: translate(locale, 'refunds.cancelled'), embeds: [embed], components: [] });
+  return fitMessage({ content: '', embeds: [closedEmbed(locale, c, 'cancelled')], components: [] });
 }
 
 /** What a click on a confirmation that is no longer pending is told. */
@@ -268,7 +277,7 @@ export function buildAuditMessage(
     entry.amount !== null && entry.currency
       ? formatMoney(locale, entry.amount, entry.currency)
       : t('refunds.audit.wholeInvoice');
-  const detail = clip(entry.detail ?? '?', 500);
+  const detail = clip(entry.detail ?? '—', 500);
   const fields: APIEmbedField[] = [
     {
       name: t('refunds.audit.staff'),

@@ -20,7 +20,7 @@ export function buildGrantedView(
       plan: planName(locale, grant.plan),
       date: discordTimestamp(new Date(grant.expires_at), 'D') ?? '',
     }),
-    `${t('premiumGrant.reason')}: ${(grant.reason ?? t('premiumGrant.noReason')).slice(0, 500)}`,
+    t('premiumGrant.reasonLine', { reason: (grant.reason ?? t('premiumGrant.noReason')).slice(0, 500) }),
   ];
   if (roles.pending) lines.push(t('rolesSync.pending', { user: subjectMention }));
   else if (roles.queued) lines.push(t('rolesSync.queued'));

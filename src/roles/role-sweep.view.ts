@@ -58,12 +58,15 @@ export function buildBrakeMessage(
   max: number,
 ): RESTPostAPIChannelMessageJSONBody {
   const t = translator(locale);
-  const lines = held
-    .slice(0, BRAKE_LISTED)
-    .map(
-      (h) =>
-        `${mention(h.discordId)}: ${h.entitledTo.length === 0 ? t('roleSweep.reasonNone') : t('roleSweep.reasonOther', { plans: plans(locale, h.entitledTo) })}`,
-    );
+  const lines = held.slice(0, BRAKE_LISTED).map((h) =>
+    t('roleSweep.heldLine', {
+      user: mention(h.discordId),
+      reason:
+        h.entitledTo.length === 0
+          ? t('roleSweep.reasonNone')
+          : t('roleSweep.reasonOther', { plans: plans(locale, h.entitledTo) }),
+    }),
+  );
   const description = [
     t('roleSweep.brakeDescription', { count: held.length, max }),
     '',

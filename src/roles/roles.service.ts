@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { KeyedSequence } from '../common/keyed-sequence';
 import { occurredAtMs } from '../common/validation/occurred-at.decorator';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
@@ -10,21 +11,11 @@ import { GuildRoles, NOT_MANAGEABLE, type GuildRoleInfo } from './guild-roles';
 import { RoleConverger, STANDING_MAX_AGE_MS } from './role-converger';
 import { resultsOf, RoleLedger, type RoleResult, type Submission } from './role-ledger';
 import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
+import type { UpdateRolesResponse } from './dto/update-roles.response';
 
 export type { RoleOutcome, RoleResult } from './role-ledger';
 
-/** Contract InternalUpdateRoleResponse. */
-export interface UpdateRolesResponse {
-  success: boolean;
-  message: string;
-  roles_updated: boolean;
-  guild_id: string | null;
-  pending?: boolean;
-  queued?: boolean;
-  superseded?: boolean;
-  stale?: boolean;
-  results?: RoleResult[];
-}
+export type { UpdateRolesResponse } from './dto/update-roles.response';
 
 /** Answers for the backend's logs (not shown to Discord users, so not localized). */
 export const ROLE_MESSAGES = {
@@ -84,6 +75,8 @@ interface LegacyPendingRow {
 @Injectable()
 export class RolesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(RolesService.name);
+  /** Changes for one member are checked and stored in the order they arrived (see submit). */
+  private readonly arrivals = new KeyedSequence();
 
   constructor(
     private readonly config: AppConfig,
@@ -152,7 +145,13 @@ export class RolesService implements OnApplicationBootstrap {
    * Checks a change and stores it in the member's ledger, for the worker to apply (nothing waits for it).
    * A refused change (roles, the bot's standing) changes nothing and is answered at once (`answer`).
    */
-  async submit(input: RoleChangeInput): Promise<{ answer: UpdateRolesResponse } | Submission> {
+  submit(input: RoleChangeInput): Promise<{ answer: UpdateRolesResponse } | Submission> {
+    // The check before storing may wait for a read of the guild while a later change for the same member
+    // finds a recent one kept: without this, the later change would be stored first and lose to the earlier.
+    return this.arrivals.run(`${input.guildId}:${input.discordId}`, () => this.checkAndStore(input));
+  }
+
+  private async checkAndStore(input: RoleChangeInput): Promise<{ answer: UpdateRolesResponse } | Submission> {
     const { guildId, change } = input;
     const roleIds = [...change.add, ...change.remove];
     const problems = await this.problems(guildId, roleIds, input.explicit ? this.config.manageableRoleIds : undefined);

@@ -101,13 +101,9 @@ export class DatabaseService implements OnApplicationShutdown {
   /** Brings the schema to the latest migration; throws (and so stops the boot) when one fails. */
   async migrate(): Promise<void> {
     if (this.schema) await this.db.schema.createSchema(this.schema).ifNotExists().execute();
-    // Kysely looks for its own tables in every schema when not told which: another schema of the same
-    // database with a kysely_migration_lock (another service, a test) would make it skip creating ours.
-    const migrationTableSchema =
-      this.schema ??
-      (this.dialect === 'postgres'
-        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema
-        : undefined);
+    // Kysely looks for its migration tables in every schema unless told which one: another schema's tables
+    // (a second app, a test's leftovers) would then pass for ours. Ours live in the schema we write to.
+    const migrationTableSchema = this.schema ?? (this.dialect === 'postgres' ? await this.currentSchema() : undefined);
     const migrator = new Migrator({ db: this.db, provider, migrationTableSchema });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
@@ -115,6 +111,14 @@ export class DatabaseService implements OnApplicationShutdown {
       else if (r.status === 'Success') this.logger.log(`Migration ${r.migrationName} applied`);
     }
     if (error) throw error instanceof Error ? error : new Error('Migration failed');
+  }
+
+  /** PostgreSQL: the schema new tables go to (the first of search_path that exists). */
+  private async currentSchema(): Promise<string> {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.db);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('no schema of search_path exists on this database');
+    return schema;
   }
 
   /** A trivial round trip, for the readiness probe. */

@@ -1,21 +1,32 @@
 import { Body, Controller, HttpCode, HttpException, Logger, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { BackendError } from '../backend/backend.errors';
 import { RolesSync } from '../roles/roles-sync.service';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { SNOWFLAKE } from '../config/env.validation';
+import { ApiSnowflake } from '../openapi/api-fields';
+import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
 import { SubscriptionService } from './subscription.service';
 
+@ApiSchema({ name: 'RefreshSubscriptionRequest' })
 export class RefreshSubscriptionRequest {
+  @ApiSnowflake()
   @IsString()
   @Matches(SNOWFLAKE, { message: 'discord_id must be a Discord snowflake (17 to 20 digits)' })
   readonly discord_id!: string;
 }
 
-export interface RefreshSubscriptionResponse {
-  success: boolean;
-  message: string;
+@ApiSchema({ name: 'RefreshSubscriptionResponse' })
+export class RefreshSubscriptionResponse {
+  @ApiProperty({ type: Boolean })
+  success!: boolean;
+
+  @ApiProperty({ type: String, example: 'Cache cleared; premium state and roles synced' })
+  message!: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'the premium state after the sync, when it could be read' })
   premium?: boolean;
 }
 
@@ -24,6 +35,7 @@ export interface RefreshSubscriptionResponse {
  * premium state and roles are synced again from the subscription truth.
  */
 @Controller('internal/subscription')
+@ApiInternalController()
 @UseGuards(InternalApiGuard)
 @UseInterceptors(IdempotencyInterceptor)
 export class SubscriptionController {
@@ -35,6 +47,11 @@ export class SubscriptionController {
   ) {}
 
   @Post('refresh')
+  @ApiInternalPost({
+    summary: "NEW. The user's subscription changed; drop cached views and re-sync premium state and roles",
+    body: RefreshSubscriptionRequest,
+    response: RefreshSubscriptionResponse,
+  })
   @HttpCode(200)
   async refresh(@Body() body: RefreshSubscriptionRequest): Promise<RefreshSubscriptionResponse> {
     this.subscriptions.forget(body.discord_id);

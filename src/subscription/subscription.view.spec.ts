@@ -22,7 +22,7 @@ describe('buildSubscriptionView', () => {
     expect(embed.title).toBe('Your Moddy subscription');
     expect(embed.fields).toEqual([
       { name: 'Status', value: '🟢 Active', inline: true },
-      { name: 'Plan', value: 'Yearly', inline: true },
+      { name: 'Billing', value: 'Yearly', inline: true },
       { name: 'Price', value: '€99.00 per year', inline: true },
       { name: 'Renews', value: '<t:1735689600:D> (<t:1735689600:R>)' },
     ]);
@@ -65,8 +65,8 @@ describe('buildSubscriptionView', () => {
       amount: 999,
       cancel_at_period_end: true,
     });
-    expect(view.embeds[0].description).toBe(
-      'Résiliation programmée : l’abonnement prend fin <t:1735689600:D> et ne sera pas renouvelé.',
+    expect(plain(view.embeds[0].description ?? '')).toBe(
+      'Résiliation programmée : l’abonnement prend fin le <t:1735689600:D> et ne sera pas renouvelé.',
     );
     expect(view.embeds[0].fields?.[3].name).toBe('Fin');
     expect(plain(view.embeds[0].fields?.[2].value ?? '')).toBe('9,99 € par mois');

@@ -59,7 +59,7 @@ function roleField(locale: SupportedLocale, state: PremiumRoleState): APIEmbedFi
   return { name: translate(locale, 'subscription.role.field'), value: translate(locale, key) };
 }
 
-/** What `/subscription` shows: status badge, plan type, price, period end, notices and billing links. */
+/** What `/subscription` shows: status badge, billing period, price, period end, notices and billing links. */
 export function buildSubscriptionView(
   locale: SupportedLocale,
   subscription: SubscriptionInfo | null | undefined,
@@ -89,7 +89,11 @@ export function buildSubscriptionView(
   });
   const fields: APIEmbedField[] = [
     { name: t('subscription.field.status'), value: t(`subscription.status.${subscription.status}`), inline: true },
-    { name: t('subscription.field.plan'), value: t(`billingPeriod.${subscription.subscription_type}`), inline: true },
+    {
+      name: t('subscription.field.billing'),
+      value: t(`billingPeriod.${subscription.subscription_type}`),
+      inline: true,
+    },
     { name: t('subscription.field.price'), value: price, inline: true },
   ];
   const endDate = discordTimestamp(subscription.current_period_end, 'D');

@@ -39,7 +39,7 @@ export function buildDeliveriesView(
   const pages = Math.max(1, Math.ceil(dead.total / DEAD_PAGE_SIZE));
   const lines = dead.rows.map(
     (n, i) =>
-      `${page * DEAD_PAGE_SIZE + i + 1}. <@${n.discord_id}> · \`${n.action}\` · ${discordTimestamp(new Date(n.created_at), 'f') ?? ''}\n   ${clip(n.last_error ?? '?', 200)}`,
+      `${page * DEAD_PAGE_SIZE + i + 1}. <@${n.discord_id}> · \`${n.action}\` · ${discordTimestamp(new Date(n.created_at), 'f') ?? ''}\n   ${clip(n.last_error ?? '—', 200)}`,
   );
   const description = [
     `**${t('deliveries.day')}** ${countsLine(locale, counts.day)}`,

@@ -70,14 +70,15 @@ function nowFields(locale: SupportedLocale, now: MemberNow): APIEmbedField[] {
   ];
   if (now.gap) role.push(gapText(locale, now.gap));
   else if (now.member !== undefined && now.subscription !== undefined) role.push(t('memberDesk.match'));
+  const joined = now.member?.joinedAt ? discordTimestamp(now.member.joinedAt, 'D') : undefined;
   const server =
     now.member === undefined
       ? t('memberDesk.actualUnknown')
       : now.member === null
         ? t('memberDesk.notInServer')
-        : t('memberDesk.memberSince', {
-            date: now.member.joinedAt ? (discordTimestamp(now.member.joinedAt, 'D') ?? '?') : '?',
-          });
+        : joined
+          ? t('memberDesk.memberSince', { date: joined })
+          : t('memberDesk.inServer');
   const fields: APIEmbedField[] = [
     { name: t('memberDesk.subscription'), value: clip(subscription, 1024) },
     { name: t('memberDesk.premiumRole'), value: clip(role.join('\n'), 1024) },
@@ -110,11 +111,11 @@ function notificationState(locale: SupportedLocale, item: Extract<HistoryItem, {
     case 'dm_closed':
       return t('memberDesk.delivery.dmClosed');
     case 'dead':
-      return t('memberDesk.delivery.dead', { error: clip(item.lastError ?? '?', 120) });
+      return t('memberDesk.delivery.dead', { error: clip(item.lastError ?? '—', 120) });
     case 'unknown_user':
       return t('memberDesk.delivery.unknownUser');
     default:
-      return t('memberDesk.delivery.failed', { error: clip(item.lastError ?? '?', 120) });
+      return t('memberDesk.delivery.failed', { error: clip(item.lastError ?? '—', 120) });
   }
 }
 
@@ -126,7 +127,8 @@ function historyLine(locale: SupportedLocale, item: HistoryItem): string {
       return `${at} · 📨 \`${item.action}\` · ${notificationState(locale, item)}`;
     case 'role': {
       const outcomes = item.results.map((r) => roleResultLine(locale, r)).join(', ');
-      return `${at} · 🎭 ${t(`memberDesk.origin.${item.origin}`)} · ${t(`memberDesk.roleState.${item.state}`)}${outcomes ? `: ${outcomes}` : ''}`;
+      const state = t(`memberDesk.roleState.${item.state}`);
+      return `${at} · 🎭 ${t(`memberDesk.origin.${item.origin}`)} · ${outcomes ? t('memberDesk.withOutcomes', { state, outcomes }) : state}`;
     }
     case 'refund': {
       const amount =

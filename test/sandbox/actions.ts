@@ -3,6 +3,7 @@
 import type { DemoBackend, DemoInvoice } from '../demo-backend/demo-backend';
 import { SimError, type DiscordSim, type InteractionView, type SimMessage } from '../discord-sim/sim-client';
 import { ButtonsMessages, chooseButton } from './click';
+import { changeHeading, EditWatch } from './edits';
 import { helpLines } from './help';
 import type { Action } from './line-parser';
 import {
@@ -57,6 +58,8 @@ export class Sandbox {
   /** Discord languages set by `locale` on a line, by user (else their Discord's, from the world). */
   private readonly locales = new Map<string, string>();
   private readonly withButtons = new ButtonsMessages();
+  /** Interaction messages shown, watched for later edits (a deferred reply finished later, an expiry). */
+  private readonly interactionMessages = new EditWatch();
   private seenDms = new Map<string, string | null>();
   private seenChannel = new Map<string, string | null>();
   private roles: RoleSnapshot = {};
@@ -209,7 +212,14 @@ export class Sandbox {
     const shown = renderInteraction(v, clickedMessageId, ctx, this.sim.world.botName);
     for (const line of shown.lines) this.out(line);
     // Ephemeral answers and answers in a DM are the user's alone; others, the server's.
-    for (const m of shown.withButtons) this.remember(m, m.ephemeral || v.guildId === null ? v.user : null, ctx);
+    const only = (m: SimMessage) => m.ephemeral || v.guildId === null;
+    for (const m of shown.withButtons) this.remember(m, only(m) ? v.user : null, ctx);
+    // As shown now; a later edit (or deletion) is shown with the line during which it happens.
+    if (v.original)
+      this.interactionMessages.shown(v.original, { user: v.user, private: only(v.original), part: 'reply' });
+    for (const f of v.followUps) {
+      if (!f.deleted) this.interactionMessages.shown(f, { user: v.user, private: only(f), part: 'follow-up' });
+    }
   }
 
   /** A message shown with buttons: `click` may target it. */
@@ -397,6 +407,19 @@ export class Sandbox {
   /** New DMs, new messages in the server's channels and role changes since the last call; shown when `show`. */
   private async collectSideEffects(show: boolean): Promise<void> {
     const lines: string[] = [];
+    // Interaction messages edited since they were shown: as their user sees them (else the last user named).
+    for (const channelId of this.interactionMessages.channels()) {
+      for (const change of this.interactionMessages.changes(channelId, await this.sim.messages(channelId))) {
+        if (change.deleted) {
+          lines.push(changeHeading(change));
+          continue;
+        }
+        const viewer = this.context(change.private ? change.user : this.currentUser);
+        lines.push(...renderMessage(changeHeading(change), change.message, viewer));
+        if (buttonsOf(change.message.components).length > 0)
+          this.remember(change.message, change.private ? change.user : null, viewer);
+      }
+    }
     for (const user of this.users) {
       const recipient = this.context(user);
       for (const m of await this.sim.dmsTo(user)) {

@@ -50,7 +50,11 @@ export const SANDBOX_LINES: readonly LineForm[] = [
   { form: 'fault dm-closed <user>', does: 'the user closes their DMs', example: 'fault dm-closed alice' },
   { form: 'fault backend-down', does: 'the website backend answers 503 to everything' },
   { form: 'fault clear', does: 'end every fault' },
-  { form: 'wait [ms]', does: 'wait (default 1000 ms) and show what happened meanwhile', example: 'wait 500' },
+  {
+    form: 'wait [ms]',
+    does: 'wait (default 1000 ms) and show what happened meanwhile, edits of earlier replies included',
+    example: 'wait 500',
+  },
   { form: 'help', does: 'this list' },
   { form: 'quit', does: 'leave (also Ctrl-D)' },
 ];

@@ -59,6 +59,12 @@ export function compiledService(): string {
   }
 }
 
+/**
+ * How long the compile may take on a loaded machine. Files that spawn the service compile it in a top-level
+ * `beforeAll(compiledService, BUILD_TIMEOUT_MS)`, so the compile never counts against a test's own timeout.
+ */
+export const BUILD_TIMEOUT_MS = 300_000;
+
 export interface BotProcess {
   child: ChildProcess;
   /** The environment it was given (without PATH and NODE_PATH). */

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 
 /** RFC 3339 date-time with a required offset (`Z` or `+hh:mm`), e.g. 2026-11-01T12:00:00Z. */
@@ -7,6 +8,15 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\
 /** occurred_at (contract 1.1, optional): when the billing event happened. */
 export function OccurredAt(): PropertyDecorator {
   return applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      format: 'date-time',
+      nullable: true,
+      description:
+        'NEW in 1.1. When the billing event happened (RFC 3339 with an offset, e.g. 2026-11-01T12:00:00Z). A change ' +
+        'of roles or premium state older than the one already applied for the member changes nothing and is ' +
+        'answered with stale: true. Without it, arrival order decides.',
+    }),
     IsOptional(),
     ValidateBy({
       name: 'occurredAt',

@@ -1,7 +1,9 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BoundedMetadata } from '../../common/validation/bounded-metadata.decorator';
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { SNOWFLAKE } from '../../config/env.validation';
+import { ApiSnowflake } from '../../openapi/api-fields';
 
 export const NOTIFY_ACTIONS = [
   'subscription_created',
@@ -13,19 +15,36 @@ export const NOTIFY_ACTIONS = [
 export type NotifyAction = (typeof NOTIFY_ACTIONS)[number];
 
 /** Contract InternalNotifyUserRequest (1.0). */
+@ApiSchema({ name: 'InternalNotifyUserRequest' })
 export class NotifyUserRequest {
+  @ApiSnowflake()
   @IsString()
   @Matches(SNOWFLAKE, { message: 'discord_id must be a Discord snowflake (17 to 20 digits)' })
   readonly discord_id!: string;
 
+  @ApiProperty({ type: String, enum: NOTIFY_ACTIONS })
   @IsIn(NOTIFY_ACTIONS, { message: `action must be one of ${NOTIFY_ACTIONS.join(', ')}` })
   readonly action!: NotifyAction;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 64,
+    description: 'Premium when one of the premium plans; a missing plan leaves the premium state unchanged.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   readonly plan?: string | null;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'Free-form, at most 32 keys and 8 KiB; amount (minor units), currency, subscription_type, current_period_end ' +
+      'and message are used when present. Personal data in it (e-mail, phone) is never repeated in the DM.',
+  })
   @IsOptional()
   @BoundedMetadata()
   readonly metadata?: Record<string, unknown> | null;
