@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       apiUrl: undefined,
       devGuildIds: [],
       globalRateLimit: 50,
+      shards: { mode: 'auto' },
     });
     expect(config.planRoles.toObject()).toEqual({});
     expect(config.managedRoleIds).toEqual([]);
@@ -119,5 +120,52 @@ describe('loadConfig', () => {
     const problems = problemsOf({ ...base, DISCORD_TOKEN: '', DATABASE_URL: 'mysql://user:pw@host/db' });
     expect(problems.join('\n')).not.toContain('pw@host');
     expect(problems).toContain('DISCORD_TOKEN is required');
+  });
+
+  describe('shards', () => {
+    const shards = (env: Record<string, string>) => loadConfig({ ...base, ...env }, 'v').discord.shards;
+
+    it('should run the recommended count by default, or that many shards all here', () => {
+      expect(shards({})).toEqual({ mode: 'auto' });
+      expect(shards({ DISCORD_SHARDS: 'AUTO' })).toEqual({ mode: 'auto' });
+      expect(shards({ DISCORD_SHARDS: '3' })).toEqual({ mode: 'fixed', count: 3, ids: [0, 1, 2] });
+    });
+
+    it("should run this replica's share of DISCORD_SHARD_COUNT, lists and ranges alike", () => {
+      expect(shards({ DISCORD_SHARD_COUNT: '6', DISCORD_SHARD_IDS: '3-5' })).toEqual({
+        mode: 'fixed',
+        count: 6,
+        ids: [3, 4, 5],
+      });
+      expect(shards({ DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '2, 0' })).toMatchObject({ ids: [0, 2] });
+    });
+
+    it('should refuse every inconsistent shard setting with a line that says what to set', () => {
+      expect(problemsOf({ ...base, DISCORD_SHARDS: 'many' })).toEqual([
+        'DISCORD_SHARDS must be auto or a shard count (1 to 99999) (got "many")',
+      ]);
+      expect(problemsOf({ ...base, DISCORD_SHARDS: '0' })).toHaveLength(1);
+      expect(problemsOf({ ...base, DISCORD_SHARD_IDS: '0,1' })).toEqual([
+        "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the bot's total shard count)",
+      ]);
+      expect(problemsOf({ ...base, DISCORD_SHARD_COUNT: '2' })).toEqual([
+        'DISCORD_SHARD_COUNT needs DISCORD_SHARD_IDS (the shards this replica runs, such as 0,1)',
+      ]);
+      expect(problemsOf({ ...base, DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '1,2,3' })).toEqual([
+        'DISCORD_SHARD_IDS must be below DISCORD_SHARD_COUNT (2); got 2, 3',
+      ]);
+      expect(problemsOf({ ...base, DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '0-2,2' })).toEqual([
+        'DISCORD_SHARD_IDS names shard 2 more than once',
+      ]);
+      expect(problemsOf({ ...base, DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '3-1' })).toEqual([
+        'DISCORD_SHARD_IDS has a range that runs backwards (got "3-1")',
+      ]);
+      expect(problemsOf({ ...base, DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: 'one' })).toEqual([
+        expect.stringMatching(/^DISCORD_SHARD_IDS must be a comma-separated list of shard ids or ranges/),
+      ]);
+      expect(problemsOf({ ...base, DISCORD_SHARDS: '2', DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '0' })).toEqual([
+        expect.stringMatching(/^DISCORD_SHARDS cannot be combined with DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS/),
+      ]);
+    });
   });
 });

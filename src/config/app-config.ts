@@ -25,6 +25,7 @@ export class AppConfig {
     devGuildIds: string[];
     /** REST requests per second across the whole bot (Discord's global rate limit). */
     globalRateLimit: number;
+    shards: ShardPlan;
   };
   readonly internalApi!: {
     secret: string;
@@ -71,6 +72,62 @@ export class AppConfig {
   }
 }
 
+/**
+ * Which gateway shards this process runs. `auto`: as many as GET /gateway/bot recommends, all here.
+ * Otherwise `ids` of `count` (all of them, or this replica's share when replicas split the shards).
+ */
+export type ShardPlan = { mode: 'auto' } | { mode: 'fixed'; count: number; ids: number[] };
+
+/** Expands `0,2-4` into [0, 2, 3, 4]; undefined when a range runs backwards. */
+function parseShardIds(raw: string): number[] | undefined {
+  const ids: number[] = [];
+  for (const part of raw.split(',')) {
+    const [from, to = from] = part.split('-').map((x) => Number(x.trim()));
+    if (to < from) return undefined;
+    for (let id = from; id <= to; id++) ids.push(id);
+  }
+  return ids;
+}
+
+function shardPlan(
+  e: {
+    DISCORD_SHARDS: string;
+    DISCORD_SHARD_COUNT?: number;
+    DISCORD_SHARD_IDS?: string;
+  },
+  shardsSet: boolean,
+): ShardPlan {
+  const count = e.DISCORD_SHARD_COUNT;
+  const rawIds = e.DISCORD_SHARD_IDS;
+  if (count === undefined && rawIds === undefined) {
+    if (e.DISCORD_SHARDS === 'auto') return { mode: 'auto' };
+    const n = Number(e.DISCORD_SHARDS);
+    return { mode: 'fixed', count: n, ids: Array.from({ length: n }, (_, i) => i) };
+  }
+  const problems: string[] = [];
+  if (shardsSet) {
+    problems.push(
+      'DISCORD_SHARDS cannot be combined with DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS: set DISCORD_SHARDS for all shards in one process, or the other two to split them across replicas',
+    );
+  }
+  if (count === undefined) problems.push("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the bot's total shard count)");
+  if (rawIds === undefined) {
+    problems.push('DISCORD_SHARD_COUNT needs DISCORD_SHARD_IDS (the shards this replica runs, such as 0,1)');
+  }
+  const ids = rawIds === undefined ? [] : parseShardIds(rawIds);
+  if (ids === undefined) problems.push(`DISCORD_SHARD_IDS has a range that runs backwards (got "${rawIds}")`);
+  else if (count !== undefined) {
+    const outside = ids.filter((id) => id >= count);
+    if (outside.length > 0) {
+      problems.push(`DISCORD_SHARD_IDS must be below DISCORD_SHARD_COUNT (${count}); got ${outside.join(', ')}`);
+    }
+    const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (repeated.length > 0) problems.push(`DISCORD_SHARD_IDS names shard ${repeated[0]} more than once`);
+  }
+  if (problems.length > 0 || count === undefined || ids === undefined) throw new ConfigError(problems);
+  return { mode: 'fixed', count, ids: [...ids].sort((a, b) => a - b) };
+}
+
 const splitList = (value?: string): string[] =>
   (value ?? '')
     .split(',')
@@ -114,13 +171,15 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
   };
   const e = collect(() => validateEnvironment(env));
   const planRoles = collect(() => parsePlanRoles(env.PLAN_ROLES?.trim() || undefined, e?.MODDY_PREMIUM_ROLE_ID));
-  if (!e || !planRoles) throw new ConfigError(problems);
+  const shards = e ? collect(() => shardPlan(e, (env.DISCORD_SHARDS ?? '').trim() !== '')) : undefined;
+  if (!e || !planRoles || !shards) throw new ConfigError(problems);
   return new AppConfig({
     discord: {
       token: e.DISCORD_TOKEN,
       apiUrl: e.DISCORD_API_URL?.replace(/\/+$/, ''),
       devGuildIds: splitList(e.DISCORD_DEV_GUILD_IDS),
       globalRateLimit: e.DISCORD_GLOBAL_RATE_LIMIT,
+      shards,
     },
     internalApi: {
       secret: e.INTERNAL_API_SECRET,

@@ -77,6 +77,28 @@ export class EnvironmentVariables {
   @Max(100000)
   DISCORD_GLOBAL_RATE_LIMIT: number = 50;
 
+  /** `auto` (the count GET /gateway/bot recommends, all in this process) or a shard count, all in this process. */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Matches(/^(auto|[1-9][0-9]{0,4})$/, { message: 'must be auto or a shard count (1 to 99999)' })
+  DISCORD_SHARDS: string = 'auto';
+
+  /** The bot's total shard count when replicas split the shards (with DISCORD_SHARD_IDS). */
+  @Transform(emptyToUndefined)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of shards' })
+  @Min(1)
+  @Max(99999)
+  DISCORD_SHARD_COUNT?: number;
+
+  /** The shards this replica runs, of DISCORD_SHARD_COUNT: `0,1` or `0-3`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\s*[0-9]{1,5}(\s*-\s*[0-9]{1,5})?(\s*,\s*[0-9]{1,5}(\s*-\s*[0-9]{1,5})?)*\s*$/, {
+    message: 'must be a comma-separated list of shard ids or ranges, such as 0,1 or 0-3',
+  })
+  DISCORD_SHARD_IDS?: string;
+
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters long' })
   INTERNAL_API_SECRET!: string;
@@ -192,6 +214,9 @@ export const ENVIRONMENT_VARIABLES = [
   'DISCORD_API_URL',
   'DISCORD_DEV_GUILD_IDS',
   'DISCORD_GLOBAL_RATE_LIMIT',
+  'DISCORD_SHARDS',
+  'DISCORD_SHARD_COUNT',
+  'DISCORD_SHARD_IDS',
   'INTERNAL_API_SECRET',
   'INTERNAL_API_REQUIRE_SIGNATURE',
   'PORT',

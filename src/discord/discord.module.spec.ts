@@ -20,4 +20,16 @@ describe('discordClientOptions', () => {
     expect(options.rest).toMatchObject({ api: 'http://127.0.0.1:8787/api' });
     expect(options.development).toEqual(['123456789012345678']);
   });
+
+  it("should hand the sharding to discord.js: auto, all of a count, or this replica's share", () => {
+    expect(discordClientOptions(loadConfig(base, 'v'))).toMatchObject({ shards: 'auto' });
+    expect(discordClientOptions(loadConfig(base, 'v')).shardCount).toBeUndefined();
+    expect(discordClientOptions(loadConfig({ ...base, DISCORD_SHARDS: '2' }, 'v'))).toMatchObject({
+      shards: [0, 1],
+      shardCount: 2,
+    });
+    expect(
+      discordClientOptions(loadConfig({ ...base, DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '2-3' }, 'v')),
+    ).toMatchObject({ shards: [2, 3], shardCount: 4 });
+  });
 });

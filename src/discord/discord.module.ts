@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { IntentsBitField, Options, Partials, type GuildMember, type User } from 'discord.js';
 import { NecordModule, type NecordModuleOptions } from 'necord';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, type ShardPlan } from '../config/app-config';
 import { reportingRestErrors } from '../observability/discord-rest-errors';
 import { MetricsModule } from '../observability/metrics.module';
 import { Metrics } from '../observability/metrics.service';
@@ -43,6 +43,11 @@ const CACHE_LIMITS = Options.cacheWithLimits({
   VoiceStateManager: 0,
 });
 
+/** The discord.js sharding options for a shard plan: `auto`, or these ids of that many shards. */
+export function shardOptions(plan: ShardPlan): Pick<NecordModuleOptions, 'shards' | 'shardCount'> {
+  return plan.mode === 'auto' ? { shards: 'auto' } : { shards: plan.ids, shardCount: plan.count };
+}
+
 /** The discord.js client options the service runs with, derived from the configuration. */
 export function discordClientOptions(config: AppConfig, metrics?: Metrics): NecordModuleOptions {
   const options: NecordModuleOptions = {
@@ -55,6 +60,9 @@ export function discordClientOptions(config: AppConfig, metrics?: Metrics): Neco
     partials: [Partials.GuildMember],
     // Threads are the only cache left that can grow (the default sweeper); nothing else needs sweeping.
     sweepers: Options.DefaultSweeperSettings,
+    // discord.js's own sharding: it reads the count from GET /gateway/bot (auto) and paces the IDENTIFYs
+    // at one per 5 s per max_concurrency bucket, as Discord requires.
+    ...shardOptions(config.discord.shards),
   };
   options.rest = {
     globalRequestsPerSecond: config.discord.globalRateLimit,

@@ -12,7 +12,29 @@ export interface GatewayState {
   lastHeartbeatAckAgeMs: number | null;
 }
 
-/** Reads the gateway's state from the discord.js client without throwing, whatever state it is in. */
+/** One shard of this process, as /health/ready reports it. */
+export interface ShardState extends GatewayState {
+  id: number;
+  /** discord.js's status name: `Ready`, `Connecting`, `Identifying`, `WaitingForGuilds`, ... */
+  status: string;
+  healthy: boolean;
+}
+
+/** Reads each shard's state from the discord.js client without throwing, whatever state it is in. */
+export function shardStates(client: Client, now = Date.now()): ShardState[] {
+  return [...client.ws.shards.values()]
+    .sort((a, b) => a.id - b.id)
+    .map((s) => {
+      const state: GatewayState = {
+        ready: s.status === Status.Ready,
+        ping: s.ping,
+        lastHeartbeatAckAgeMs: s.lastPingTimestamp > 0 ? now - s.lastPingTimestamp : null,
+      };
+      return { id: s.id, status: Status[s.status] ?? String(s.status), ...state, healthy: isGatewayHealthy(state) };
+    });
+}
+
+/** Reads the gateway's state from the discord.js client: ready when every one of its shards is. */
 export function gatewayState(client: Client, now = Date.now()): GatewayState {
   const shards = [...client.ws.shards.values()];
   const lastAck = shards.length > 0 ? Math.min(...shards.map((s) => s.lastPingTimestamp)) : -1;
@@ -43,11 +65,18 @@ export class DiscordHealthIndicator {
     private readonly health: HealthIndicatorService,
   ) {}
 
+  /** Up when every shard of this process is ready with a fresh heartbeat; each shard is reported. */
   check(key: 'discord'): HealthIndicatorResult<'discord'> {
     const state = gatewayState(this.client);
-    if (isGatewayHealthy(state)) {
+    const shards = shardStates(this.client).map(({ id, status, ping, healthy }) => ({
+      id,
+      status,
+      ping: Number.isFinite(ping) && ping >= 0 ? ping : null,
+      healthy,
+    }));
+    if (isGatewayHealthy(state) && shards.every((s) => s.healthy)) {
       this.log.up();
-      return this.health.check(key).up();
+      return this.health.check(key).up({ shards });
     }
     // -1 and Infinity are what discord.js reports before the first heartbeat ack: not ready, not a crash.
     const problem = !state.ready
@@ -55,7 +84,8 @@ export class DiscordHealthIndicator {
       : state.lastHeartbeatAckAgeMs === null || !Number.isFinite(state.ping) || state.ping < 0
         ? 'no heartbeat acknowledged yet'
         : `no heartbeat acknowledged for more than ${HEARTBEAT_FRESH_MS / 1000} s`;
-    this.log.down(problem);
-    return this.health.check(key).down();
+    const waiting = shards.filter((s) => !s.healthy).map((s) => `${s.id} (${s.status})`);
+    this.log.down(waiting.length > 0 ? `${problem}; shards not ready: ${waiting.join(', ')}` : problem);
+    return this.health.check(key).down({ shards });
   }
 }

@@ -35,8 +35,12 @@ export class GatewayTelemetry implements OnModuleInit {
       this.logger.log({
         message: 'Discord gateway ready',
         guilds: client.guilds.cache.size,
+        shards: [...client.ws.shards.keys()],
         uptimeMs: Math.round(performance.now()),
       });
+    });
+    this.client.on(Events.ShardReady, (shardId) => {
+      this.logger.log({ message: 'Discord shard ready', shardId, uptimeMs: Math.round(performance.now()) });
     });
     this.client.on(Events.ShardDisconnect, (event, shardId) => {
       this.logger.warn({ message: 'Discord gateway disconnected', shardId, code: event.code });

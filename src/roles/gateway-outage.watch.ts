@@ -12,7 +12,8 @@ export const OUTAGE_SWEEP_AFTER_MS = 5 * 60_000;
 @Injectable()
 export class GatewayOutageWatch implements OnModuleInit {
   private readonly logger = new Logger(GatewayOutageWatch.name);
-  private downSince: number | undefined;
+  /** When each shard of this process was lost, until it resumes or starts a new session. */
+  private readonly downSince = new Map<number, number>();
 
   constructor(
     private readonly client: Client,
@@ -20,19 +21,20 @@ export class GatewayOutageWatch implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.client.on(Events.ShardDisconnect, () => this.lost());
-    this.client.on(Events.ShardReconnecting, () => this.lost());
-    this.client.on(Events.ShardResume, () => (this.downSince = undefined));
-    this.client.on(Events.ShardReady, () => void this.newSession());
+    // Per shard: one shard's outage is not ended by another shard's new session.
+    this.client.on(Events.ShardDisconnect, (_event, shardId) => this.lost(Date.now(), shardId));
+    this.client.on(Events.ShardReconnecting, (shardId) => this.lost(Date.now(), shardId));
+    this.client.on(Events.ShardResume, (shardId) => this.downSince.delete(shardId));
+    this.client.on(Events.ShardReady, (shardId) => void this.newSession(Date.now(), shardId));
   }
 
-  lost(now = Date.now()): void {
-    this.downSince ??= now;
+  lost(now = Date.now(), shardId = 0): void {
+    if (!this.downSince.has(shardId)) this.downSince.set(shardId, now);
   }
 
-  async newSession(now = Date.now()): Promise<boolean> {
-    const since = this.downSince;
-    this.downSince = undefined;
+  async newSession(now = Date.now(), shardId = 0): Promise<boolean> {
+    const since = this.downSince.get(shardId);
+    this.downSince.delete(shardId);
     if (since === undefined || now - since <= OUTAGE_SWEEP_AFTER_MS) return false;
     this.logger.warn(`Gateway back after ${Math.round((now - since) / 1000)} s in a new session: sweeping roles`);
     await this.sweeper.request('outage', null, now).catch((error: Error) => {

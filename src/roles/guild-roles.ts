@@ -65,7 +65,7 @@ export class GuildRoles {
 
   constructor(
     private readonly discord: DiscordRestService,
-    client: Client,
+    private readonly client: Client,
   ) {
     // A role or the bot's member changed: the next read is a fresh one, whatever age its caller accepts.
     const forget = (guildId: string) => this.last.delete(guildId);
@@ -77,10 +77,16 @@ export class GuildRoles {
     });
   }
 
-  /** A read no older than `maxAgeMs` (0: a fresh one, shared with the callers already waiting for one). */
+  /**
+   * A read no older than `maxAgeMs` (0: a fresh one, shared with the callers already waiting for one). Only a
+   * guild on one of this process' shards keeps a view: elsewhere no role update would drop it, so each caller
+   * gets a fresh read (still shared with the callers already waiting for one).
+   */
   read(guildId: string, maxAgeMs = 0): Promise<GuildRoleInfo> {
     const last = this.last.get(guildId);
-    if (maxAgeMs > 0 && last && Date.now() - last.at <= maxAgeMs) return Promise.resolve(last.info);
+    const followed = this.client.guilds.cache.has(guildId);
+    if (!followed) this.last.delete(guildId);
+    else if (maxAgeMs > 0 && last && Date.now() - last.at <= maxAgeMs) return Promise.resolve(last.info);
     const running = this.inFlight.get(guildId);
     if (running) return running;
     const read = this.fetch(guildId)

@@ -34,6 +34,14 @@ describe(GatewayOutageWatch.name, () => {
     expect(await watch.newSession(OUTAGE_SWEEP_AFTER_MS)).toBe(false);
     expect(requests).toEqual([]);
   });
+
+  it("should follow each shard on its own: another shard's new session does not end an outage", async () => {
+    const { watch, requests } = setup();
+    watch.lost(0, 1);
+    expect(await watch.newSession(OUTAGE_SWEEP_AFTER_MS + 1, 0)).toBe(false);
+    expect(await watch.newSession(OUTAGE_SWEEP_AFTER_MS + 2, 1)).toBe(true);
+    expect(requests).toEqual(['outage']);
+  });
 });
 
 describe('parseGrantDuration', () => {

@@ -1,5 +1,5 @@
 // `npm run bench`: builds the service, runs every scenario against the Discord simulator, prints one table
-// and writes bench-results.json. Not part of `npm test`. `--only=api,commands,burst,roles,sweep,memory,start` picks
+// and writes bench-results.json. Not part of `npm test`. `--only=api,commands,burst,roles,sweep,memory,start,shards,replicas` picks
 // scenarios; `--quick` shortens them (for trying the bench itself, not for figures).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,9 +11,11 @@ import { memoryLarge, startTimes, type BootFigures, type StartResult } from './m
 import { notifyBurst, type NotifyBurstResult } from './notify-burst';
 import { build, ROOT } from './processes';
 import { roleBurst, sweepBench, type RoleBurstResult, type SweepBenchResult } from './roles';
+import { replicasBench, type ReplicasResult } from './replicas';
+import { shardedStart, type ShardedStartResult } from './shards';
 import { round } from './stats';
 
-const SCENARIOS = ['api', 'commands', 'burst', 'roles', 'sweep', 'memory', 'start'] as const;
+const SCENARIOS = ['api', 'commands', 'burst', 'roles', 'sweep', 'memory', 'start', 'shards', 'replicas'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Results {
@@ -34,6 +36,9 @@ interface Results {
   start?: StartResult;
   roles?: RoleBurstResult;
   sweep?: SweepBenchResult;
+  shards?: ShardedStartResult;
+  /** null: skipped (no TEST_DATABASE_URL). */
+  replicas?: ReplicasResult | null;
 }
 
 interface Row {
@@ -167,6 +172,53 @@ function rows(r: Results): Row[] {
       met: m.rssMb <= 250,
     });
   }
+  if (r.shards) {
+    const s = r.shards;
+    out.push({
+      figure: `8a. ${s.guilds} guilds × 200 members, DISCORD_SHARDS=auto (${s.shards} shards, max_concurrency ${s.maxConcurrency}): first IDENTIFY → ready / Discord's pacing (${round(s.pacingFloorMs / 1000)} s)`,
+      value:
+        `${round(s.ratio, 2)} (${round(s.readyAfterFirstIdentifyMs / 1000, 2)} s; IDENTIFYs spread over ${round(s.identifySpanMs / 1000, 2)} s` +
+        `${s.identifyRateLimited ? `, ${s.identifyRateLimited} refused as too fast` : ''})`,
+      target: '≤ 1.1',
+      met: s.ratio <= 1.1,
+    });
+    const overPacing = s.readyAfterFirstIdentifyMs / s.identifySpanMs;
+    out.push({
+      figure: `8b. same start: first IDENTIFY → ready / the pacing discord.js took (5 s + its random 0-1.5 s per turn)`,
+      value: `${round(overPacing, 2)} (ready ${round((s.readyAfterFirstIdentifyMs - s.identifySpanMs) / 1000, 2)} s after the last IDENTIFY)`,
+      target: '≤ 1.1',
+      met: overPacing <= 1.1,
+    });
+    out.push({
+      figure: `8c. RSS after ready, ${s.guilds} guilds on ${s.shards} shards`,
+      value: `${round(s.rssMb)} MB`,
+      target: '≤ 300 MB',
+      met: s.rssMb <= 300,
+    });
+  }
+  if (r.replicas === null) {
+    out.push({
+      figure: '9. two replicas on one PostgreSQL',
+      value: 'skipped: no TEST_DATABASE_URL',
+      target: '—',
+      met: null,
+    });
+  } else if (r.replicas) {
+    const { one, both, answerRatio, deliveryRatio, concurrency } = r.replicas;
+    const faults = (p: typeof one) => (p.lost || p.doubled ? `, ${p.lost} lost, ${p.doubled} doubled` : '');
+    out.push({
+      figure: `9a. notify answers/s, two replicas vs one (${one.notifications} each, ${concurrency} in flight, one PostgreSQL)`,
+      value: `${round(answerRatio, 2)} (${Math.round(both.answeredPerSecond)} vs ${Math.round(one.answeredPerSecond)}/s)`,
+      target: '—',
+      met: null,
+    });
+    out.push({
+      figure: '9b. DMs delivered/s, two replicas vs one (simulator without rate limits)',
+      value: `${round(deliveryRatio, 2)} (${Math.round(both.deliveredPerSecond)} vs ${Math.round(one.deliveredPerSecond)}/s${faults(one)}${faults(both)})`,
+      target: '0 lost, 0 doubled',
+      met: one.lost + one.doubled + both.lost + both.doubled === 0,
+    });
+  }
   if (r.start) {
     const s = r.start;
     out.push({
@@ -235,6 +287,14 @@ async function main(): Promise<void> {
   if (chosen.has('sweep')) {
     step('7: role sweep with commands');
     results.sweep = await sweepBench(quick ? 1000 : 5000);
+  }
+  if (chosen.has('shards')) {
+    step('8: sharded start, DISCORD_SHARDS=auto');
+    results.shards = await shardedStart(quick ? 2000 : 5000);
+  }
+  if (chosen.has('replicas')) {
+    step('9: two replicas vs one, one PostgreSQL');
+    results.replicas = (await replicasBench(quick ? 300 : 1000)) ?? null;
   }
   results.machine.loadAfter = loadavg().map((l) => round(l, 2));
   writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -115,12 +115,18 @@ async function dispatch(
   }
   if (a === 'wait' && method === 'GET') {
     switch (b) {
-      case 'ready':
+      case 'ready': {
+        const shards = num(q, 'shards', 0);
+        const since = num(q, 'since', 0);
         return sim.waitFor(
-          () => (sim.gateway.anyReady(num(q, 'since', 0)) ? { ready: true } : undefined),
+          () =>
+            (shards > 0 ? sim.gateway.allShardsReady(shards, since) : sim.gateway.anyReady(since))
+              ? { ready: true }
+              : undefined,
           timeout,
-          'a READY client with all its GUILD_CREATEs',
+          shards > 0 ? `every one of ${shards} shards READY` : 'a READY client with all its GUILD_CREATEs',
         );
+      }
       case 'commands': {
         const count = num(q, 'count', 1);
         return sim.waitFor(

@@ -130,14 +130,19 @@ class Session {
       ready: this.ready,
       identify: this.identify,
       resumed: this.resumed,
+      shard: this.shard,
     };
   }
 }
 
 const RESUMABLE_MS = 3 * 60 * 1000;
 const BUFFER_LIMIT = 10000;
+/** Discord refuses a session that would hold more guilds than this (close 4011, sharding required). */
+export const MAX_GUILDS_PER_SHARD = 2500;
+/** GET /gateway/bot recommends one shard per this many guilds. */
+export const GUILDS_PER_RECOMMENDED_SHARD = 1000;
 
-function shardOf(guildId: string, count: number): number {
+export function shardOf(guildId: string, count: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
@@ -149,6 +154,10 @@ export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   readonly sessions: Session[] = [];
   identifies = 0;
+  /** IDENTIFYs refused for coming faster than the identify window of their bucket. */
+  identifyRateLimited = 0;
+  /** When each identify bucket (`shard_id % max_concurrency`) last accepted an IDENTIFY. */
+  private readonly bucketAt = new Map<number, number>();
 
   constructor(private readonly host: GatewayHost) {}
 
@@ -279,6 +288,27 @@ export class Gateway {
       }
       shard = [id, count];
     }
+    const model = this.host.model;
+    const guilds = [...model.guilds.values()].filter((g) => shardOf(g.id, shard[1]) === shard[0]);
+    if (guilds.length > MAX_GUILDS_PER_SHARD) {
+      ws.close(4011, 'Sharding required');
+      return session;
+    }
+    // Discord: "Clients are limited by maximum concurrency when Identifying; if they exceed this limit,
+    // the gateway will respond with an Opcode 9 Invalid Session." (not resumable: identify again later)
+    const window = this.host.config.identifyWindowMs;
+    if (window > 0) {
+      const bucket = shard[0] % Math.max(1, this.host.config.maxConcurrency);
+      const now = Date.now();
+      const last = this.bucketAt.get(bucket);
+      if (last !== undefined && now - last < window) {
+        this.identifyRateLimited++;
+        this.host.log(`gateway: IDENTIFY of shard ${shard[0]} within ${window} ms of bucket ${bucket}'s last`);
+        session.send({ op: Op.InvalidSession, d: false });
+        return session;
+      }
+      this.bucketAt.set(bucket, now);
+    }
     session.identified = true;
     session.identifiedAt = Date.now();
     session.intents = intents;
@@ -290,8 +320,6 @@ export class Gateway {
     this.sessions.push(session);
     this.prune();
 
-    const model = this.host.model;
-    const guilds = [...model.guilds.values()].filter((g) => shardOf(g.id, shard[1]) === shard[0]);
     const bot = model.user(model.botUserId);
     session.seq++;
     session.send({
@@ -414,7 +442,8 @@ export class Gateway {
     const nonce = typeof d.nonce === 'string' ? d.nonce : undefined;
     for (const gid of ids) {
       const g = typeof gid === 'string' ? model.guild(gid) : undefined;
-      if (!g) continue;
+      // Discord answers only for the guilds of the shard the request came on
+      if (!g || shardOf(g.id, session.shard[1]) !== session.shard[0]) continue;
       let members = [...g.members.values()];
       const notFound: string[] = [];
       if (Array.isArray(d.user_ids) || typeof d.user_ids === 'string') {
@@ -495,6 +524,28 @@ export class Gateway {
 
   anyReady(since = 0): boolean {
     return this.sessions.some((s) => s.open && s.ready && s.identifiedAt >= since);
+  }
+
+  /** Whether every shard of `count` has an open, ready session identified since `since`. */
+  allShardsReady(count: number, since = 0): boolean {
+    for (let id = 0; id < count; id++) {
+      const held = this.sessions.some(
+        (s) => s.open && s.ready && s.identifiedAt >= since && s.shard[0] === id && s.shard[1] === count,
+      );
+      if (!held) return false;
+    }
+    return true;
+  }
+
+  /** The shard count GET /gateway/bot recommends: one per 1,000 guilds. */
+  recommendedShards(): number {
+    return Math.max(1, Math.ceil(this.host.model.guilds.size / GUILDS_PER_RECOMMENDED_SHARD));
+  }
+
+  /** Forgets when each identify bucket was last used (a reset of the simulator). */
+  resetIdentifyBuckets(): void {
+    this.bucketAt.clear();
+    this.identifyRateLimited = 0;
   }
 
   info(): GatewaySessionInfo[] {

@@ -5,6 +5,9 @@
 //   DISCORD_SIM_WORLD / --world          WorldSpec as JSON
 //   DISCORD_SIM_WORLD_FILE / --world-file WorldSpec from a JSON file
 //   DISCORD_SIM_HEARTBEAT_MS / --heartbeat  gateway heartbeat_interval (default 41250)
+//   DISCORD_SIM_IDENTIFY_WINDOW_MS / --identify-window  one IDENTIFY per bucket per this window (default 5000,
+//                                        as Discord; 0: no limit); a faster one gets op 9 Invalid Session
+//   DISCORD_SIM_MAX_CONCURRENCY / --max-concurrency  session_start_limit.max_concurrency (default 1)
 //   DISCORD_SIM_VERBOSE=1 / --verbose    log to stderr
 //   DISCORD_SIM_EXIT_WITH_STDIN=1        exit when stdin closes (set by sim-client.ts so no orphan survives a test run)
 // When listening it prints one line to stdout: `DISCORD_SIM_LISTENING {"port":...,"url":...,"apiUrl":...,"token":...}`.
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
     worldFile ? JSON.parse(readFileSync(worldFile, 'utf8')) : worldJson ? JSON.parse(worldJson) : {}
   ) as WorldSpec;
   const heartbeat = Number(arg('heartbeat') ?? process.env.DISCORD_SIM_HEARTBEAT_MS ?? 41250);
+  const identifyWindowMs = Number(arg('identify-window') ?? process.env.DISCORD_SIM_IDENTIFY_WINDOW_MS ?? 5000);
+  const maxConcurrency = Number(arg('max-concurrency') ?? process.env.DISCORD_SIM_MAX_CONCURRENCY ?? 1);
   const verbose = arg('verbose') === 'true' || process.env.DISCORD_SIM_VERBOSE === '1';
 
   const validator = await Validator.load();
@@ -38,7 +43,13 @@ async function main(): Promise<void> {
     world,
     validator,
     verbose,
-    config: { heartbeatIntervalMs: heartbeat, interactionTimeoutMs: 3000, interactionTokenLifetimeMs: 15 * 60 * 1000 },
+    config: {
+      heartbeatIntervalMs: heartbeat,
+      interactionTimeoutMs: 3000,
+      interactionTokenLifetimeMs: 15 * 60 * 1000,
+      identifyWindowMs,
+      maxConcurrency,
+    },
   });
   const server = createServer(sim);
   sim.port = await listen(server, port);

@@ -146,12 +146,12 @@ export const ROUTES: RouteDef[] = [
     handle: (ctx) =>
       ok({
         url: ctx.sim.wsUrl(),
-        shards: 1,
+        shards: ctx.sim.gateway.recommendedShards(),
         session_start_limit: {
           total: 1000,
           remaining: Math.max(0, 1000 - ctx.sim.gateway.identifies),
           reset_after: 14400000,
-          max_concurrency: 1,
+          max_concurrency: ctx.sim.config.maxConcurrency,
         },
       }),
   },

@@ -49,6 +49,13 @@ export interface StartOptions {
   token?: string;
   world?: WorldSpec;
   heartbeatIntervalMs?: number;
+  /**
+   * One IDENTIFY per bucket per this window; a faster one is answered with op 9 (Discord: 5000). Default 0
+   * (off): most tests identify again and again and are not about pacing. discord.js paces itself at 5 s.
+   */
+  identifyWindowMs?: number;
+  /** `max_concurrency` that GET /gateway/bot advertises (default 1, as for most bots). */
+  maxConcurrency?: number;
   /** Forward the simulator's stderr to this process' stderr (default: only when DISCORD_SIM_VERBOSE=1). */
   verbose?: boolean;
   /** Max time to wait for the process to listen (default 20 s). */
@@ -165,6 +172,8 @@ export class DiscordSim {
       DISCORD_SIM_TOKEN: opts.token ?? DEFAULT_TOKEN,
       DISCORD_SIM_WORLD: worldJson,
       DISCORD_SIM_HEARTBEAT_MS: String(opts.heartbeatIntervalMs ?? 41250),
+      DISCORD_SIM_IDENTIFY_WINDOW_MS: String(opts.identifyWindowMs ?? 0),
+      DISCORD_SIM_MAX_CONCURRENCY: String(opts.maxConcurrency ?? 1),
       DISCORD_SIM_EXIT_WITH_STDIN: '1',
       DISCORD_SIM_VERBOSE: verbose ? '1' : '',
     };
@@ -253,8 +262,9 @@ export class DiscordSim {
    * Resolves when a connected gateway client identified and was sent all its GUILD_CREATEs. With `since`
    * (epoch ms), only a session identified at or after that time counts (e.g. a second bot on a shared sim).
    */
-  async waitForReady(timeoutMs = 15000, since?: number): Promise<void> {
-    await this.call('GET', `/wait/ready?${query({ timeoutMs, since })}`, undefined, timeoutMs);
+  /** Waits for a READY session with all its guilds; with `shards`, for every one of that many shards. */
+  async waitForReady(timeoutMs = 15000, since?: number, shards?: number): Promise<void> {
+    await this.call('GET', `/wait/ready?${query({ timeoutMs, since, shards })}`, undefined, timeoutMs);
   }
 
   /** Resolves with all registered commands (global and guild) once at least `count` exist. */

@@ -149,6 +149,7 @@ export class Simulator implements GatewayHost {
     this.faults = structuredClone(DEFAULT_FAULTS);
     this.rateLimiter.reset();
     this.config = { ...this.initialConfig };
+    this.gateway.resetIdentifyBuckets();
     if (opts.commands) {
       this.globalCommands.clear();
       this.guildCommands.clear();
@@ -216,6 +217,8 @@ export class Simulator implements GatewayHost {
   stats(): SimStats {
     return {
       requests: this.requests.length,
+      identifies: this.gateway.identifies,
+      identifyRateLimited: this.gateway.identifyRateLimited,
       rateLimited: this.rateLimiter.hits,
       globalRateLimited: this.rateLimiter.globalHits,
       unknownRoutes: this.requests.filter((r) => r.route === null).length,

@@ -169,6 +169,13 @@ export interface SimConfig {
   interactionTimeoutMs: number;
   /** Lifetime of an interaction token (Discord: 15 minutes). */
   interactionTokenLifetimeMs: number;
+  /**
+   * Discord accepts one IDENTIFY per this window per bucket (`shard_id % max_concurrency`): 5000. A faster
+   * IDENTIFY is answered with op 9 Invalid Session (not resumable). 0 turns the limit off.
+   */
+  identifyWindowMs: number;
+  /** `session_start_limit.max_concurrency` in GET /gateway/bot (Discord: 1 below 150,000 guilds). */
+  maxConcurrency: number;
 }
 
 export interface RecordedRequest {
@@ -365,10 +372,16 @@ export interface GatewaySessionInfo {
   ready: boolean;
   identify: unknown;
   resumed: number;
+  /** [shard_id, num_shards] from IDENTIFY ([0, 1] without sharding). */
+  shard: [number, number];
 }
 
 export interface SimStats {
   requests: number;
+  /** Accepted IDENTIFYs since the simulator started. */
+  identifies: number;
+  /** IDENTIFYs answered with op 9 for coming faster than their bucket's window. */
+  identifyRateLimited: number;
   rateLimited: number;
   globalRateLimited: number;
   unknownRoutes: number;

@@ -308,7 +308,8 @@ export class WorldModel {
   }
 
   private addSyntheticGuild(index: number, s: NonNullable<WorldSpec['synthetic']>): void {
-    const id = (SYNTHETIC_GUILD_BASE + BigInt(index)).toString();
+    // one millisecond of snowflake time apart, so that (id >> 22) % num_shards spreads them over the shards
+    const id = (SYNTHETIC_GUILD_BASE + (BigInt(index) << 22n)).toString();
     const guild = new GuildRec(
       this,
       id,
