@@ -29,9 +29,10 @@ export const ROLE_MESSAGES = {
 
 /**
  * How long a role change may take before its caller gets an answer (`queued: true` when it is not done):
- * the backend gives up after 10 s, and the contract promises an answer within 5 s.
+ * the backend gives up after 10 s, and the contract promises an answer within 5 s. It counts from the call
+ * reaching the service, after the HTTP queue: under a burst of 1,000 calls that queue alone took over a second.
  */
-export const ROLE_BUDGET_MS = 3500;
+export const ROLE_BUDGET_MS = 2500;
 /** Passes run on request paths at once; past this the worker applies the changes (Discord's 50/s limit). */
 export const INLINE_PASSES_MAX = 25;
 /** How old a view of the guild's roles the check before storing may use outside a burst. */
