@@ -1,10 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { BUILD_TIMEOUT_MS, compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import {
+  BUILD_TIMEOUT_MS,
+  compiledService,
+  spawnBot,
+  waitForStatus,
+  type BotProcess,
+  freePort,
+} from './support/bot-process';
 import { startHarness, TEST_SECRET } from './support/e2e-harness';
 import { eventually } from './support/wait';
 
@@ -77,14 +83,6 @@ describe('notify under load (issue 6)', () => {
     }
   }, 120000);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('a crash in the middle of a burst (issue 6)', () => {
   let sim: DiscordSim;

@@ -4,16 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { BUILD_TIMEOUT_MS, compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import {
+  BUILD_TIMEOUT_MS,
+  compiledService,
+  spawnBot,
+  waitForStatus,
+  type BotProcess,
+  freePort,
+} from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * A failed start: exit 1, and one fatal JSON line (the default LOG_FORMAT) naming the cause, with none of the

@@ -4,13 +4,12 @@
 // on one replica only; after kill -9 of one replica mid-burst, the other delivers what the dead one had
 // accepted once its leases run out.
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { compiledService, spawnBot, waitForStatus, type BotProcess, freePort } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
 import { eventually } from './support/wait';
@@ -19,14 +18,6 @@ const BURST = 300;
 const CRASH_BURST = 150;
 const burstNames = Array.from({ length: BURST }, (_, i) => `burst${i}`);
 const crashNames = Array.from({ length: CRASH_BURST }, (_, i) => `crash${i}`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Answer {
   status: number;

@@ -1,10 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import type { DiscordSim } from './discord-sim/sim-client';
-import { BUILD_TIMEOUT_MS, compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import {
+  BUILD_TIMEOUT_MS,
+  compiledService,
+  spawnBot,
+  waitForStatus,
+  type BotProcess,
+  freePort,
+} from './support/bot-process';
 import { describeOnPostgres } from './support/databases';
 import { TEST_SECRET } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
@@ -48,14 +54,6 @@ async function wrong(sim: DiscordSim, subset = names): Promise<string[]> {
     });
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(compiledService, BUILD_TIMEOUT_MS);

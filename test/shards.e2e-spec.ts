@@ -2,22 +2,13 @@
 // recommends in one process; two processes splitting the shards each hold their guilds, and the member events of
 // the Moddy guild reach the backend from the one whose shard holds it, while the other carries on.
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoBackend } from './demo-backend/demo-backend';
 import { DiscordSim } from './discord-sim/sim-client';
-import { compiledService, spawnBot, waitForStatus, type BotProcess } from './support/bot-process';
+import { compiledService, spawnBot, waitForStatus, type BotProcess, freePort } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 import { eventually } from './support/wait';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface ShardReport {
   id: number;
