@@ -92,42 +92,38 @@ describe(`${COUNT} role changes for ${COUNT} members under Discord's global limi
     (await sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).length +
     (await sim.requests({ route: 'DELETE /guilds/*/members/*/roles/*' })).length;
 
-  // The 5 s bound under this burst is CPU-bound and not met reliably on 2 shared cores yet (README, Tests):
-  // `npm run stress` runs it; `npm test` counts it as skipped.
-  const stress = process.env.MODDY_STRESS ? it : it.skip;
+  // Every answer within 5 s is a wall-clock bound: on 2 shared cores it depends on what else runs. The
+  // benchmark (row 6) measures it; `npm run stress` asserts it here; `npm test` checks everything else.
+  const timed = Boolean(process.env.MODDY_STRESS);
 
-  stress(
-    'should answer every call within 5 s and leave every member with the roles asked for',
-    async () => {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const bot = spawnBot(envFor(port));
-      bots.push(bot);
-      await waitForStatus(`${url}/health/ready`, 200);
-      // The burst arrives within one second (a thousand webhooks a second), as the backend would send it.
-      const answers = await Promise.all(
-        names.map((name, i) =>
-          new Promise<void>((resolve) => setTimeout(resolve, i)).then(() =>
-            post(url, { discord_id: sim.userId(name), plan: planFor(name) }),
-          ),
+  it(`should answer every call${timed ? ' within 5 s' : ''} and leave every member with the roles asked for`, async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const bot = spawnBot(envFor(port));
+    bots.push(bot);
+    await waitForStatus(`${url}/health/ready`, 200);
+    // The burst arrives within one second (a thousand webhooks a second), as the backend would send it.
+    const answers = await Promise.all(
+      names.map((name, i) =>
+        new Promise<void>((resolve) => setTimeout(resolve, i)).then(() =>
+          post(url, { discord_id: sim.userId(name), plan: planFor(name) }),
         ),
-      );
-      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5000);
-      expect(answers.every((a) => a.body.success === true)).toBe(true);
-      await eventually(
-        () => wrong(sim),
-        (list) => list.length === 0,
-        120000,
-        1000,
-      );
-      // Only the roles that differ were sent: one change per member.
-      expect(await roleWrites()).toBe(COUNT);
-      bot.child.kill('SIGTERM');
-      expect(await bot.exited).toBe(0);
-    },
-    180000,
-  );
+      ),
+    );
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    if (timed) expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5000);
+    expect(answers.every((a) => a.body.success === true)).toBe(true);
+    await eventually(
+      () => wrong(sim),
+      (list) => list.length === 0,
+      120000,
+      1000,
+    );
+    // Only the roles that differ were sent: one change per member.
+    expect(await roleWrites()).toBe(COUNT);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 180000);
 
   it('should still leave every member right after kill -9 and a restart', async () => {
     await sim.reset();

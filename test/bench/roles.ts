@@ -176,7 +176,11 @@ export interface SweepBenchResult {
   backendRps: number;
   /** The sweep's own duration (its log line). */
   durationS: number | null;
-  /** max(backend reads / ROLE_SYNC_BACKEND_RPS, Discord requests / 50): what the budgets allow at best. */
+  /**
+   * What the budgets allow at best: the member list and the backend reads (ROLE_SYNC_BACKEND_RPS), then the
+   * removals at Discord's 50/s (read the member, remove the role). The removals cannot overlap the reads: the
+   * safety brake decides on the number of removals, known once every member is read.
+   */
   floorS: number;
   ratio: number | null;
   removed: number | null;
@@ -227,7 +231,8 @@ export async function sweepBench(holders: number): Promise<SweepBenchResult> {
     const line = await watch;
     const measured = (await Promise.all(views)).filter((v) => v.callbacks[0] && v.status !== 'failed');
     const drifted = lapsedIds.size;
-    const floorS = Math.max(holders / backendRps, (Math.ceil(holders / 1000) + 2 * drifted) / GLOBAL_PER_SECOND);
+    const floorS =
+      Math.ceil(holders / 1000) / GLOBAL_PER_SECOND + holders / backendRps + (2 * drifted) / GLOBAL_PER_SECOND;
     const durationS = typeof line.durationMs === 'number' ? line.durationMs / 1000 : null;
     return {
       holders,
