@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Client, Events, PermissionFlagsBits, type APIRole } from 'discord.js';
 import { botStanding, DiscordRestService, type BotStanding } from '../discord/discord-rest.service';
+import {
+  ABOVE_BOT,
+  MANAGED_ROLE,
+  NO_MANAGE_ROLES,
+  NOT_MANAGEABLE,
+  ROLE_NOT_FOUND,
+  staffPermissionsReason,
+} from './role-reasons';
 
 /** Permissions no role handed out by the backend may carry: they would make a paying member staff. */
 const DANGEROUS = [
@@ -15,8 +23,6 @@ const DANGEROUS = [
 ] as const;
 
 const READ_TIMEOUT_MS = 3000;
-
-export const NOT_MANAGEABLE = 'role is not a membership role (neither in PLAN_ROLES nor in MANAGED_ROLE_IDS)';
 
 /** A guild's roles and the bot's standing in it, as read from REST. */
 export class GuildRoleInfo {
@@ -40,13 +46,13 @@ export class GuildRoleInfo {
    */
   problemWith(roleId: string, manageable?: ReadonlySet<string>): string | undefined {
     const role = this.byId.get(roleId);
-    if (!role) return 'role not found in the guild';
-    if (!this.standing.canManageRoles) return 'the bot lacks the Manage Roles permission';
-    if (role.managed) return 'role is managed by an integration';
-    if (role.position >= this.standing.highestPosition) return "role is above the bot's highest role";
+    if (!role) return ROLE_NOT_FOUND;
+    if (!this.standing.canManageRoles) return NO_MANAGE_ROLES;
+    if (role.managed) return MANAGED_ROLE;
+    if (role.position >= this.standing.highestPosition) return ABOVE_BOT;
     const permissions = BigInt(role.permissions);
     const dangerous = DANGEROUS.filter(([, flag]) => (permissions & flag) !== 0n).map(([name]) => name);
-    if (dangerous.length > 0) return `role carries staff permissions (${dangerous.join(', ')}); it is never managed`;
+    if (dangerous.length > 0) return staffPermissionsReason(dangerous);
     return manageable && !manageable.has(roleId) ? NOT_MANAGEABLE : undefined;
   }
 }

@@ -11,7 +11,8 @@ import { GuildRoleInfo, type GuildRoles } from './guild-roles';
 import type { PremiumGrants } from './premium-grants';
 import { RoleConverger } from './role-converger';
 import type { RoleChangeTable } from '../storage/tables';
-import { changesOf, resultsOf, RoleLedger, SUPERSEDED_REASON } from './role-ledger';
+import { changesOf, resultsOf, RoleLedger } from './role-ledger';
+import { SUPERSEDED_REASON } from './role-reasons';
 
 const GUILD = '900000000000000000';
 const ROLE_A = '800000000000000001';

@@ -15,6 +15,7 @@ import type { MemberRolesTable, RoleChangeTable } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
 import { GuildRoles, type GuildRoleInfo } from './guild-roles';
 import { PremiumGrants } from './premium-grants';
+import { keptReason, refusedChangeReason, unreadableMemberReason } from './role-reasons';
 import { parseDesired, RoleLedger, type PassOutcome, type RoleOutcome } from './role-ledger';
 
 const AUDIT_REASON = 'Moddy subscription change';
@@ -220,7 +221,7 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
         await this.ledger.retryLater(row, WORKER_ID, `member read: ${kind}`, backoffDelay(row.attempts, this.policy));
         return null;
       }
-      refusal = `Discord refused to read the member (${kind})`;
+      refusal = unreadableMemberReason(kind);
     }
     // The latest intent, read after the (possibly slow) member read: what arrived meanwhile is applied now.
     const latest = await this.ledger.reread(row, WORKER_ID);
@@ -267,7 +268,7 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
           break;
         }
         this.logger.warn(`Role ${roleId} ${d.want ? 'add' : 'remove'} for ${discordId} failed: ${kind}`);
-        record('failed', `Discord refused the change (${kind})`);
+        record('failed', refusedChangeReason(kind));
       }
     }
     const { settled, again } = await this.ledger.settle(latest, WORKER_ID, latest.version, outcomes, !transient);
@@ -293,9 +294,4 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
       this.events.record('role_updated', discordId, { guild_id: guildId, added, removed });
     }
   }
-}
-
-/** The reason a removal did not happen while a staff grant explains the role. */
-export function keptReason(until: number): string {
-  return `kept: staff grant until ${new Date(until).toISOString().slice(0, 10)}`;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import { DatabaseService } from '../storage/database.service';
 import { newQueueId } from '../storage/durable-queue';
+import { STALE_REASON, SUPERSEDED_REASON } from './role-reasons';
 import type { MemberRolesTable, RoleChangeSource, RoleChangeState, RoleChangeTable, Tables } from '../storage/tables';
 
 export type RoleOutcome = 'added' | 'removed' | 'unchanged' | 'failed';
@@ -15,9 +16,6 @@ export interface RoleResult {
 export const PENDING_ROLE_CHANGE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 /** How long a converger pass holds a member; renewed while the pass runs, so a crash frees it this soon. */
 export const MEMBER_LEASE_MS = 15_000;
-
-export const SUPERSEDED_REASON = 'superseded by a later change for this member';
-export const STALE_REASON = 'stale: a change with a later occurred_at was already applied';
 
 /** The intended presence of one role, and how far it is applied. */
 export interface DesiredRole {

@@ -3,6 +3,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, formatMoney, planName } from '../discord/format';
 import { hasMessage, translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import { roleReasonText } from '../roles/role-reasons';
 import { roleResultLine } from '../roles/roles-sync.view';
 import type { MessageView } from '../subscription/subscription.view';
 import type { RoleGap, MemberNow } from './member-desk.service';
@@ -33,7 +34,7 @@ function gapText(locale: SupportedLocale, gap: RoleGap): string {
     case 'held_by_brake':
       return t('memberDesk.gap.held');
     case 'refused':
-      return t('memberDesk.gap.refused', { reason: clip(gap.reason, 200) });
+      return t('memberDesk.gap.refused', { reason: clip(roleReasonText(locale, gap.reason), 200) });
     case 'superseded':
       return t('memberDesk.gap.superseded');
     case 'removed_by':
