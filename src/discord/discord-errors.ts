@@ -12,15 +12,17 @@ export const DiscordErrorCode = {
   MissingPermissions: 50013,
 } as const;
 
-export type DiscordFailureKind =
-  | 'dm_closed'
-  | 'unknown_user'
-  | 'unknown_member'
-  | 'unknown_role'
-  | 'missing_permissions'
+export const DISCORD_FAILURE_KINDS = [
+  'dm_closed',
+  'unknown_user',
+  'unknown_member',
+  'unknown_role',
+  'missing_permissions',
   /** Worth trying again later: 5xx, network, timeout, a rate limit longer than we can wait. */
-  | 'transient'
-  | 'other';
+  'transient',
+  'other',
+] as const;
+export type DiscordFailureKind = (typeof DISCORD_FAILURE_KINDS)[number];
 
 /** Sorts any error thrown by discord.js's REST client into what the service does about it. */
 export function classifyDiscordError(error: unknown): DiscordFailureKind {

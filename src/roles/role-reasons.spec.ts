@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fuzzParameters } from '../../test/support/fuzz';
-import type { DiscordFailureKind } from '../discord/discord-errors';
+import { DISCORD_FAILURE_KINDS } from '../discord/discord-errors';
 import { frenchSpacingProblems } from '../i18n/french-typography';
 import {
   ABOVE_BOT,
@@ -18,15 +18,6 @@ import {
 } from './role-reasons';
 import { roleResultLine } from './roles-sync.view';
 
-const KINDS: DiscordFailureKind[] = [
-  'dm_closed',
-  'unknown_user',
-  'unknown_member',
-  'unknown_role',
-  'missing_permissions',
-  'transient',
-  'other',
-];
 const PERMISSIONS = ['Administrator', 'Manage Server', 'Manage Roles', 'Ban Members'];
 
 /** Every reason the service can give, with the values that vary. */
@@ -41,8 +32,8 @@ const anyReason = fc.oneof(
     ABOVE_BOT,
   ),
   fc.subarray(PERMISSIONS, { minLength: 1 }).map(staffPermissionsReason),
-  fc.constantFrom(...KINDS).map(refusedChangeReason),
-  fc.constantFrom(...KINDS).map(unreadableMemberReason),
+  fc.constantFrom(...DISCORD_FAILURE_KINDS).map(refusedChangeReason),
+  fc.constantFrom(...DISCORD_FAILURE_KINDS).map(unreadableMemberReason),
   fc
     .date({ min: new Date('2020-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
     .map((d) => keptReason(d.getTime())),

@@ -1,5 +1,5 @@
 import type { SupportedLocale } from '../config/app-config';
-import type { DiscordFailureKind } from '../discord/discord-errors';
+import { DISCORD_FAILURE_KINDS, type DiscordFailureKind } from '../discord/discord-errors';
 import { discordTimestamp } from '../discord/format';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 
@@ -39,15 +39,7 @@ class ReasonTemplate {
   }
 }
 
-const KINDS = new Set<string>([
-  'dm_closed',
-  'unknown_user',
-  'unknown_member',
-  'unknown_role',
-  'missing_permissions',
-  'transient',
-  'other',
-] satisfies DiscordFailureKind[]);
+const KINDS = new Set<string>(DISCORD_FAILURE_KINDS);
 
 const kind = (value: string, locale: SupportedLocale) => ({
   kind: KINDS.has(value) ? translate(locale, `roleReason.kind.${value as DiscordFailureKind}`) : value,
