@@ -2,8 +2,8 @@ import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } fr
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
 import { DISCORD_LIMITS, fitMessage, linkTarget } from '../discord/message-limits';
+import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
-import type { MessageView } from '../subscription/subscription.view';
 import type { InvoiceInfo } from './dto/invoice-info.dto';
 
 export const INVOICES_PER_PAGE = 5;

@@ -4,7 +4,7 @@ import { discordTimestamp } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
-import type { MessageView } from '../subscription/subscription.view';
+import type { MessageView } from '../discord/message-view';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 
 const KNOWN_STATES = ['pending', 'sent', 'dm_closed', 'unknown_user', 'failed', 'dead'] as const;

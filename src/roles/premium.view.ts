@@ -1,8 +1,8 @@
 import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
+import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
-import type { MessageView } from '../subscription/subscription.view';
 import type { GrantResult, RevokeResult } from './premium.service';
 import { roleResultLine } from './roles-sync.view';
 

@@ -9,8 +9,8 @@ import {
 import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
+import type { MessageView } from '../discord/message-view';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
-import type { MessageView } from '../subscription/subscription.view';
 import type { RoleSweepTable } from '../storage/tables';
 import type { BrakeDecision, Drift, HeldRemoval, SweepScan, SweepSummary } from './role-sweep.service';
 

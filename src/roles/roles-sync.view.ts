@@ -1,8 +1,8 @@
 import type { SupportedLocale } from '../config/app-config';
 import { planName } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
+import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
-import type { MessageView } from '../subscription/subscription.view';
 import type { RoleResult } from './role-ledger';
 import { roleReasonText, SUPERSEDED_REASON } from './role-reasons';
 import type { RolesSyncResult } from './roles-sync.service';

@@ -9,15 +9,10 @@ import {
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
+import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
 import type { PremiumRoleState } from '../roles/premium-role-status';
 import type { SubscriptionInfo, SubscriptionStatus } from './dto/subscription-info.response';
-
-export interface MessageView {
-  content?: string;
-  embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
-}
 
 export interface SubscriptionViewOptions {
   billingUrl?: string;

@@ -2,9 +2,9 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp } from '../discord/format';
+import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
-import type { MessageView } from '../subscription/subscription.view';
 import { DEAD_PAGE_SIZE, type DeliveryCounts } from './delivery-report';
 
 export const DELIVERIES_PAGE_PATTERN = 'deliveries/page/:page';

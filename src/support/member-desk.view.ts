@@ -2,10 +2,10 @@ import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbedField
 import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, formatMoney, planName } from '../discord/format';
+import type { MessageView } from '../discord/message-view';
 import { hasMessage, translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 import { roleReasonText } from '../roles/role-reasons';
 import { roleResultLine } from '../roles/roles-sync.view';
-import type { MessageView } from '../subscription/subscription.view';
 import type { RoleGap, MemberNow } from './member-desk.service';
 import type { HistoryItem } from './member-history';
 
