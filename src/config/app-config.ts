@@ -1,7 +1,7 @@
+import { SNOWFLAKE } from '../common/validation/snowflake';
 import { PlanRoles } from './plan-roles';
 import {
   ConfigError,
-  SNOWFLAKE,
   validateEnvironment,
   type LOG_FORMATS,
   type LOG_LEVELS,

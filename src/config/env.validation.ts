@@ -15,8 +15,8 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { SNOWFLAKE } from '../common/validation/snowflake';
 
-export const SNOWFLAKE = /^[0-9]{17,20}$/;
 const SNOWFLAKE_LIST = /^\s*([0-9]{17,20}\s*(,\s*[0-9]{17,20}\s*)*)?$/;
 export const SUPPORTED_LOCALES = ['en-US', 'fr'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose', 'trace', 'silent'] as const;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SNOWFLAKE } from '../config/env.validation';
+import { SNOWFLAKE } from '../common/validation/snowflake';
 
 /**
  * How the internal API's fields are described in its OpenAPI document (GET /internal/openapi.json). The types

@@ -5,7 +5,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { InternalApiGuard } from '../common/guards/internal-api.guard';
-import { SNOWFLAKE } from '../config/env.validation';
+import { SNOWFLAKE } from '../common/validation/snowflake';
 import { ApiSnowflake } from '../openapi/api-fields';
 import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
 import { SubscriptionService } from './subscription.service';

@@ -14,7 +14,7 @@ import {
 import { MinorAmount } from '../../common/validation/minor-amount.decorator';
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { MAX_MINOR_AMOUNT } from '../../common/validation/minor-amount.decorator';
-import { SNOWFLAKE } from '../../config/env.validation';
+import { SNOWFLAKE } from '../../common/validation/snowflake';
 import { ApiSnowflake } from '../../openapi/api-fields';
 
 /** The invoice of an invoice event (contract InvoiceInfo), validated strictly since it reaches a DM. */

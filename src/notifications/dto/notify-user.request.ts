@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BoundedMetadata } from '../../common/validation/bounded-metadata.decorator';
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
-import { SNOWFLAKE } from '../../config/env.validation';
+import { SNOWFLAKE } from '../../common/validation/snowflake';
 import { ApiSnowflake } from '../../openapi/api-fields';
 
 export const NOTIFY_ACTIONS = [

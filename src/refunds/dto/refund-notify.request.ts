@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { MAX_MINOR_AMOUNT, MinorAmount } from '../../common/validation/minor-amount.decorator';
-import { SNOWFLAKE } from '../../config/env.validation';
+import { SNOWFLAKE } from '../../common/validation/snowflake';
 import { ApiSnowflake } from '../../openapi/api-fields';
 
 /** Contract 1.1 `POST /internal/refunds/notify`: a refund issued outside Discord (e.g. the payment dashboard). */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
-import { SNOWFLAKE } from '../../config/env.validation';
+import { SNOWFLAKE } from '../../common/validation/snowflake';
 import { ApiOptionalSnowflake, ApiSnowflake, ApiSnowflakeList } from '../../openapi/api-fields';
 
 const snowflakeMessage = (field: string) => ({ message: `${field} must be a Discord snowflake (17 to 20 digits)` });
