@@ -33,7 +33,7 @@ import type { Drift } from '../src/roles/role-sweep.service';
 import { buildRolesSyncView } from '../src/roles/roles-sync.view';
 import type { UpdateRolesResponse } from '../src/roles/roles.service';
 import type { NotificationTable, PremiumGrantTable, RoleChangeSource, RoleChangeState } from '../src/storage/tables';
-import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/subscription/dto/subscription-info.response';
+import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/backend/dto/subscription-info.response';
 import { buildSubscriptionView } from '../src/subscription/subscription.view';
 import { buildDeliveriesView } from '../src/support/deliveries.view';
 import type { MemberNow, RoleGap } from '../src/support/member-desk.service';

@@ -25,7 +25,7 @@ import {
   type RefundDmInput,
 } from '../src/refunds/refunds.view';
 import { buildRolesSyncView } from '../src/roles/roles-sync.view';
-import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/subscription/dto/subscription-info.response';
+import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/backend/dto/subscription-info.response';
 import { buildSubscriptionView } from '../src/subscription/subscription.view';
 import { DiscordSim } from './discord-sim/sim-client';
 import type { SchemaKey } from './discord-sim/validation';

@@ -7,7 +7,7 @@ import { BackendHealthClient } from '../health/backend-health.client';
 import { InvoicesClient } from '../invoices/invoices.client';
 import { EventsClient } from '../notifications/events.client';
 import { RefundsClient } from '../refunds/refunds.client';
-import { SubscriptionClient } from '../subscription/subscription.client';
+import { SubscriptionClient } from './subscription.client';
 import { BackendError } from './backend.errors';
 import { BackendModule } from './backend.module';
 

@@ -3,8 +3,12 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { MetricsModule } from '../observability/metrics.module';
 import { BackendHttpService } from './backend-http.service';
+import { SubscriptionClient } from './subscription.client';
 
-/** Registers the backend's HTTP client once: base URL, bearer secret, User-Agent, timeout. */
+/**
+ * Registers the backend's HTTP client once: base URL, bearer secret, User-Agent, timeout. Also the subscription
+ * client, the one backend read two features share (subscription answers with it, roles derives entitlements).
+ */
 @Global()
 @Module({
   imports: [
@@ -24,7 +28,7 @@ import { BackendHttpService } from './backend-http.service';
       }),
     }),
   ],
-  providers: [BackendHttpService],
-  exports: [BackendHttpService],
+  providers: [BackendHttpService, SubscriptionClient],
+  exports: [BackendHttpService, SubscriptionClient],
 })
 export class BackendModule {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { SubscriptionInfo } from '../backend/dto/subscription-info.response';
+import { SubscriptionClient } from '../backend/subscription.client';
 import { AppConfig } from '../config/app-config';
 import { PlanRoles } from '../config/plan-roles';
 import { MemberProfiles } from '../members/member-profiles.service';
-import type { SubscriptionInfo } from '../subscription/dto/subscription-info.response';
-import { SubscriptionClient } from '../subscription/subscription.client';
 import { PremiumGrants } from './premium-grants';
 
 /** Statuses in which a subscription still carries its perks. */

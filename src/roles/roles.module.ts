@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { SubscriptionClient } from '../subscription/subscription.client';
 import { MemberEventsListener } from './member-events.listener';
 import { Entitlements, GrantEntitlements, SubscriptionEntitlements } from './entitlements';
 import { GuildRoles } from './guild-roles';
@@ -21,8 +20,6 @@ import { RolesService } from './roles.service';
 @Module({
   imports: [NotificationsModule],
   controllers: [RolesController],
-  // The subscription client is stateless: roles reads the subscription truth with its own instance, so
-  // the subscription module can depend on this one (for refresh) without a cycle.
   providers: [
     RolesService,
     RoleLedger,
@@ -42,7 +39,6 @@ import { RolesService } from './roles.service';
     RoleSweepButtons,
     PremiumCommands,
     MemberEventsListener,
-    SubscriptionClient,
   ],
   exports: [
     RolesService,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { SubscriptionInfo } from './dto/subscription-info.response';
-import { SubscriptionClient } from './subscription.client';
+import type { SubscriptionInfo } from '../backend/dto/subscription-info.response';
+import { SubscriptionClient } from '../backend/subscription.client';
 
 /** How long a user's subscription info may be reused; POST /internal/subscription/refresh drops it sooner. */
 export const SUBSCRIPTION_CACHE_MS = 60_000;

@@ -1,4 +1,4 @@
-import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from './dto/subscription-info.response';
+import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../backend/dto/subscription-info.response';
 import { buildSubscriptionView } from './subscription.view';
 
 const base: SubscriptionInfo = {

@@ -6,13 +6,13 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
+import type { SubscriptionInfo, SubscriptionStatus } from '../backend/dto/subscription-info.response';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
 import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
 import type { PremiumRoleState } from '../roles/premium-role-status';
-import type { SubscriptionInfo, SubscriptionStatus } from './dto/subscription-info.response';
 
 export interface SubscriptionViewOptions {
   billingUrl?: string;

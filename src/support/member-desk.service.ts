@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BackendError } from '../backend/backend.errors';
+import type { SubscriptionInfo } from '../backend/dto/subscription-info.response';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
@@ -7,7 +8,6 @@ import { isEntitling, SubscriptionEntitlements } from '../roles/entitlements';
 import { PremiumGrants } from '../roles/premium-grants';
 import { parseDesired, RoleLedger } from '../roles/role-ledger';
 import { heldOf, RoleSweeper } from '../roles/role-sweep.service';
-import type { SubscriptionInfo } from '../subscription/dto/subscription-info.response';
 import { SubscriptionService } from '../subscription/subscription.service';
 import type { PremiumGrantTable, RoleChangeSource } from '../storage/tables';
 

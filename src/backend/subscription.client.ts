@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BackendHttpService, READ_DEADLINE_MS, READ_RETRY } from '../backend/backend-http.service';
+import { BackendHttpService, READ_DEADLINE_MS, READ_RETRY } from './backend-http.service';
 import { SubscriptionInfoResponse } from './dto/subscription-info.response';
 import { UserInfoResponse } from './dto/user-info.response';
 
