@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { BackendModule } from './backend/backend.module';
-import { AppExceptionFilter } from './common/filters/app-exception.filter';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { InternalApiModule } from './common/guards/internal-api.module';
+import { AppExceptionFilter } from './discord/app-exception.filter';
 import { DiscordExceptionFilter } from './discord/discord-exception.filter';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';

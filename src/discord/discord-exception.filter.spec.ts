@@ -1,9 +1,9 @@
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { ChatInputCommandInteraction, InteractionType, MessageFlags } from 'discord.js';
 import { BackendError } from '../backend/backend.errors';
-import { AppExceptionFilter } from '../common/filters/app-exception.filter';
 import { HttpExceptionFilter } from '../common/filters/http-exception.filter';
 import { loadConfig } from '../config/app-config';
+import { AppExceptionFilter } from './app-exception.filter';
 import { DiscordExceptionFilter } from './discord-exception.filter';
 import { InteractionLocale } from './interaction-locale';
 

@@ -1,10 +1,11 @@
 import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { DiscordExceptionFilter } from '../../discord/discord-exception.filter';
-import { HttpExceptionFilter } from './http-exception.filter';
+import { HttpExceptionFilter } from '../common/filters/http-exception.filter';
+import { DiscordExceptionFilter } from './discord-exception.filter';
 
 /**
  * The one global filter. Nest hands every error to the first catch-all filter, whatever the transport,
- * so this picks the right one: necord handlers get Discord replies, HTTP gets the contract's shapes.
+ * so this picks the right one: necord handlers get Discord replies, HTTP gets the contract's shapes. It sits
+ * here, above common/ where the HTTP filter lives, because it is the one piece that knows both transports.
  */
 @Catch()
 @Injectable()
