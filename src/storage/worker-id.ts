@@ -1,4 +1,4 @@
-import { INSTANCE_ID } from '../common/instance-id';
+import { INSTANCE_ID } from './instance-id';
 
 /** This process's name as a lease owner (queues, members' role passes, the sweep). */
 export const WORKER_ID = INSTANCE_ID;

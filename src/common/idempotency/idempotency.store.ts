@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseService } from '../../storage/database.service';
+import { INSTANCE_ID } from '../../storage/instance-id';
 import { runEvery } from '../background-task';
-import { INSTANCE_ID } from '../instance-id';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
