@@ -4,9 +4,9 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { ConfigError } from './config/env.validation';
+import { StartFailure, startContextOf, startStep } from './config/start-failure';
 import { createApp } from './http-app';
 import { createRootLogger } from './observability/logging';
-import { StartFailure, startContextOf, startStep } from './start-failure';
 import { serviceVersion } from './version';
 
 function configOrExit(): AppConfig {

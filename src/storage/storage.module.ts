@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { startContextOf, startStep } from '../start-failure';
+import { startContextOf, startStep } from '../config/start-failure';
 import { DatabaseService } from './database.service';
 import { Leases } from './leases';
 

@@ -1,7 +1,10 @@
-import type { AppConfig } from './config/app-config';
-import type { Dialect } from './storage/database.service';
+import type { AppConfig } from './app-config';
 
-/** A failed start whose message already names the cause in the operator's words (see describeStartFailure). */
+/**
+ * A failed start whose message already names the cause in the operator's words (see describeStartFailure):
+ * beside ConfigError because each cause points at what the operator set (DATA_DIR, DATABASE_URL,
+ * DISCORD_TOKEN, PORT, HOST).
+ */
 export class StartFailure extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -11,6 +14,9 @@ export class StartFailure extends Error {
 
 /** Where the boot was when it failed: opening the store, logging in to Discord, or opening the port. */
 export type StartPhase = 'store' | 'discord' | 'listen';
+
+/** The store the configuration selects: PostgreSQL at DATABASE_URL, else SQLite in DATA_DIR. */
+type Store = 'sqlite' | 'postgres';
 
 interface ErrorFacts {
   message: string;
@@ -59,7 +65,7 @@ const GATEWAY_REFUSALS: Record<string, string> = {
   'Used an invalid API version': 'Discord refused the API version (4012)',
 };
 
-function storeCause(facts: ErrorFacts, dialect: Dialect, dataDir: string): string {
+function storeCause(facts: ErrorFacts, dialect: Store, dataDir: string): string {
   if (dialect === 'sqlite') return `the SQLite store in DATA_DIR (${dataDir}) cannot be opened: ${facts.message}`;
   // The URL is a secret (it holds the password): named by its variable only. pg's messages never include it.
   const where = 'PostgreSQL at DATABASE_URL';
@@ -102,7 +108,7 @@ function listenCause(facts: ErrorFacts, host: string, port: number): string | un
 }
 
 export interface StartContext {
-  dialect: Dialect;
+  dialect: Store;
   dataDir: string;
   host: string;
   port: number;
