@@ -6,6 +6,7 @@ import { reportingRestErrors } from '../observability/discord-rest-errors';
 import { MetricsModule } from '../observability/metrics.module';
 import { Metrics } from '../observability/metrics.service';
 import { DiscordRestService } from './discord-rest.service';
+import { GatewayTelemetry } from './gateway.telemetry';
 import { InteractionLocale } from './interaction-locale';
 import { StaffGuard, StaffService } from './staff.guard';
 
@@ -82,7 +83,7 @@ export function discordClientOptions(config: AppConfig, metrics?: Metrics): Neco
       useFactory: discordClientOptions,
     }),
   ],
-  providers: [DiscordRestService, InteractionLocale, StaffService, StaffGuard],
+  providers: [DiscordRestService, InteractionLocale, StaffService, StaffGuard, GatewayTelemetry],
   exports: [DiscordRestService, InteractionLocale, StaffService, StaffGuard],
 })
 export class DiscordModule {}

@@ -5,7 +5,7 @@ import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { AppConfig } from '../config/app-config';
 import { ApiInternalController } from '../openapi/api-internal';
 import { InternalHealthResponse } from './dto/internal-health.response';
-import { gatewayState } from './discord.health';
+import { gatewayState } from '../discord/gateway-state';
 
 /** The 1.0 health call of the backend: always 200 when authenticated; unhealthy while Discord is not ready. */
 @Controller('internal')

@@ -3,7 +3,6 @@ import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppConfig } from '../config/app-config';
-import { GatewayTelemetry } from './gateway.telemetry';
 import {
   InteractionTelemetry,
   InteractionTelemetryBinder,
@@ -24,7 +23,7 @@ function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
 
 /**
  * Logs (nestjs-pino over the root pino logger: Nest's Logger lines carry the request id inside a request),
- * metrics (GET /metrics) and the interaction and gateway telemetry.
+ * metrics (GET /metrics) and the interaction telemetry.
  */
 @Module({
   imports: [
@@ -45,7 +44,6 @@ function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
   providers: [
     MetricsTokenGuard,
     QueueMetrics,
-    GatewayTelemetry,
     InteractionTelemetry,
     InteractionTelemetryInterceptor,
     InteractionTelemetryBinder,

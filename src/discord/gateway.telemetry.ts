@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Client, Events } from 'discord.js';
-import { gatewayState, isGatewayHealthy } from '../health/discord.health';
-import { Metrics } from './metrics.service';
+import { Metrics } from '../observability/metrics.service';
+import { gatewayState, isGatewayHealthy } from './gateway-state';
 
 /**
  * The gateway as operators see it: its ping and whether it is ready (what /health/ready checks) as gauges,

@@ -1,6 +1,6 @@
 import { Status, type Client } from 'discord.js';
+import { Metrics } from '../observability/metrics.service';
 import { GatewayTelemetry } from './gateway.telemetry';
-import { Metrics } from './metrics.service';
 
 /** The parts of a discord.js client the telemetry reads, with one shard whose state a test sets. */
 function fakeClient(shard: { status: Status; lastPingTimestamp: number }, ping: number, ready: boolean) {

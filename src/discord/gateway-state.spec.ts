@@ -1,4 +1,4 @@
-import { HEARTBEAT_FRESH_MS, isGatewayHealthy } from './discord.health';
+import { HEARTBEAT_FRESH_MS, isGatewayHealthy } from './gateway-state';
 
 describe('isGatewayHealthy', () => {
   const healthy = { ready: true, ping: 42, lastHeartbeatAckAgeMs: 1000 };
