@@ -3,9 +3,9 @@ import { BaseInteraction, MessageFlags } from 'discord.js';
 import { NecordArgumentsHost } from 'necord';
 import { BackendError } from '../backend/backend.errors';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
-import { InteractionTelemetry } from '../observability/interaction.telemetry';
 import { DiscordUserError } from './discord-user.error';
 import { InteractionLocale } from './interaction-locale';
+import { InteractionTelemetry } from './interaction.telemetry';
 
 /** Which catalogue message tells the user about an error, and whether the team must hear of it. */
 export function messageForError(error: unknown): { key: MessageKey; params?: MessageParams; log?: 'error' | 'warn' } {

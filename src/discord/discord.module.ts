@@ -7,6 +7,7 @@ import { MetricsModule } from '../observability/metrics.module';
 import { Metrics } from '../observability/metrics.service';
 import { DiscordRestService } from './discord-rest.service';
 import { GatewayTelemetry } from './gateway.telemetry';
+import { InteractionTelemetry } from './interaction.telemetry';
 import { InteractionLocale } from './interaction-locale';
 import { StaffGuard, StaffService } from './staff.guard';
 
@@ -83,7 +84,8 @@ export function discordClientOptions(config: AppConfig, metrics?: Metrics): Neco
       useFactory: discordClientOptions,
     }),
   ],
-  providers: [DiscordRestService, InteractionLocale, StaffService, StaffGuard, GatewayTelemetry],
-  exports: [DiscordRestService, InteractionLocale, StaffService, StaffGuard],
+  providers: [DiscordRestService, InteractionLocale, StaffService, StaffGuard, GatewayTelemetry, InteractionTelemetry],
+  // InteractionTelemetry: for the telemetry interceptor, which Nest builds in the module of each command class.
+  exports: [DiscordRestService, InteractionLocale, StaffService, StaffGuard, InteractionTelemetry],
 })
 export class DiscordModule {}

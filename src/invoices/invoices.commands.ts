@@ -12,7 +12,7 @@ import {
 } from 'necord';
 import { AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
-import { EVERYWHERE } from '../discord/member-command';
+import { EVERYWHERE, MemberCommand } from '../discord/member-command';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { translate } from '../i18n/i18n';
@@ -36,6 +36,7 @@ export class InvoicesPages {
 }
 
 /** `/invoices [limit]` and its page buttons. */
+@MemberCommand()
 @Injectable()
 export class InvoicesCommands {
   constructor(

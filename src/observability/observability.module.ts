@@ -1,13 +1,8 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppConfig } from '../config/app-config';
-import {
-  InteractionTelemetry,
-  InteractionTelemetryBinder,
-  InteractionTelemetryInterceptor,
-} from './interaction.telemetry';
 import { createRootLogger } from './logging';
 import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
@@ -23,11 +18,10 @@ function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
 
 /**
  * Logs (nestjs-pino over the root pino logger: Nest's Logger lines carry the request id inside a request),
- * metrics (GET /metrics) and the interaction telemetry.
+ * metrics (GET /metrics) and the queue's gauges. The interaction and gateway telemetry are Discord's (DiscordModule).
  */
 @Module({
   imports: [
-    DiscoveryModule,
     MetricsModule,
     LoggerModule.forRootAsync({
       inject: [AppConfig, HttpAdapterHost],
@@ -41,13 +35,6 @@ function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
     }),
   ],
   controllers: [MetricsController],
-  providers: [
-    MetricsTokenGuard,
-    QueueMetrics,
-    InteractionTelemetry,
-    InteractionTelemetryInterceptor,
-    InteractionTelemetryBinder,
-  ],
-  exports: [InteractionTelemetry],
+  providers: [MetricsTokenGuard, QueueMetrics],
 })
 export class ObservabilityModule {}

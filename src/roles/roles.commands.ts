@@ -10,7 +10,7 @@ import {
   type SlashCommandContext,
 } from 'necord';
 import { AppConfig } from '../config/app-config';
-import { AdminCommand } from '../discord/admin-command';
+import { AdminButtons, AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
@@ -81,6 +81,7 @@ export class RolesCommands {
  * The buttons of the full sync's confirmation and of the safety brake. Staff is checked again on each
  * click (StaffGuard); the brake's decision is claimed in the database, so it happens once.
  */
+@AdminButtons()
 @UseGuards(StaffGuard)
 @Injectable()
 export class RoleSweepButtons {

@@ -4,7 +4,7 @@ import { Context, Options, SlashCommand, Subcommand, type SlashCommandContext } 
 import { AppConfig } from '../config/app-config';
 import { AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
-import { EVERYWHERE } from '../discord/member-command';
+import { EVERYWHERE, MemberCommand } from '../discord/member-command';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { isEntitling } from '../roles/entitlements';
@@ -14,6 +14,7 @@ import { SubscriptionService } from './subscription.service';
 import { buildSubscriptionView } from './subscription.view';
 
 /** `/subscription`: the caller's own subscription, privately, wherever the bot is reachable. */
+@MemberCommand()
 @Injectable()
 export class SubscriptionCommands {
   constructor(

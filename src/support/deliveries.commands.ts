@@ -2,7 +2,7 @@ import { Injectable, UseGuards } from '@nestjs/common';
 import { MessageFlags } from 'discord.js';
 import { Button, ComponentParam, Context, Subcommand, type ButtonContext, type SlashCommandContext } from 'necord';
 import type { SupportedLocale } from '../config/app-config';
-import { AdminCommand } from '../discord/admin-command';
+import { AdminButtons, AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
@@ -43,6 +43,7 @@ export class DeliveriesCommands {
 }
 
 /** Paging and Retry. A retry re-queues the same notification: one DM at most, however many click. */
+@AdminButtons()
 @UseGuards(StaffGuard)
 @Injectable()
 export class DeliveriesButtons {

@@ -10,7 +10,7 @@ import {
   type SlashCommandContext,
 } from 'necord';
 import type { SupportedLocale } from '../config/app-config';
-import { AdminCommand } from '../discord/admin-command';
+import { AdminButtons, AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
@@ -72,6 +72,7 @@ export class MemberDeskCommands {
 }
 
 /** The member screen's buttons. Staff is checked again on each click; each action is audited. */
+@AdminButtons()
 @UseGuards(StaffGuard)
 @Injectable()
 export class MemberDeskButtons {

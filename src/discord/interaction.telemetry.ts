@@ -10,22 +10,13 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { BaseInteraction, Client, DiscordAPIError, Events, HTTPError } from 'discord.js';
-import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
-import {
-  ContextMenu,
-  MessageComponent,
-  Modal,
-  NecordArgumentsHost,
-  NecordExecutionContext,
-  SlashCommand,
-  Subcommand,
-  type NecordContextType,
-} from 'necord';
+import { ModuleRef } from '@nestjs/core';
+import { NecordArgumentsHost, NecordExecutionContext, type NecordContextType } from 'necord';
 import { tap, type Observable } from 'rxjs';
 import { BackendError } from '../backend/backend.errors';
-import { DiscordUserError } from '../discord/discord-user.error';
-import { COMMAND_USAGE, type CommandUsageSink } from './command-usage';
-import { Metrics, type CommandOutcome } from './metrics.service';
+import { COMMAND_USAGE, type CommandUsageSink } from '../observability/command-usage';
+import { Metrics, type CommandOutcome } from '../observability/metrics.service';
+import { DiscordUserError } from './discord-user.error';
 
 /** The first segment of a component's custom id (`inv/2/...` -> `inv`): bounded, unlike the id itself. */
 const customIdKind = (customId: string): string => customId.split('/')[0].slice(0, 32);
@@ -142,25 +133,10 @@ export class InteractionTelemetryInterceptor implements NestInterceptor {
   }
 }
 
-/** The necord decorators whose methods answer an interaction (listeners and text commands do not). */
-const INTERACTION_HANDLER_KEYS = [SlashCommand.KEY, Subcommand.KEY, ContextMenu.KEY, MessageComponent.KEY, Modal.KEY];
-
 /**
- * Puts the telemetry interceptor on every class that handles interactions, at boot, before necord builds its
- * handlers. Not an APP_INTERCEPTOR: a global interceptor also runs Nest's interceptor pipeline on every HTTP
- * request, which halved the throughput of GET /internal/health in the benchmark (README: Benchmarks).
+ * Puts the telemetry interceptor on a class whose methods answer interactions; MemberCommand, AdminCommand and
+ * AdminButtons apply it, so every command and button class carries it by how it is declared. Per class, not an
+ * APP_INTERCEPTOR: a global interceptor also runs Nest's interceptor pipeline on every HTTP request, which halved
+ * the throughput of GET /internal/health in the benchmark (README: Benchmarks).
  */
-@Injectable()
-export class InteractionTelemetryBinder {
-  constructor(discovery: DiscoveryService, scanner: MetadataScanner, interceptor: InteractionTelemetryInterceptor) {
-    for (const wrapper of discovery.getProviders()) {
-      const type: unknown = wrapper.metatype;
-      if (typeof type !== 'function' || typeof type.prototype !== 'object' || type.prototype === null) continue;
-      const prototype = type.prototype as Record<string, unknown>;
-      const handles = scanner
-        .getAllMethodNames(prototype)
-        .some((name) => INTERACTION_HANDLER_KEYS.some((key) => Reflect.hasMetadata(key, prototype[name] as object)));
-      if (handles) UseInterceptors(interceptor)(type);
-    }
-  }
-}
+export const WithInteractionTelemetry = (): ClassDecorator => UseInterceptors(InteractionTelemetryInterceptor);
