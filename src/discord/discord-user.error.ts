@@ -10,3 +10,11 @@ export class DiscordUserError extends Error {
     this.name = 'DiscordUserError';
   }
 }
+
+/** The staff check refused the user: they hear that the command is for staff, the telemetry counts it as denied. */
+export class StaffRefusal extends DiscordUserError {
+  constructor() {
+    super('errors.staffOnly');
+    this.name = 'StaffRefusal';
+  }
+}

@@ -16,7 +16,7 @@ import { tap, type Observable } from 'rxjs';
 import { BackendError } from '../backend/backend.errors';
 import { COMMAND_USAGE, type CommandUsageSink } from '../observability/command-usage';
 import { Metrics, type CommandOutcome } from '../observability/metrics.service';
-import { DiscordUserError } from './discord-user.error';
+import { DiscordUserError, StaffRefusal } from './discord-user.error';
 
 /** The first segment of a component's custom id (`inv/2/...` -> `inv`): bounded, unlike the id itself. */
 const customIdKind = (customId: string): string => customId.split('/')[0].slice(0, 32);
@@ -38,8 +38,8 @@ export function commandNameOf(interaction: BaseInteraction): string {
 
 /** How an error that ended a handler reads as an outcome. */
 export function outcomeOf(error: unknown): CommandOutcome {
-  if (error instanceof DiscordUserError) return error.key === 'errors.staffOnly' ? 'denied' : 'user_error';
-  if (error instanceof ForbiddenException) return 'denied';
+  if (error instanceof StaffRefusal || error instanceof ForbiddenException) return 'denied';
+  if (error instanceof DiscordUserError) return 'user_error';
   if (error instanceof BackendError) return 'backend_error';
   if (error instanceof DiscordAPIError || error instanceof HTTPError) return 'discord_error';
   return 'error';

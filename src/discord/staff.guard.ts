@@ -3,7 +3,7 @@ import { DiscordAPIError, PermissionFlagsBits, type BaseInteraction } from 'disc
 import { NecordExecutionContext } from 'necord';
 import { AppConfig } from '../config/app-config';
 import { DiscordRestService } from './discord-rest.service';
-import { DiscordUserError } from './discord-user.error';
+import { DiscordUserError, StaffRefusal } from './discord-user.error';
 
 /** The REST lookup runs before the command can defer, so it must leave time to answer within Discord's 3 s. */
 const STAFF_LOOKUP_BUDGET_MS = 2000;
@@ -63,7 +63,7 @@ export class StaffGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const [interaction] = NecordExecutionContext.create(context).getContext<'interactionCreate'>();
-    if (!(await this.staff.isStaff(interaction))) throw new DiscordUserError('errors.staffOnly');
+    if (!(await this.staff.isStaff(interaction))) throw new StaffRefusal();
     return true;
   }
 }
