@@ -1,16 +1,14 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Client } from 'discord.js';
-import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { AppConfig } from '../config/app-config';
-import { ApiInternalController } from '../openapi/api-internal';
-import { InternalHealthResponse } from './dto/internal-health.response';
 import { gatewayState } from '../discord/gateway-state';
+import { InternalApi } from '../openapi/api-internal';
+import { InternalHealthResponse } from './dto/internal-health.response';
 
 /** The 1.0 health call of the backend: always 200 when authenticated; unhealthy while Discord is not ready. */
 @Controller('internal')
-@ApiInternalController()
-@UseGuards(InternalApiGuard)
+@InternalApi({ idempotent: false })
 export class InternalHealthController {
   constructor(
     private readonly client: Client,

@@ -1,16 +1,12 @@
-import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { InternalApiGuard } from '../common/guards/internal-api.guard';
-import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { NotificationOutcome, type NotifyUserResponse } from '../notifications/dto/notify-user.response';
 import { NotificationsService } from '../notifications/notifications.service';
-import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
+import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { InvoiceNotifyRequest } from './dto/invoice-notify.request';
 
 /** NEW in 1.1: an invoice was paid or a payment failed; the member gets a receipt or a notice by DM. */
 @Controller('internal/invoices')
-@ApiInternalController()
-@UseGuards(InternalApiGuard)
-@UseInterceptors(IdempotencyInterceptor)
+@InternalApi()
 export class InvoicesController {
   constructor(private readonly notifications: NotificationsService) {}
 

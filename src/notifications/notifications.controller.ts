@@ -1,15 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
-import { InternalApiGuard } from '../common/guards/internal-api.guard';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { NotifyUserRequest } from './dto/notify-user.request';
-import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
+import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { NotifyUserResponse } from './dto/notify-user.response';
 import { NotificationsService } from './notifications.service';
 
 @Controller('internal')
-@ApiInternalController()
-@UseGuards(InternalApiGuard)
-@UseInterceptors(IdempotencyInterceptor)
+@InternalApi()
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 

@@ -1,5 +1,7 @@
-import { applyDecorators, type Type } from '@nestjs/common';
+import { applyDecorators, UseGuards, UseInterceptors, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { InternalApiGuard } from '../common/guards/internal-api.guard';
+import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { ErrorBody, ValidationErrorBody } from './error-bodies';
 
 /** The name of the bearer scheme in the document (the contract's `bearer`). */
@@ -9,10 +11,10 @@ const error = (status: number, description: string, example: string) =>
   ApiResponse({ status, description, type: ErrorBody, example: { error: example } });
 
 /**
- * What every controller under /internal shares, as the contract's rules say: the bearer secret (401 missing or
- * malformed, or a bad signature; 403 wrong), the optional signature headers, and 409 for a signature replayed.
+ * How every controller under /internal is described, as the contract's rules say: the bearer secret (401 missing
+ * or malformed, or a bad signature; 403 wrong), the optional signature headers, and 409 for a signature replayed.
  */
-export function ApiInternalController(): ClassDecorator {
+function ApiInternalController(): ClassDecorator {
   return applyDecorators(
     ApiTags('bot'),
     ApiBearerAuth(BEARER_SCHEME),
@@ -42,6 +44,16 @@ export function ApiInternalController(): ClassDecorator {
       'Signature already used: replayed request',
     ),
   );
+}
+
+/**
+ * A controller of the internal API: the shared secret and signature (InternalApiGuard), Idempotency-Key on its
+ * POSTs (IdempotencyInterceptor), and the description above. `idempotent: false` for GET-only controllers: no
+ * key to honour there, and an interceptor costs every request a trip through Nest's interceptor pipeline.
+ */
+export function InternalApi({ idempotent = true }: { idempotent?: boolean } = {}): ClassDecorator {
+  const guarded = [ApiInternalController(), UseGuards(InternalApiGuard)];
+  return applyDecorators(...guarded, ...(idempotent ? [UseInterceptors(IdempotencyInterceptor)] : []));
 }
 
 export interface InternalPostOptions {

@@ -1,16 +1,12 @@
-import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
-import { InternalApiGuard } from '../common/guards/internal-api.guard';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RefundNotifyRequest } from './dto/refund-notify.request';
-import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
+import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { NotificationOutcome } from '../notifications/dto/notify-user.response';
 import { RefundsService, type RefundNotifyResponse } from './refunds.service';
 
 /** NEW in 1.1: the backend reports a refund made outside Discord; the member is told once per refund id. */
 @Controller('internal/refunds')
-@ApiInternalController()
-@UseGuards(InternalApiGuard)
-@UseInterceptors(IdempotencyInterceptor)
+@InternalApi()
 export class RefundsController {
   constructor(private readonly refunds: RefundsService) {}
 

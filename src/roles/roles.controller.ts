@@ -1,15 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
-import { InternalApiGuard } from '../common/guards/internal-api.guard';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { UpdateRolesRequest } from './dto/update-roles.request';
-import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
+import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { UpdateRolesResponse } from './dto/update-roles.response';
 import { RolesService } from './roles.service';
 
 @Controller('internal/roles')
-@ApiInternalController()
-@UseGuards(InternalApiGuard)
-@UseInterceptors(IdempotencyInterceptor)
+@InternalApi()
 export class RolesController {
   constructor(private readonly roles: RolesService) {}
 

@@ -1,13 +1,11 @@
-import { Body, Controller, HttpCode, HttpException, Logger, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, Logger, Post } from '@nestjs/common';
 import { BackendError } from '../backend/backend.errors';
 import { RolesSync } from '../roles/roles-sync.service';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
-import { InternalApiGuard } from '../common/guards/internal-api.guard';
 import { SNOWFLAKE } from '../common/validation/snowflake';
 import { ApiSnowflake } from '../openapi/api-fields';
-import { ApiInternalController, ApiInternalPost } from '../openapi/api-internal';
+import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { SubscriptionService } from './subscription.service';
 
 @ApiSchema({ name: 'RefreshSubscriptionRequest' })
@@ -35,9 +33,7 @@ export class RefreshSubscriptionResponse {
  * premium state and roles are synced again from the subscription truth.
  */
 @Controller('internal/subscription')
-@ApiInternalController()
-@UseGuards(InternalApiGuard)
-@UseInterceptors(IdempotencyInterceptor)
+@InternalApi()
 export class SubscriptionController {
   private readonly logger = new Logger(SubscriptionController.name);
 
