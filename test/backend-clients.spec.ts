@@ -1,15 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ScriptedServer } from '../../test/support/scripted-server';
-import { loadConfig } from '../config/app-config';
-import { ConfigModule } from '../config/config.module';
-import { BackendHealthClient } from '../health/backend-health.client';
-import { InvoicesClient } from '../invoices/invoices.client';
-import { EventsClient } from '../notifications/events.client';
-import { RefundsClient } from '../refunds/refunds.client';
-import { SubscriptionClient } from './subscription.client';
-import { BackendError } from './backend.errors';
-import { BackendModule } from './backend.module';
+import { BackendError } from '../src/backend/backend.errors';
+import { BackendModule } from '../src/backend/backend.module';
+import { SubscriptionClient } from '../src/backend/subscription.client';
+import { loadConfig } from '../src/config/app-config';
+import { ConfigModule } from '../src/config/config.module';
+import { BackendHealthClient } from '../src/health/backend-health.client';
+import { InvoicesClient } from '../src/invoices/invoices.client';
+import { EventsClient } from '../src/notifications/events.client';
+import { RefundsClient } from '../src/refunds/refunds.client';
+import { ScriptedServer } from './support/scripted-server';
 
 const SECRET = 'k'.repeat(40);
 const USER = '123456789012345678';
