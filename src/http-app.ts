@@ -14,7 +14,7 @@ import { Metrics } from './observability/metrics.service';
 import { OpenApiDocument } from './openapi/openapi.service';
 
 /** The contract's limit for an internal request body. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface CreateAppOptions {
   /** false: log nothing at all. */

@@ -209,7 +209,7 @@ export class EnvironmentVariables {
 }
 
 /** Every variable the service reads, in the order of the README's configuration table. */
-export const ENVIRONMENT_VARIABLES = [
+const ENVIRONMENT_VARIABLES = [
   'DISCORD_TOKEN',
   'DISCORD_API_URL',
   'DISCORD_DEV_GUILD_IDS',

@@ -8,7 +8,7 @@ import { InteractionLocale } from './interaction-locale';
 import { InteractionTelemetry } from './interaction.telemetry';
 
 /** Which catalogue message tells the user about an error, and whether the team must hear of it. */
-export function messageForError(error: unknown): { key: MessageKey; params?: MessageParams; log?: 'error' | 'warn' } {
+function messageForError(error: unknown): { key: MessageKey; params?: MessageParams; log?: 'error' | 'warn' } {
   if (error instanceof DiscordUserError) return { key: error.key, params: error.params };
   if (error instanceof BackendError) {
     switch (error.kind) {

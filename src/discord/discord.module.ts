@@ -46,7 +46,7 @@ const CACHE_LIMITS = Options.cacheWithLimits({
 });
 
 /** The discord.js sharding options for a shard plan: `auto`, or these ids of that many shards. */
-export function shardOptions(plan: ShardPlan): Pick<NecordModuleOptions, 'shards' | 'shardCount'> {
+function shardOptions(plan: ShardPlan): Pick<NecordModuleOptions, 'shards' | 'shardCount'> {
   return plan.mode === 'auto' ? { shards: 'auto' } : { shards: plan.ids, shardCount: plan.count };
 }
 

@@ -22,7 +22,7 @@ import { DiscordUserError, StaffRefusal } from './discord-user.error';
 const customIdKind = (customId: string): string => customId.split('/')[0].slice(0, 32);
 
 /** A short, bounded name for what the user did: `subscription`, `admin refund`, `button:refund`. */
-export function commandNameOf(interaction: BaseInteraction): string {
+function commandNameOf(interaction: BaseInteraction): string {
   if (interaction.isChatInputCommand()) {
     const group = interaction.options.getSubcommandGroup(false);
     const sub = interaction.options.getSubcommand(false);
@@ -37,7 +37,7 @@ export function commandNameOf(interaction: BaseInteraction): string {
 }
 
 /** How an error that ended a handler reads as an outcome. */
-export function outcomeOf(error: unknown): CommandOutcome {
+function outcomeOf(error: unknown): CommandOutcome {
   if (error instanceof StaffRefusal || error instanceof ForbiddenException) return 'denied';
   if (error instanceof DiscordUserError) return 'user_error';
   if (error instanceof BackendError) return 'backend_error';

@@ -24,7 +24,7 @@ export const INVOICES_BUTTON_PATTERN = 'inv/:page/:owner/:subject/:limit';
 export const invoicesButtonId = (ref: InvoicesPageRef): string =>
   `inv/${ref.page}/${ref.ownerId}/${ref.subjectId}/${ref.limit}`;
 
-export function invoiceStatus(locale: SupportedLocale, status: string): string {
+function invoiceStatus(locale: SupportedLocale, status: string): string {
   return (KNOWN_STATUSES as readonly string[]).includes(status)
     ? translate(locale, `invoices.status.${status as (typeof KNOWN_STATUSES)[number]}`)
     : translate(locale, 'invoices.status.other', { status: status.slice(0, 32) });

@@ -74,7 +74,7 @@ export function secretScrubber(secrets: string[]): (line: string) => string {
 }
 
 /** The pino options of the service: string levels and a `message` key (what Railway's log explorer reads). */
-export function loggerOptions(config: AppConfig): LoggerOptions {
+function loggerOptions(config: AppConfig): LoggerOptions {
   return {
     level: pinoLevel(config.logLevel),
     messageKey: 'message',

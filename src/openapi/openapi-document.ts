@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { BEARER_SCHEME } from './api-internal';
 
 /** The version of the internal API contract the code implements (shared/contract/internal-api.yaml). */
-export const CONTRACT_VERSION = '1.1';
+const CONTRACT_VERSION = '1.1';
 
 /** Where the generated document is committed, from the repository's root. */
 export const OPENAPI_DOCUMENT_PATH = 'docs/internal-api.openapi.json';

@@ -13,12 +13,12 @@ export interface RoleResult {
 }
 
 /** Changes waiting for someone who has not joined are kept this long, then forgotten. */
-export const PENDING_ROLE_CHANGE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+const PENDING_ROLE_CHANGE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 /** How long a converger pass holds a member; renewed while the pass runs, so a crash frees it this soon. */
-export const MEMBER_LEASE_MS = 15_000;
+const MEMBER_LEASE_MS = 15_000;
 
 /** The intended presence of one role, and how far it is applied. */
-export interface DesiredRole {
+interface DesiredRole {
   want: boolean;
   /** The intent that set `want`. */
   v: number;

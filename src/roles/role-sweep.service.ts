@@ -23,7 +23,7 @@ const READS_IN_FLIGHT = 8;
 /** How long a sweep waits for the converger to apply its changes before it reports. */
 const SETTLE_WAIT_MS = 15 * 60_000;
 
-export type SkipReason = 'backend_error' | 'left' | 'outdated';
+type SkipReason = 'backend_error' | 'left' | 'outdated';
 
 /** One member whose plan roles differ from what the truth entitles them to. */
 export interface Drift {

@@ -20,8 +20,8 @@ export const SYNC_ALL_RUN = 'rolesync/run';
 export const SYNC_ALL_CANCEL = 'rolesync/cancel';
 
 /** Members listed by name in a brake post, and drifted members in an audit. */
-export const BRAKE_LISTED = 20;
-export const AUDIT_LISTED = 15;
+const BRAKE_LISTED = 20;
+const AUDIT_LISTED = 15;
 
 const COLORS = { held: 0xfee75c, done: 0x57f287, dismissed: 0x4f545c, info: 0x5865f2 } as const;
 

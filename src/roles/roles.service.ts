@@ -14,12 +14,10 @@ import { resultsOf, RoleLedger, type RoleResult, type Submission } from './role-
 import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
 import type { UpdateRolesResponse } from './dto/update-roles.response';
 
-export type { RoleOutcome, RoleResult } from './role-ledger';
-
 export type { UpdateRolesResponse } from './dto/update-roles.response';
 
 /** Answers for the backend's logs (not shown to Discord users, so not localized). */
-export const ROLE_MESSAGES = {
+const ROLE_MESSAGES = {
   updated: 'Roles updated successfully',
   notMember: 'User is not a member of the guild; the change will be applied when they join',
   queued: 'Discord is slow right now; the change is stored and will be applied shortly',
@@ -33,9 +31,9 @@ export const ROLE_MESSAGES = {
  * the backend gives up after 10 s, and the contract promises an answer within 5 s. It counts from the call
  * reaching the service, after the HTTP queue: under a burst of 1,000 calls that queue alone took over a second.
  */
-export const ROLE_BUDGET_MS = 2500;
+const ROLE_BUDGET_MS = 2500;
 /** Passes run on request paths at once; past this the worker applies the changes (Discord's 50/s limit). */
-export const INLINE_PASSES_MAX = 25;
+const INLINE_PASSES_MAX = 25;
 /** How old a view of the guild's roles the check before storing may use outside a burst. */
 const PRECHECK_MAX_AGE_MS = 2_000;
 

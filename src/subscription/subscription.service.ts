@@ -3,7 +3,7 @@ import type { SubscriptionInfo } from '../backend/dto/subscription-info.response
 import { SubscriptionClient } from '../backend/subscription.client';
 
 /** How long a user's subscription info may be reused; POST /internal/subscription/refresh drops it sooner. */
-export const SUBSCRIPTION_CACHE_MS = 60_000;
+const SUBSCRIPTION_CACHE_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
 
 /**

@@ -26,7 +26,7 @@ export type HistoryItem =
   | { source: 'command'; at: number; command: string; success: boolean };
 
 /** Notification states staff may send again from the desk (a retry goes through the same queue). */
-export const RETRYABLE_STATES: ReadonlySet<string> = new Set(['dead', 'failed', 'dm_closed']);
+const RETRYABLE_STATES: ReadonlySet<string> = new Set(['dead', 'failed', 'dm_closed']);
 
 /**
  * The member's history across what the service stores: notifications and their delivery, role changes

@@ -11,7 +11,7 @@ import { authorizationRefusal } from '../guards/internal-api.guard';
 export const HEADERS_TIMEOUT_MS = 4_000;
 export const REQUEST_TIMEOUT_MS = 5_000;
 /** A connection with nothing moving on it for this long is closed. */
-export const CONNECTION_TIMEOUT_MS = 30_000;
+const CONNECTION_TIMEOUT_MS = 30_000;
 /** How often Node looks for requests past their timeouts (its default, 30 s, would let them run that much longer). */
 const TIMEOUT_CHECK_INTERVAL_MS = 500;
 

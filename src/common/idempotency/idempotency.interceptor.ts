@@ -22,7 +22,7 @@ const WAIT_FOR_FIRST_MS = 9000;
 const POLL_MS = 100;
 
 /** JSON with sorted keys, so the same body sent with other spacing or key order hashes alike. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.keys(value)

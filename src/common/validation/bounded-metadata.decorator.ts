@@ -1,8 +1,8 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { isMinorAmount, MAX_MINOR_AMOUNT } from './minor-amount.decorator';
 
-export const METADATA_MAX_KEYS = 32;
-export const METADATA_MAX_BYTES = 8 * 1024;
+const METADATA_MAX_KEYS = 32;
+const METADATA_MAX_BYTES = 8 * 1024;
 
 /** What is wrong with a metadata value, or undefined when nothing is. */
 function metadataProblem(value: unknown): string | undefined {

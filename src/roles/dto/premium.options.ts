@@ -2,7 +2,7 @@ import type { User } from 'discord.js';
 import { StringOption, UserOption } from 'necord';
 import { describe } from '../../discord/command-text';
 
-export const GRANT_REASON_MAX = 500;
+const GRANT_REASON_MAX = 500;
 
 /** `/admin premium grant user plan duration [reason]`. */
 export class PremiumGrantOptions {

@@ -5,7 +5,7 @@ const ROLE_OUTCOMES: readonly RoleOutcome[] = ['added', 'removed', 'unchanged', 
 
 /** What happened to one role of a change (NEW in 1.1). */
 @ApiSchema({ name: 'RoleResult' })
-export class RoleResultBody implements RoleResult {
+class RoleResultBody implements RoleResult {
   @ApiProperty({ type: String })
   role_id!: string;
 
