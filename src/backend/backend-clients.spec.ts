@@ -5,7 +5,7 @@ import { loadConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { BackendHealthClient } from '../health/backend-health.client';
 import { InvoicesClient } from '../invoices/invoices.client';
-import { EventsClient } from '../notifications/events.client';
+import { EventsClient } from '../events/events.client';
 import { RefundsClient } from '../refunds/refunds.client';
 import { SubscriptionClient } from '../subscription/subscription.client';
 import { BackendError } from './backend.errors';

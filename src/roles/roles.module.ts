@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { EventsModule } from '../events/events.module';
 import { SubscriptionClient } from '../subscription/subscription.client';
 import { MemberEventsListener } from './member-events.listener';
 import { Entitlements, GrantEntitlements, SubscriptionEntitlements } from './entitlements';
@@ -19,7 +19,7 @@ import { RolesController } from './roles.controller';
 import { RolesService } from './roles.service';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [EventsModule],
   controllers: [RolesController],
   // The subscription client is stateless: roles reads the subscription truth with its own instance, so
   // the subscription module can depend on this one (for refresh) without a cycle.

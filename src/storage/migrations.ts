@@ -243,4 +243,14 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('member_profiles').addColumn('premium_occurred_at', 'bigint').execute();
     },
   },
+  '0007_outbound_events_as_jobs': {
+    // The outbound events become jobs like the notifications (kind, payload, dedup key): one queue code for both.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('outbound_events').renameColumn('event_type', 'kind').execute();
+      await db.schema.alterTable('outbound_events').renameColumn('metadata', 'payload').execute();
+      await db.schema.alterTable('outbound_events').addColumn('dedup_key', 'text').execute();
+      await db.schema.alterTable('outbound_events').addColumn('dedup_until', 'bigint').execute();
+      await db.schema.createIndex('outbound_events_dedup').on('outbound_events').column('dedup_key').unique().execute();
+    },
+  },
 };

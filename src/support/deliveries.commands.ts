@@ -7,7 +7,7 @@ import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { translate } from '../i18n/i18n';
-import { NotificationDelivery } from '../notifications/notification-delivery';
+import { MemberDms } from '../dm/member-dms.service';
 import type { MessageView } from '../subscription/subscription.view';
 import { buildDeliveriesView, DELIVERIES_PAGE_PATTERN, DELIVERIES_RETRY_PATTERN } from './deliveries.view';
 import { DeliveryReport } from './delivery-report';
@@ -49,7 +49,7 @@ export class DeliveriesButtons {
   constructor(
     private readonly screen: DeliveriesScreen,
     private readonly locale: InteractionLocale,
-    private readonly delivery: NotificationDelivery,
+    private readonly delivery: MemberDms,
     private readonly audit: DeskAudit,
   ) {}
 

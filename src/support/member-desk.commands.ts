@@ -15,7 +15,7 @@ import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { translate } from '../i18n/i18n';
-import { NotificationDelivery } from '../notifications/notification-delivery';
+import { MemberDms } from '../dm/member-dms.service';
 import { RolesSync } from '../roles/roles-sync.service';
 import { buildRolesSyncView } from '../roles/roles-sync.view';
 import type { MessageView } from '../subscription/subscription.view';
@@ -79,7 +79,7 @@ export class MemberDeskButtons {
     private readonly screen: MemberScreen,
     private readonly locale: InteractionLocale,
     private readonly sync: RolesSync,
-    private readonly delivery: NotificationDelivery,
+    private readonly delivery: MemberDms,
     private readonly audit: DeskAudit,
   ) {}
 

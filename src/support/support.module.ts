@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { DmModule } from '../dm/dm.module';
 import { RolesModule } from '../roles/roles.module';
 import { SubscriptionModule } from '../subscription/subscription.module';
 import { DeliveriesButtons, DeliveriesCommands, DeliveriesScreen } from './deliveries.commands';
@@ -11,7 +11,7 @@ import { MemberHistory } from './member-history';
 
 /** The support desk in Discord: `/admin member` and `/admin deliveries`. */
 @Module({
-  imports: [NotificationsModule, RolesModule, SubscriptionModule],
+  imports: [DmModule, RolesModule, SubscriptionModule],
   providers: [
     MemberDesk,
     MemberHistory,
