@@ -15,6 +15,18 @@ export interface IdempotencyKeyTable {
   lease_until: number | null;
 }
 
+/** Where a refund confirmation stands. Only `pending` can move on; every other state is final, except `sending`. */
+export type ConfirmationState =
+  'pending' | 'sending' | 'refunded' | 'rejected' | 'provider_error' | 'failed' | 'unknown' | 'cancelled' | 'expired';
+
+/**
+ * What the member was told about a refund: `failed` may be tried again; `queued` means the billing inbox
+ * holds the DM and delivers it when Discord answers; the rest are final.
+ */
+export type NoticeState = 'sending' | 'sent' | 'dm_closed' | 'unknown_user' | 'queued' | 'failed';
+
+export type AuditOutcome = 'refunded' | 'rejected' | 'provider_error' | 'failed' | 'unknown' | 'notified';
+
 /** One `/admin refund` confirmation: what the admin saw, and where it stands. The state column is the durable guard. */
 export interface RefundConfirmationTable {
   /** The slash command's interaction id; also the refund's Idempotency-Key suffix. */
@@ -29,8 +41,7 @@ export interface RefundConfirmationTable {
   invoice_created: string;
   reason: string | null;
   locale: string;
-  /** pending | sending | refunded | rejected | provider_error | failed | unknown | cancelled | expired */
-  state: string;
+  state: ConfirmationState;
   created_at: number;
   expires_at: number;
   updated_at: number;
@@ -45,8 +56,7 @@ export interface RefundConfirmationTable {
 export interface RefundNoticeTable {
   refund_id: string;
   discord_id: string;
-  /** sending | sent | dm_closed | unknown_user | failed */
-  state: string;
+  state: NoticeState;
   created_at: number;
   updated_at: number;
 }
@@ -54,16 +64,15 @@ export interface RefundNoticeTable {
 /** The refund audit trail: every refund attempt made from Discord and every refund reported by the backend. */
 export interface RefundAuditTable {
   id: string;
-  /** command | notify */
-  source: string;
+  /** A refund sent from Discord, or one the backend reported. */
+  source: 'command' | 'notify';
   confirmation_id: string | null;
   admin_id: string | null;
   target_id: string;
   amount: number | null;
   currency: string | null;
   reason: string | null;
-  /** refunded | rejected | provider_error | failed | unknown | notified */
-  outcome: string;
+  outcome: AuditOutcome;
   refund_id: string | null;
   detail: string | null;
   created_at: number;
