@@ -12,7 +12,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS } from './migrations/index';
 import type { Db, Tables } from './tables';
 
 export type Dialect = 'sqlite' | 'postgres';
