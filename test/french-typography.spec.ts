@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { frenchSpacingProblems } from '../src/i18n/french-typography';
 import type { InvoiceInfo } from '../src/invoices/dto/invoice-info.dto';
 import { buildInvoicesView } from '../src/invoices/invoices.view';
-import { NOTIFY_ACTIONS } from '../src/notifications/dto/notify-user.request';
+import { NOTIFY_ACTIONS } from '../src/dm/dm-kinds';
 import { buildInboxView } from '../src/notifications/inbox.view';
 import { buildInvoiceDm } from '../src/dm/invoice-dm';
 import { buildNotifyDm } from '../src/dm/subscription-dm';

@@ -3,7 +3,7 @@ import type { SupportedLocale } from '../src/config/app-config';
 import { MAX_MINOR_AMOUNT } from '../src/common/validation/minor-amount.decorator';
 import type { InvoiceInfo } from '../src/invoices/dto/invoice-info.dto';
 import { buildInvoicesView, INVOICES_PER_PAGE } from '../src/invoices/invoices.view';
-import { NOTIFY_ACTIONS } from '../src/notifications/dto/notify-user.request';
+import { NOTIFY_ACTIONS } from '../src/dm/dm-kinds';
 import { buildInboxView } from '../src/notifications/inbox.view';
 import { buildInvoiceDm } from '../src/dm/invoice-dm';
 import type { InvoiceDm, SubscriptionDm } from '../src/dm/dm-kinds';
