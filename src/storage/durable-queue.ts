@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DatabaseService } from './database.service';
 import type { JobColumns, QueueColumns } from './tables';
@@ -54,7 +54,8 @@ export interface QueueDefinition<Jobs extends JobMap<Jobs>, Row extends JobRow<J
 
 /** A short unique id, also usable as a Discord message nonce (at most 25 characters). */
 export function newQueueId(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${randomBytes(6).toString('hex')}`.slice(0, 25);
+  // randomUUID draws from a buffered pool: a fresh randomBytes call per id cost more than the insert's SQL.
+  return `${prefix}${Date.now().toString(36)}${randomUUID().slice(-12)}`.slice(0, 25);
 }
 
 /**
