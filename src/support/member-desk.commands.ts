@@ -14,11 +14,10 @@ import { AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
-import { translate } from '../i18n/i18n';
-import { MemberDms } from '../dm/member-dms.service';
 import { RolesSync } from '../roles/roles-sync.service';
 import { buildRolesSyncView } from '../roles/roles-sync.view';
 import type { MessageView } from '../subscription/subscription.view';
+import { DeliveryRetry } from './delivery-retry';
 import { DeskAudit } from './desk-audit';
 import { AdminMemberOptions } from './dto/admin-member.options';
 import { MemberDesk } from './member-desk.service';
@@ -79,7 +78,7 @@ export class MemberDeskButtons {
     private readonly screen: MemberScreen,
     private readonly locale: InteractionLocale,
     private readonly sync: RolesSync,
-    private readonly delivery: MemberDms,
+    private readonly retries: DeliveryRetry,
     private readonly audit: DeskAudit,
   ) {}
 
@@ -107,12 +106,8 @@ export class MemberDeskButtons {
   async onRetry(@Context() [interaction]: ButtonContext, @ComponentParam('id') id: string): Promise<void> {
     await interaction.deferUpdate();
     const locale = this.locale.of(interaction);
-    const retried = await this.delivery.retry(id);
-    if (retried) await this.audit.record('retry', interaction.user.id, retried.discord_id, `${retried.action} (${id})`);
-    const content = retried
-      ? translate(locale, 'memberDesk.retried', { action: retried.action })
-      : translate(locale, 'memberDesk.retryGone');
-    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    const { retried, note } = await this.retries.retry(id, interaction.user.id, locale);
+    await interaction.followUp({ content: note, flags: MessageFlags.Ephemeral });
     if (retried) await interaction.editReply(await this.screen.build(locale, retried.discord_id, 'history'));
   }
 

@@ -4,6 +4,7 @@ import { RolesModule } from '../roles/roles.module';
 import { SubscriptionModule } from '../subscription/subscription.module';
 import { DeliveriesButtons, DeliveriesCommands, DeliveriesScreen } from './deliveries.commands';
 import { DeliveryReport } from './delivery-report';
+import { DeliveryRetry } from './delivery-retry';
 import { DeskAudit } from './desk-audit';
 import { MemberDeskButtons, MemberDeskCommands, MemberScreen } from './member-desk.commands';
 import { MemberDesk } from './member-desk.service';
@@ -23,6 +24,7 @@ import { MemberHistory } from './member-history';
     DeliveriesCommands,
     DeliveriesButtons,
     DeskAudit,
+    DeliveryRetry,
   ],
 })
 export class SupportModule {}
