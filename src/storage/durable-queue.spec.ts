@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import fc from 'fast-check';
+import { fuzzParameters } from '../../test/support/fuzz';
 import { describeEachDatabase } from '../../test/support/databases';
 import type { DatabaseService } from './database.service';
 import { backoffDelay, DurableQueue, newQueueItem, type QueuePolicy } from './durable-queue';
@@ -108,6 +110,36 @@ describeEachDatabase('DurableQueue on $name', (database) => {
     expect(later.row).toMatchObject({ dedup_key: 'k', lease_owner: 'a', attempts: 1 });
     expect((await queue.find('k'))?.id).toBe(later.row.id);
     expect((await queue.recent('123456789012345678', 5)).map((r) => r.dedup_key)).toEqual(['k', `k#${first.row.id}`]);
+  });
+
+  it('should store one job per key and window, whatever the sequence (property)', async () => {
+    const steps = fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), wait: fc.integer({ min: 0, max: 700 }) }), {
+      maxLength: 30,
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(steps, async (sequence) => {
+        const prefix = `run${run++}-`;
+        const lastStored = new Map<string, number>();
+        let now = Date.now();
+        for (const { key, wait } of sequence) {
+          now += wait;
+          const dedupKey = prefix + key;
+          const stored = await queue.enqueue(
+            { kind: 'role_updated', discordId: '1'.repeat(18), payload: null, dedupKey },
+            { now },
+          );
+          // The window is 1000 ms from the job that holds the key.
+          const holder = lastStored.get(dedupKey);
+          const duplicate = holder !== undefined && now < holder + 1000;
+          if (stored.duplicate !== duplicate) return false;
+          if (!duplicate) lastStored.set(dedupKey, now);
+          if ((await queue.find(dedupKey))?.created_at !== lastStored.get(dedupKey)) return false;
+        }
+        return true;
+      }),
+      fuzzParameters('queue de-duplication', { numRuns: 40 }),
+    );
   });
 
   it('should report depth and the age of the oldest pending item', async () => {
