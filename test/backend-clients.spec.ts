@@ -5,9 +5,9 @@ import { BackendModule } from '../src/backend/backend.module';
 import { SubscriptionClient } from '../src/backend/subscription.client';
 import { loadConfig } from '../src/config/app-config';
 import { ConfigModule } from '../src/config/config.module';
+import { EventsClient } from '../src/events/events.client';
 import { BackendHealthClient } from '../src/health/backend-health.client';
 import { InvoicesClient } from '../src/invoices/invoices.client';
-import { EventsClient } from '../src/notifications/events.client';
 import { RefundsClient } from '../src/refunds/refunds.client';
 import { ScriptedServer } from './support/scripted-server';
 

@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import { MemberProfiles } from '../src/members/member-profiles.service';
-import { NotificationInbox } from '../src/notifications/notification-inbox';
-import { OutboundEvents } from '../src/notifications/outbound-events';
+import { MemberDms } from '../src/dm/member-dms.service';
+import { OutboundEvents } from '../src/events/outbound-events';
 import { DatabaseService } from '../src/storage/database.service';
 import { useHarness, type Harness } from './support/e2e-harness';
 import { eventually } from './support/wait';
@@ -46,7 +46,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       const first = notify('alice', 'subscription_updated', body);
       // Stored, and its first attempt under way (held back by the latency).
       await eventually(
-        () => h.app.get(NotificationInbox).recent(id('alice'), 1),
+        () => h.app.get(MemberDms).recent(id('alice'), 1),
         ([row]) => row?.dedup_key.endsWith(body.metadata.subscription_id) === true,
       );
       const second = await notify('alice', 'subscription_updated', body);

@@ -2,23 +2,23 @@ import fc from 'fast-check';
 import { frenchSpacingProblems } from '../src/i18n/french-typography';
 import type { InvoiceInfo } from '../src/invoices/dto/invoice-info.dto';
 import { buildInvoicesView } from '../src/invoices/invoices.view';
-import { NOTIFY_ACTIONS } from '../src/notifications/dto/notify-user.request';
+import { NOTIFY_ACTIONS } from '../src/dm/dm-kinds';
 import { buildInboxView } from '../src/notifications/inbox.view';
-import { buildInvoiceDm } from '../src/notifications/invoice-dm';
-import { buildNotifyDm } from '../src/notifications/notify-dm';
+import { buildInvoiceDm } from '../src/dm/invoice-dm';
+import { buildNotifyDm } from '../src/dm/subscription-dm';
 import type { RefundOutcome } from '../src/refunds/refund-outcome';
 import type { AuditOutcome, RefundConfirmation } from '../src/refunds/refunds.repository';
 import {
   aboveInvoiceText,
   amountProblemText,
-  buildAuditMessage,
   buildCancelledView,
   buildConfirmationView,
   buildExpiredView,
   buildOutcomeView,
-  buildRefundDm,
   textView,
-} from '../src/refunds/refunds.view';
+} from '../src/refunds/refund-admin.view';
+import { buildAuditMessage } from '../src/refunds/refund-audit.view';
+import { buildRefundDm } from '../src/dm/refund-dm';
 import { buildGrantedView, buildRevokedView } from '../src/roles/premium.view';
 import type { RoleResult } from '../src/roles/role-ledger';
 import {

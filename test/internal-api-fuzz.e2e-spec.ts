@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { MAX_MINOR_AMOUNT } from '../src/common/validation/minor-amount.decorator';
-import { NOTIFY_ACTIONS } from '../src/notifications/dto/notify-user.request';
+import { NOTIFY_ACTIONS } from '../src/dm/dm-kinds';
 import { DatabaseService } from '../src/storage/database.service';
 import { describeEachDatabase } from './support/databases';
 import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';

@@ -3,27 +3,26 @@ import type { SupportedLocale } from '../src/config/app-config';
 import { MAX_MINOR_AMOUNT } from '../src/common/validation/minor-amount.decorator';
 import type { InvoiceInfo } from '../src/invoices/dto/invoice-info.dto';
 import { buildInvoicesView, INVOICES_PER_PAGE } from '../src/invoices/invoices.view';
-import { NOTIFY_ACTIONS } from '../src/notifications/dto/notify-user.request';
+import { NOTIFY_ACTIONS } from '../src/dm/dm-kinds';
 import { buildInboxView } from '../src/notifications/inbox.view';
-import { buildInvoiceDm } from '../src/notifications/invoice-dm';
-import type { InvoicePayload, SubscriptionPayload } from '../src/notifications/notification-delivery';
-import { buildNotifyDm } from '../src/notifications/notify-dm';
+import { buildInvoiceDm } from '../src/dm/invoice-dm';
+import type { InvoiceDm, SubscriptionDm } from '../src/dm/dm-kinds';
+import { buildNotifyDm } from '../src/dm/subscription-dm';
 import type { NotificationTable } from '../src/storage/tables';
 import type { RefundOutcome } from '../src/refunds/refund-outcome';
 import type { AuditOutcome, ConfirmationState, RefundConfirmation } from '../src/refunds/refunds.repository';
 import {
   aboveInvoiceText,
   amountProblemText,
-  buildAuditMessage,
   buildCancelledView,
   buildConfirmationView,
   buildExpiredView,
   buildOutcomeView,
-  buildRefundDm,
   textView,
   type DmStatus,
-  type RefundDmInput,
-} from '../src/refunds/refunds.view';
+} from '../src/refunds/refund-admin.view';
+import { buildAuditMessage } from '../src/refunds/refund-audit.view';
+import { buildRefundDm, type RefundDmInput } from '../src/dm/refund-dm';
 import { buildRolesSyncView } from '../src/roles/roles-sync.view';
 import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/backend/dto/subscription-info.response';
 import { buildSubscriptionView } from '../src/subscription/subscription.view';
@@ -228,9 +227,9 @@ describe('renderers (property-based, against the simulator’s schema checks)', 
           rows.map((r) => ({ ...r, payload: JSON.stringify(r.payload) }) as unknown as NotificationTable),
           (r) => {
             const p = JSON.parse(r.payload) as { kind: string };
-            if (p.kind === 'subscription') return buildNotifyDm(l, p as SubscriptionPayload);
+            if (p.kind === 'subscription') return buildNotifyDm(l, p as unknown as SubscriptionDm);
             if (p.kind === 'invoice') {
-              const { event, invoice: i } = p as InvoicePayload;
+              const { event, invoice: i } = p as unknown as InvoiceDm;
               return buildInvoiceDm(l, event, i);
             }
             return buildRefundDm(l, p as unknown as RefundDmInput);

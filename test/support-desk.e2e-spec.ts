@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import { DeadNotificationAudit } from '../src/notifications/dead-notification.audit';
+import { DeadNotificationAudit } from '../src/dm/dead-notification.audit';
 import { DatabaseService } from '../src/storage/database.service';
 import { newQueueItem } from '../src/storage/durable-queue';
 import type { InteractionView } from './discord-sim/types';

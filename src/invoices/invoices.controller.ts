@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { NotificationOutcome, type NotifyUserResponse } from '../notifications/dto/notify-user.response';
-import { NotificationsService } from '../notifications/notifications.service';
+import { NotificationOutcome } from '../dm/notification-outcome.response';
 import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { InvoiceNotifyRequest } from './dto/invoice-notify.request';
+import { InvoiceNotices } from './invoice-notices.service';
 
 /** NEW in 1.1: an invoice was paid or a payment failed; the member gets a receipt or a notice by DM. */
 @Controller('internal/invoices')
 @InternalApi()
 export class InvoicesController {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(private readonly notices: InvoiceNotices) {}
 
   @Post('notify')
   @ApiInternalPost({
@@ -21,7 +21,7 @@ export class InvoicesController {
     response: NotificationOutcome,
   })
   @HttpCode(200)
-  notify(@Body() body: InvoiceNotifyRequest): Promise<NotifyUserResponse> {
-    return this.notifications.notifyInvoice(body.discord_id, body.event, body.invoice);
+  notify(@Body() body: InvoiceNotifyRequest): Promise<NotificationOutcome> {
+    return this.notices.notify(body.discord_id, body.event, body.invoice);
   }
 }

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AdminInvoicesCommands, InvoicesCommands, InvoicesPages } from './invoices.commands';
 import { InvoicesClient } from './invoices.client';
 import { InvoicesController } from './invoices.controller';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { DmModule } from '../dm/dm.module';
+import { InvoiceNotices } from './invoice-notices.service';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [DmModule],
   controllers: [InvoicesController],
-  providers: [InvoicesClient, InvoicesPages, InvoicesCommands, AdminInvoicesCommands],
+  providers: [InvoiceNotices, InvoicesClient, InvoicesPages, InvoicesCommands, AdminInvoicesCommands],
   exports: [InvoicesClient],
 })
 export class InvoicesModule {}

@@ -6,6 +6,10 @@ import { DatabaseService } from '../storage/database.service';
 
 const REMEMBERED_MAX = 50_000;
 
+/** The stored premium column as a state: 1 premium, 0 not, null (or no profile) never told. */
+const premiumState = (row: { premium: number | null } | undefined): boolean | null =>
+  row?.premium === null || row?.premium === undefined ? null : row.premium === 1;
+
 /**
  * What the bot remembers of a member: the language they last used with it (DMs are written in it) and
  * their premium state as the backend last told it.
@@ -38,7 +42,7 @@ export class MemberProfiles {
       .select('locale')
       .where('discord_id', '=', discordId)
       .executeTakeFirst();
-    return resolveLocale(row?.locale, this.config.defaultLocale);
+    return this.resolve(row?.locale);
   }
 
   /** Whether a plan is premium: any plan PLAN_ROLES maps (or, with no mapping, any plan but free). */
@@ -49,7 +53,8 @@ export class MemberProfiles {
   /**
    * Records the premium state a subscription event implies: a premium plan sets it; a cancellation or a
    * non-premium plan clears it; no plan leaves it as it was. An event older (occurred_at) than the one that
-   * set the stored state changes nothing: `stale`. Returns the state now stored (null: unknown).
+   * set the stored state changes nothing: `stale`. Returns the state now stored (null: unknown) and the
+   * language to write to the member in, read by the same statement.
    */
   async recordSubscriptionEvent(
     discordId: string,
@@ -57,13 +62,16 @@ export class MemberProfiles {
     plan: string | null | undefined,
     occurredAt: number | null = null,
     now = Date.now(),
-  ): Promise<{ premium: boolean | null; stale: boolean }> {
+  ): Promise<{ premium: boolean | null; stale: boolean; locale: SupportedLocale }> {
     let premium: boolean | undefined;
     if (action === 'subscription_cancelled') premium = false;
     else if (plan) premium = this.isPremiumPlan(plan);
-    if (premium === undefined) return { premium: await this.premiumOf(discordId), stale: false };
-    if (await this.setPremium(discordId, premium, plan ?? null, occurredAt, now)) return { premium, stale: false };
-    return { premium: await this.premiumOf(discordId), stale: true };
+    if (premium !== undefined) {
+      const stored = await this.storePremium(discordId, premium, plan ?? null, occurredAt, now);
+      if (stored) return { premium, stale: false, locale: this.resolve(stored.locale) };
+    }
+    const row = await this.profileOf(discordId);
+    return { premium: premiumState(row), stale: premium !== undefined, locale: this.resolve(row?.locale) };
   }
 
   /**
@@ -77,35 +85,45 @@ export class MemberProfiles {
     occurredAt: number | null = null,
     now = Date.now(),
   ): Promise<boolean> {
-    const values = { premium: premium ? 1 : 0, plan, updated_at: now };
-    const result = await this.database.db
-      .insertInto('member_profiles')
-      .values({ discord_id: discordId, locale: null, ...values, premium_occurred_at: occurredAt })
-      .onConflict((oc) =>
-        oc
-          .column('discord_id')
-          .doUpdateSet((eb) => ({
-            ...values,
-            premium_occurred_at: eb.fn.coalesce(
-              eb.ref('excluded.premium_occurred_at'),
-              eb.ref('member_profiles.premium_occurred_at'),
-            ),
-          }))
-          .where(
-            sql<boolean>`excluded.premium_occurred_at is null or member_profiles.premium_occurred_at is null or excluded.premium_occurred_at >= member_profiles.premium_occurred_at`,
-          ),
-      )
+    return (await this.storePremium(discordId, premium, plan, occurredAt, now)) !== undefined;
+  }
+
+  /** setPremium in one statement that also reads the member's locale back; undefined when it was older. */
+  private async storePremium(
+    discordId: string,
+    premium: boolean,
+    plan: string | null,
+    occurredAt: number | null,
+    now: number,
+  ): Promise<{ locale: string | null } | undefined> {
+    // Written as SQL (the notify path's hottest statement): the query builder costs as much as SQLite here.
+    const flag = premium ? 1 : 0;
+    const { rows } = await sql<{ locale: string | null }>`
+      insert into member_profiles (discord_id, locale, premium, plan, premium_occurred_at, updated_at)
+      values (${discordId}, null, ${flag}, ${plan}, ${occurredAt}, ${now})
+      on conflict (discord_id) do update set
+        premium = ${flag}, plan = ${plan}, updated_at = ${now},
+        premium_occurred_at = coalesce(excluded.premium_occurred_at, member_profiles.premium_occurred_at)
+      where excluded.premium_occurred_at is null or member_profiles.premium_occurred_at is null
+        or excluded.premium_occurred_at >= member_profiles.premium_occurred_at
+      returning locale`.execute(this.database.db);
+    return rows[0];
+  }
+
+  private resolve(locale: string | null | undefined): SupportedLocale {
+    return resolveLocale(locale, this.config.defaultLocale);
+  }
+
+  private profileOf(discordId: string) {
+    return this.database.db
+      .selectFrom('member_profiles')
+      .select(['premium', 'locale'])
+      .where('discord_id', '=', discordId)
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async premiumOf(discordId: string): Promise<boolean | null> {
-    const row = await this.database.db
-      .selectFrom('member_profiles')
-      .select(['premium'])
-      .where('discord_id', '=', discordId)
-      .executeTakeFirst();
-    return row?.premium === null || row?.premium === undefined ? null : row.premium === 1;
+    return premiumState(await this.profileOf(discordId));
   }
 
   /** Every member whose recorded state is premium (the role sweep checks them). */

@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
+import type { DeliveryState } from '../dm/delivery-state';
 import { discordTimestamp } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
@@ -7,8 +8,7 @@ import type { NotificationTable } from '../storage/tables';
 import type { MessageView } from '../discord/message-view';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 
-const KNOWN_STATES = ['pending', 'sent', 'dm_closed', 'unknown_user', 'failed', 'dead'] as const;
-type InboxState = (typeof KNOWN_STATES)[number];
+const KNOWN_STATES: readonly DeliveryState[] = ['pending', 'sent', 'dm_closed', 'unknown_user', 'failed', 'dead'];
 
 /** Rebuilds, in the reader's language, the DM a stored notification stands for. */
 export type InboxRenderer = (row: NotificationTable) => RESTPostAPIChannelMessageJSONBody | undefined;
@@ -25,9 +25,8 @@ export function buildInboxView(locale: SupportedLocale, rows: NotificationTable[
       components: [],
     });
   const fields = rows.map((row) => {
-    const state: InboxState = (KNOWN_STATES as readonly string[]).includes(row.state)
-      ? (row.state as InboxState)
-      : 'failed';
+    // A state this version does not know (a row written by a newer one) reads as not delivered.
+    const state: DeliveryState = KNOWN_STATES.includes(row.state) ? row.state : 'failed';
     const embed = render(row)?.embeds?.[0];
     const heading = embed?.title ?? '—';
     const text = embed?.description ?? '';

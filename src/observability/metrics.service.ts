@@ -20,21 +20,6 @@ export type NotificationOutcome =
   | 'dead' // the queue gave up after its last attempt
   | 'duplicate'; // already sent: de-duplicated
 
-/** The notification queue's state names (see src/notifications) as outcomes: `pending` means queued. */
-export function notificationOutcomeOf(state: string): NotificationOutcome {
-  switch (state) {
-    case 'pending':
-      return 'queued';
-    case 'sent':
-    case 'dm_closed':
-    case 'unknown_user':
-    case 'dead':
-      return state;
-    default:
-      return 'failed';
-  }
-}
-
 /** What a role sweep reports to the metrics. */
 export interface RoleSweepFigures {
   trigger: string;

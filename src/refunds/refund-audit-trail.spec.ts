@@ -1,5 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { describeEachDatabase } from '../../test/support/databases';
+import { auditOf } from '../../test/support/refund-audit';
+import type { DatabaseService } from '../storage/database.service';
 import { eventually } from '../../test/support/wait';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { DiscordRestService } from '../discord/discord-rest.service';
@@ -24,11 +26,13 @@ const entry: RefundAuditEntry = {
 describeEachDatabase('RefundAuditTrail on $name', (database) => {
   let trail: RefundAuditTrail;
   let repository: RefundsRepository;
+  let store: DatabaseService;
   let failures: number;
   const posted: unknown[] = [];
 
   beforeEach(async () => {
-    repository = new RefundsRepository(await database.create());
+    store = await database.create();
+    repository = new RefundsRepository(store);
     failures = 0;
     posted.length = 0;
     const failing = Object.create(repository) as RefundsRepository;
@@ -57,7 +61,7 @@ describeEachDatabase('RefundAuditTrail on $name', (database) => {
 
   it('should store the entry once, without the NUL PostgreSQL refuses, and mark it posted', async () => {
     await trail.record(entry, 'sent');
-    const rows = await repository.auditOf(MEMBER);
+    const rows = await auditOf(store, MEMBER);
     expect(rows).toEqual([expect.objectContaining({ reason: 'downtime from the dashboard', refund_id: 're_1' })]);
     expect(rows[0].posted_at).not.toBeNull();
     expect(posted).toHaveLength(1);
@@ -69,7 +73,7 @@ describeEachDatabase('RefundAuditTrail on $name', (database) => {
     expect(trail.pending).toBe(1);
     expect(posted).toHaveLength(1);
     const rows = await eventually(
-      () => repository.auditOf(MEMBER),
+      () => auditOf(store, MEMBER),
       (r) => r.length === 1,
     );
     expect(rows[0]).toMatchObject({ refund_id: 're_1', outcome: 'notified' });
@@ -80,6 +84,6 @@ describeEachDatabase('RefundAuditTrail on $name', (database) => {
   it('should write the same entry once when a retry follows a write whose answer was lost', async () => {
     const id = await repository.audit(entry, 1);
     await repository.audit(entry, 1, id);
-    expect(await repository.auditOf(MEMBER)).toHaveLength(1);
+    expect(await auditOf(store, MEMBER)).toHaveLength(1);
   });
 });

@@ -5,7 +5,8 @@ import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { RefundTiming } from './refund-timing';
 import { RefundsRepository, type RefundAuditEntry } from './refunds.repository';
-import { buildAuditMessage, type DmStatus } from './refunds.view';
+import { buildAuditMessage } from './refund-audit.view';
+import type { DmStatus } from './refund-admin.view';
 
 /** The audit post gets this much, so a notice (inbox DM budget included) stays within the backend's 10 s. */
 const DISCORD_BUDGET_MS = 1500;

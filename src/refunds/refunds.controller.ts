@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RefundNotifyRequest } from './dto/refund-notify.request';
 import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
-import { NotificationOutcome } from '../notifications/dto/notify-user.response';
-import { RefundsService, type RefundNotifyResponse } from './refunds.service';
+import { NotificationOutcome } from '../dm/notification-outcome.response';
+import { RefundNotices } from './refund-notices.service';
 
 /** NEW in 1.1: the backend reports a refund made outside Discord; the member is told once per refund id. */
 @Controller('internal/refunds')
 @InternalApi()
 export class RefundsController {
-  constructor(private readonly refunds: RefundsService) {}
+  constructor(private readonly notices: RefundNotices) {}
 
   @Post('notify')
   @ApiInternalPost({
@@ -18,7 +18,7 @@ export class RefundsController {
     response: NotificationOutcome,
   })
   @HttpCode(200)
-  notify(@Body() body: RefundNotifyRequest): Promise<RefundNotifyResponse> {
-    return this.refunds.notifyRefund(body);
+  notify(@Body() body: RefundNotifyRequest): Promise<NotificationOutcome> {
+    return this.notices.notifyRefund(body);
   }
 }

@@ -1,21 +1,23 @@
 import { Module } from '@nestjs/common';
+import { DmModule } from '../dm/dm.module';
 import { InvoicesModule } from '../invoices/invoices.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { RefundAuditTrail } from './refund-audit-trail';
+import { RefundConfirmations } from './refund-confirmations.service';
+import { RefundNotices } from './refund-notices.service';
 import { RefundTiming } from './refund-timing';
 import { RefundsClient } from './refunds.client';
 import { AdminRefundCommands, RefundButtons } from './refunds.commands';
 import { RefundsController } from './refunds.controller';
 import { RefundsRepository } from './refunds.repository';
-import { RefundsService } from './refunds.service';
 
 @Module({
-  imports: [InvoicesModule, NotificationsModule],
+  imports: [InvoicesModule, DmModule],
   controllers: [RefundsController],
   providers: [
     RefundsClient,
     RefundsRepository,
-    RefundsService,
+    RefundConfirmations,
+    RefundNotices,
     RefundTiming,
     RefundAuditTrail,
     AdminRefundCommands,

@@ -1,4 +1,6 @@
 import { describeEachDatabase } from '../../test/support/databases';
+import { auditOf } from '../../test/support/refund-audit';
+import type { DatabaseService } from '../storage/database.service';
 import { RefundsRepository, STALE_NOTICE_MS, type NewRefundConfirmation } from './refunds.repository';
 
 const ADMIN = '100000000000000001';
@@ -23,9 +25,11 @@ const confirmation = (id: string, extra: Partial<NewRefundConfirmation> = {}): N
 
 describeEachDatabase('RefundsRepository on $name', (database) => {
   let repository: RefundsRepository;
+  let store: DatabaseService;
 
   beforeEach(async () => {
-    repository = new RefundsRepository(await database.create());
+    store = await database.create();
+    repository = new RefundsRepository(store);
   });
   afterAll(() => database.cleanup());
 
@@ -112,7 +116,7 @@ describeEachDatabase('RefundsRepository on $name', (database) => {
       NOW,
     );
     await repository.markAuditPosted(id, NOW + 5);
-    expect(await repository.auditOf(MEMBER)).toEqual([
+    expect(await auditOf(store, MEMBER)).toEqual([
       expect.objectContaining({ id, outcome: 'refunded', amount: 500, refund_id: 're_1', posted_at: NOW + 5 }),
     ]);
   });

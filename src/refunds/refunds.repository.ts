@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Selectable } from 'kysely';
 import { DatabaseService } from '../storage/database.service';
-import type { RefundAuditTable, RefundConfirmationTable } from '../storage/tables';
+import type { AuditOutcome, ConfirmationState, NoticeState, RefundConfirmationTable } from '../storage/tables';
 
-/** Where a confirmation stands. Only `pending` can move on; every other state is final, except `sending`. */
-export type ConfirmationState =
-  'pending' | 'sending' | 'refunded' | 'rejected' | 'provider_error' | 'failed' | 'unknown' | 'cancelled' | 'expired';
+export type { AuditOutcome, ConfirmationState, NoticeState };
 
 /** The outcome states a confirmation can finish in after its refund call. */
 export type FinishedState = Extract<
@@ -34,19 +32,11 @@ export interface RefundConfirmation {
 
 export type NewRefundConfirmation = Omit<RefundConfirmation, 'state' | 'refundId' | 'amountRefunded'>;
 
-/**
- * What the member was told about a refund: `failed` may be tried again; `queued` means the billing inbox
- * holds the DM and delivers it when Discord answers; the rest are final.
- */
-export type NoticeState = 'sending' | 'sent' | 'dm_closed' | 'unknown_user' | 'queued' | 'failed';
-
 export type NoticeClaim =
   /** This caller tells the member; `retry` when an earlier attempt could not reach Discord. */
   | { kind: 'claimed'; retry: boolean }
   /** Someone else did or is doing it. */
   | { kind: 'duplicate'; state: NoticeState };
-
-export type AuditOutcome = 'refunded' | 'rejected' | 'provider_error' | 'failed' | 'unknown' | 'notified';
 
 export interface RefundAuditEntry {
   source: 'command' | 'notify';
@@ -78,7 +68,7 @@ const toConfirmation = (row: Selectable<RefundConfirmationTable>): RefundConfirm
   invoiceCreated: row.invoice_created,
   reason: row.reason,
   locale: row.locale,
-  state: row.state as ConfirmationState,
+  state: row.state,
   createdAt: Number(row.created_at),
   expiresAt: Number(row.expires_at),
   refundId: row.refund_id,
@@ -194,7 +184,7 @@ export class RefundsRepository {
       .where('refund_id', '=', refundId)
       .executeTakeFirst();
     if (!row) return this.claimNotice(refundId, discordId, now);
-    const state = row.state as NoticeState;
+    const state = row.state;
     const stale = state === 'sending' && now - Number(row.updated_at) > STALE_NOTICE_MS;
     if (state === 'failed' || stale) {
       const taken = await this.db
@@ -247,15 +237,5 @@ export class RefundsRepository {
 
   async markAuditPosted(id: string, now: number): Promise<void> {
     await this.db.updateTable('refund_audit').set({ posted_at: now }).where('id', '=', id).execute();
-  }
-
-  /** Audit entries about a member, newest first. */
-  async auditOf(targetId: string): Promise<Selectable<RefundAuditTable>[]> {
-    return this.db
-      .selectFrom('refund_audit')
-      .selectAll()
-      .where('target_id', '=', targetId)
-      .orderBy('created_at', 'desc')
-      .execute();
   }
 }

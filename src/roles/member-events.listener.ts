@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Context, On, type ContextOf } from 'necord';
 import { AppConfig } from '../config/app-config';
-import { OutboundEvents } from '../notifications/outbound-events';
+import { OutboundEvents } from '../events/outbound-events';
 import { RolesService } from './roles.service';
 
 /** Member joins and leaves: pending role changes are applied on join; the Moddy guild's are reported. */

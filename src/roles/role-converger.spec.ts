@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../../test/support/databases';
 import { eventually } from '../../test/support/wait';
 import { KeyedSequence } from '../common/keyed-sequence';
 import type { DiscordRestService } from '../discord/discord-rest.service';
-import type { OutboundEvents } from '../notifications/outbound-events';
+import type { OutboundEvents } from '../events/outbound-events';
 import { Metrics } from '../observability/metrics.service';
 import type { DatabaseService } from '../storage/database.service';
 import { GuildRoleInfo, type GuildRoles } from './guild-roles';

@@ -8,7 +8,7 @@ import {
 import type { APIGuildMember } from 'discord.js';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
-import { OutboundEvents } from '../notifications/outbound-events';
+import { OutboundEvents } from '../events/outbound-events';
 import { Metrics } from '../observability/metrics.service';
 import { backoffDelay, type QueuePolicy } from '../storage/durable-queue';
 import type { MemberRolesTable, RoleChangeTable } from '../storage/tables';

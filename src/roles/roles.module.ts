@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { EventsModule } from '../events/events.module';
 import { MemberEventsListener } from './member-events.listener';
 import { Entitlements, GrantEntitlements, SubscriptionEntitlements } from './entitlements';
 import { GuildRoles } from './guild-roles';
@@ -18,7 +18,7 @@ import { RolesController } from './roles.controller';
 import { RolesService } from './roles.service';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [EventsModule],
   controllers: [RolesController],
   providers: [
     RolesService,

@@ -12,7 +12,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS } from './migrations/index';
 import type { Db, Tables } from './tables';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -57,6 +57,14 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
+/**
+ * SQLite: how often the write-ahead log is copied back into the database file. SQLite's own automatic
+ * checkpoint runs inside whichever write crosses 1,000 pages, with an fsync, on the request path; a timer
+ * instead copies each page written since the last one once, off any request, which halves a write's cost
+ * under load (see the benchmark's row 1c).
+ */
+export const SQLITE_CHECKPOINT_MS = 1_000;
+
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 
 /**
@@ -69,6 +77,7 @@ export class DatabaseService implements OnApplicationShutdown {
   readonly db: Db;
   readonly dialect: Dialect;
   private readonly schema?: string;
+  private readonly checkpoints?: NodeJS.Timeout;
 
   constructor(options: DatabaseOptions) {
     if (options.databaseUrl) {
@@ -94,6 +103,8 @@ export class DatabaseService implements OnApplicationShutdown {
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('wal_autocheckpoint = 0');
+      this.checkpoints = setInterval(() => this.checkpoint(sqlite), SQLITE_CHECKPOINT_MS).unref();
       this.db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     }
   }
@@ -127,6 +138,17 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.checkpoints);
     await this.db.destroy();
+  }
+
+  /** Copies the log back without waiting for readers; a busy database is simply tried again next time. */
+  private checkpoint(sqlite: BetterSqlite3.Database): void {
+    if (!sqlite.open) return clearInterval(this.checkpoints);
+    try {
+      sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      this.logger.warn(`SQLite checkpoint failed: ${(error as Error).message}`);
+    }
   }
 }

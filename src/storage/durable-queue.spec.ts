@@ -1,9 +1,13 @@
 import { Logger } from '@nestjs/common';
+import fc from 'fast-check';
+import { fuzzParameters } from '../../test/support/fuzz';
 import { describeEachDatabase } from '../../test/support/databases';
 import type { DatabaseService } from './database.service';
 import { backoffDelay, DurableQueue, newQueueItem, type QueuePolicy } from './durable-queue';
 import { QueueWorker, type DeliveryResult } from './queue-worker';
-import type { OutboundEventTable } from './tables';
+import type { OutboundEventTable, OutboundEventType } from './tables';
+
+type Jobs = Record<OutboundEventType, Record<string, unknown> | null>;
 
 const policy: QueuePolicy = { leaseMs: 1000, maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
@@ -13,7 +17,14 @@ async function enqueue(database: DatabaseService, count: number, now = Date.now(
     const item = newQueueItem('e', now);
     await database.db
       .insertInto('outbound_events')
-      .values({ ...item, event_type: 'command_used', discord_id: '123456789012345678', metadata: null })
+      .values({
+        ...item,
+        kind: 'command_used',
+        discord_id: '123456789012345678',
+        payload: null,
+        dedup_key: null,
+        dedup_until: null,
+      })
       .execute();
     ids.push(item.id);
   }
@@ -31,11 +42,18 @@ describe('backoffDelay', () => {
 
 describeEachDatabase('DurableQueue on $name', (database) => {
   let db: DatabaseService;
-  let queue: DurableQueue<OutboundEventTable>;
+  let queue: DurableQueue<Jobs, OutboundEventTable>;
+  const definition = (p: QueuePolicy) => ({
+    table: 'outbound_events' as const,
+    idPrefix: 'e',
+    policy: p,
+    dedupWindowMs: 1000,
+    columns: () => ({}),
+  });
 
   beforeEach(async () => {
     db = await database.create();
-    queue = new DurableQueue<OutboundEventTable>(db, 'outbound_events', policy);
+    queue = new DurableQueue<Jobs, OutboundEventTable>(db, definition(policy));
   });
   afterAll(() => database.cleanup());
 
@@ -76,6 +94,54 @@ describeEachDatabase('DurableQueue on $name', (database) => {
     expect(stored).toMatchObject({ state: 'dead', last_error: 'boom again', attempts: 3 });
   });
 
+  it('should store a job once per de-duplication key within the window, then let a new one take the key', async () => {
+    const now = Date.now();
+    const job = { kind: 'member_joined' as const, discordId: '123456789012345678', payload: { a: 1 }, dedupKey: 'k' };
+    const first = await queue.enqueue(job, { now });
+    expect(first).toMatchObject({
+      duplicate: false,
+      row: { kind: 'member_joined', payload: '{"a":1}', state: 'pending' },
+    });
+    expect(queue.read(first.row).data).toEqual({ a: 1 });
+    const again = await queue.enqueue(job, { now: now + 999 });
+    expect(again).toEqual({ duplicate: true, row: first.row });
+    const later = await queue.enqueue(job, { now: now + 1001, claimFor: 'a' });
+    expect(later.duplicate).toBe(false);
+    expect(later.row).toMatchObject({ dedup_key: 'k', lease_owner: 'a', attempts: 1 });
+    expect((await queue.find('k'))?.id).toBe(later.row.id);
+    expect((await queue.recent('123456789012345678', 5)).map((r) => r.dedup_key)).toEqual(['k', `k#${first.row.id}`]);
+  });
+
+  it('should store one job per key and window, whatever the sequence (property)', async () => {
+    const steps = fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), wait: fc.integer({ min: 0, max: 700 }) }), {
+      maxLength: 30,
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(steps, async (sequence) => {
+        const prefix = `run${run++}-`;
+        const lastStored = new Map<string, number>();
+        let now = Date.now();
+        for (const { key, wait } of sequence) {
+          now += wait;
+          const dedupKey = prefix + key;
+          const stored = await queue.enqueue(
+            { kind: 'role_updated', discordId: '1'.repeat(18), payload: null, dedupKey },
+            { now },
+          );
+          // The window is 1000 ms from the job that holds the key.
+          const holder = lastStored.get(dedupKey);
+          const duplicate = holder !== undefined && now < holder + 1000;
+          if (stored.duplicate !== duplicate) return false;
+          if (!duplicate) lastStored.set(dedupKey, now);
+          if ((await queue.find(dedupKey))?.created_at !== lastStored.get(dedupKey)) return false;
+        }
+        return true;
+      }),
+      fuzzParameters('queue de-duplication', { numRuns: 40 }),
+    );
+  });
+
   it('should report depth and the age of the oldest pending item', async () => {
     const now = Date.now();
     await enqueue(db, 3, now - 5000);
@@ -86,7 +152,7 @@ describeEachDatabase('DurableQueue on $name', (database) => {
     const ids = await enqueue(db, 60);
     const deliveries: string[] = [];
     const handler = {
-      async deliver(row: OutboundEventTable): Promise<DeliveryResult> {
+      async deliver(row: OutboundEventTable): Promise<DeliveryResult<'sent' | 'failed'>> {
         deliveries.push(row.id);
         await new Promise((r) => setTimeout(r, Math.random() * 5));
         // Every fifth item fails once, to exercise the retry path under contention.
@@ -94,11 +160,10 @@ describeEachDatabase('DurableQueue on $name', (database) => {
         return { final: 'sent' };
       },
     };
-    const fast = new DurableQueue<OutboundEventTable>(db, 'outbound_events', {
-      ...policy,
-      baseDelayMs: 10,
-      maxDelayMs: 20,
-    });
+    const fast = new DurableQueue<Jobs, OutboundEventTable>(
+      db,
+      definition({ ...policy, baseDelayMs: 10, maxDelayMs: 20 }),
+    );
     const logger = new Logger('test');
     const workers = ['w1', 'w2'].map(
       (owner) => new QueueWorker(fast, handler, owner, { concurrency: 4, pollMs: 5, attemptTimeoutMs: 500 }, logger),

@@ -1,9 +1,35 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DatabaseService } from './database.service';
-import type { QueueColumns } from './tables';
+import type { JobColumns, QueueColumns } from './tables';
 
 export type QueueTableName = 'notifications' | 'outbound_events';
+
+/** A queue's job kinds and the payload each carries (null: none), checked at compile time. */
+export type JobMap<Jobs> = Record<keyof Jobs, object | null>;
+
+/** The columns of one of a queue's jobs. */
+export type JobRow<Jobs extends JobMap<Jobs>> = JobColumns<keyof Jobs & string, string>;
+
+/** A job as its handler gets it: its row, with its payload read back as the type its kind carries. */
+export type Job<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> = {
+  [K in keyof Jobs & string]: Row & { kind: K; data: Jobs[K] };
+}[keyof Jobs & string];
+
+/** A job to queue. */
+export type NewJob<Jobs extends JobMap<Jobs>> = {
+  [K in keyof Jobs & string]: {
+    kind: K;
+    /** The member the job is about. */
+    discordId: string;
+    payload: Jobs[K];
+    /** One job per key within the queue's de-duplication window. */
+    dedupKey?: string;
+  };
+}[keyof Jobs & string];
+
+/** What queuing a job came to: stored now, or the job already stored under its de-duplication key. */
+export type Enqueued<Row> = { duplicate: false; row: Row } | { duplicate: true; row: Row };
 
 export interface QueuePolicy {
   /** How long a claimed item stays with its worker; a worker that dies gives it back when this runs out. */
@@ -14,16 +40,33 @@ export interface QueuePolicy {
   maxDelayMs: number;
 }
 
+/** How one table is used as a queue. */
+export interface QueueDefinition<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
+  table: QueueTableName;
+  /** The first letter of the ids of its jobs. */
+  idPrefix: string;
+  policy: QueuePolicy;
+  /** One job per de-duplication key within this window; an older one gives its key up to the new one. */
+  dedupWindowMs: number;
+  /** The table's own columns of a new job, beyond the queue's and the job's. */
+  columns: (job: NewJob<Jobs>) => Omit<Row, keyof JobRow<Jobs>>;
+}
+
 /** A short unique id, also usable as a Discord message nonce (at most 25 characters). */
 export function newQueueId(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${randomBytes(6).toString('hex')}`.slice(0, 25);
+  // randomUUID draws from a buffered pool: a fresh randomBytes call per id cost more than the insert's SQL.
+  return `${prefix}${Date.now().toString(36)}${randomUUID().slice(-12)}`.slice(0, 25);
 }
 
 /**
  * The queue columns of a new item: due now, unclaimed, or already claimed by `owner` for `leaseMs` when its
  * first attempt is made right away by the one who stores it.
  */
-export function newQueueItem(prefix: string, now: number, claim?: { owner: string; leaseMs: number }): QueueColumns {
+export function newQueueItem(
+  prefix: string,
+  now: number,
+  claim?: { owner: string; leaseMs: number },
+): QueueColumns<never> {
   return {
     id: newQueueId(prefix),
     state: 'pending',
@@ -43,21 +86,91 @@ export function backoffDelay(attempt: number, policy: QueuePolicy, random = Math
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/** The final states of a queue's rows (neither `pending` nor `dead`, which the queue itself decides). */
+export type FinalState<Row extends QueueColumns> = Exclude<Row['state'], 'pending' | 'dead'>;
+
 /**
- * A table used as a queue: at-least-once delivery with a lease. Claims are one atomic statement
+ * A table used as a queue of typed jobs: at-least-once delivery with a lease. Claims are one atomic statement
  * (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has a single writer), so several workers, in one
  * process or in several replicas, never hold the same item at once. Every state change checks the
  * lease owner, so a worker whose lease ran out cannot overwrite the one that took the item over.
  */
-export class DurableQueue<Row extends QueueColumns> {
+export class DurableQueue<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
+  readonly table: QueueTableName;
+  readonly policy: QueuePolicy;
+
   constructor(
     private readonly database: DatabaseService,
-    readonly table: QueueTableName,
-    readonly policy: QueuePolicy,
-  ) {}
+    private readonly definition: QueueDefinition<Jobs, Row>,
+  ) {
+    this.table = definition.table;
+    this.policy = definition.policy;
+  }
 
   private get db() {
     return this.database.db;
+  }
+
+  /**
+   * Stores a job: due now, or already claimed by `claimFor` when its first attempt is made right away by the
+   * caller. With a de-duplication key, a job stored under the same key within the window is found instead.
+   * One statement on the common path.
+   */
+  async enqueue(job: NewJob<Jobs>, options: { claimFor?: string | null; now?: number } = {}): Promise<Enqueued<Row>> {
+    const now = options.now ?? Date.now();
+    const claim = options.claimFor ? { owner: options.claimFor, leaseMs: this.policy.leaseMs } : undefined;
+    for (let tries = 0; tries < 3; tries++) {
+      const row = {
+        ...newQueueItem(this.definition.idPrefix, now, claim),
+        kind: job.kind,
+        discord_id: job.discordId,
+        payload: job.payload === null ? null : JSON.stringify(job.payload),
+        dedup_key: job.dedupKey ?? null,
+        dedup_until: job.dedupKey === undefined ? null : now + this.definition.dedupWindowMs,
+        ...this.definition.columns(job),
+      } as unknown as Row;
+      const columns = Object.keys(row);
+      const values = Object.values(row) as unknown[];
+      const inserted = await sql<Row>`
+        insert into ${sql.table(this.table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+        values (${sql.join(values)})
+        on conflict do nothing
+        returning *`.execute(this.db);
+      if (inserted.rows.length === 1) return { duplicate: false, row: inserted.rows[0] };
+      if (job.dedupKey === undefined) break;
+
+      const existing = await this.find(job.dedupKey);
+      if (existing && Number(existing.dedup_until) > now) return { duplicate: true, row: existing };
+      if (existing) {
+        // The old one is past its window: it keeps its history under a retired key, the new one takes the key.
+        await sql`
+          update ${sql.table(this.table)} set dedup_key = ${`${job.dedupKey}#${existing.id}`}
+          where id = ${existing.id} and dedup_key = ${job.dedupKey}`.execute(this.db);
+      }
+    }
+    throw new Error(`could not store ${this.table} job ${job.dedupKey ?? job.kind}`);
+  }
+
+  /** The job stored under a de-duplication key, if there is one. */
+  async find(dedupKey: string): Promise<Row | undefined> {
+    const result = await sql<Row>`select * from ${sql.table(this.table)} where dedup_key = ${dedupKey}`.execute(
+      this.db,
+    );
+    return result.rows[0];
+  }
+
+  /** The latest jobs about a member, newest first. */
+  async recent(discordId: string, limit: number): Promise<Row[]> {
+    const result = await sql<Row>`
+      select * from ${sql.table(this.table)} where discord_id = ${discordId}
+      order by created_at desc, id desc limit ${limit}`.execute(this.db);
+    return result.rows;
+  }
+
+  /** A stored row as its job: the payload read back as its kind's type. */
+  read(row: Row): Job<Jobs, Row> {
+    const data: unknown = row.payload === null ? null : JSON.parse(row.payload);
+    return { ...row, data } as Job<Jobs, Row>;
   }
 
   /** Takes up to `limit` due items for `owner`, counting one more attempt on each. */
@@ -82,7 +195,7 @@ export class DurableQueue<Row extends QueueColumns> {
   async finish(
     id: string,
     owner: string,
-    state: string,
+    state: FinalState<Row>,
     now = Date.now(),
     error: string | null = null,
   ): Promise<boolean> {
@@ -115,7 +228,7 @@ export class DurableQueue<Row extends QueueColumns> {
   }
 
   /** Puts an item in one of these final states back in the queue, due now with fresh attempts. */
-  async requeue(id: string, from: string[], now = Date.now()): Promise<Row | undefined> {
+  async requeue(id: string, from: readonly Row['state'][], now = Date.now()): Promise<Row | undefined> {
     const result = await sql<Row>`
       update ${sql.table(this.table)}
       set state = 'pending', attempts = 0, next_attempt_at = ${now}, lease_owner = null, lease_until = null,

@@ -1,18 +1,17 @@
 import type { Logger } from '@nestjs/common';
-import type { DurableQueue } from './durable-queue';
-import type { QueueColumns } from './tables';
+import type { DurableQueue, FinalState, Job, JobMap, JobRow } from './durable-queue';
 
 /** What one delivery attempt came to. */
-export type DeliveryResult =
+export type DeliveryResult<Final extends string = string> =
   /** Done, for good, in this final state (sent, dm_closed, ...). */
-  | { final: string; error?: string }
+  | { final: Final; error?: string }
   /** Failed for now; worth another try after a backoff. */
   | { retry: string };
 
-export interface DeliveryHandler<Row> {
-  deliver(row: Row, signal: AbortSignal): Promise<DeliveryResult>;
+export interface DeliveryHandler<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
+  deliver(job: Job<Jobs, Row>, signal: AbortSignal): Promise<DeliveryResult<FinalState<Row>>>;
   /** Told the state an attempt of the worker's ended in (final, `pending` again, or `dead`). */
-  settled?(row: Row, state: string): void;
+  settled?(row: Row, state: Row['state']): void;
 }
 
 export interface WorkerOptions {
@@ -28,7 +27,7 @@ export interface WorkerOptions {
  * Delivers a DurableQueue's items with bounded concurrency: claim, deliver, settle, repeat. Several
  * workers (replicas) can share one table; the queue's atomic claims keep them from delivering one item twice.
  */
-export class QueueWorker<Row extends QueueColumns> {
+export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -37,8 +36,8 @@ export class QueueWorker<Row extends QueueColumns> {
   private readonly idle = new Set<() => void>();
 
   constructor(
-    private readonly queue: DurableQueue<Row>,
-    private readonly handler: DeliveryHandler<Row>,
+    private readonly queue: DurableQueue<Jobs, Row>,
+    private readonly handler: DeliveryHandler<Jobs, Row>,
     readonly owner: string,
     private readonly options: WorkerOptions,
     private readonly logger: Logger,
@@ -79,7 +78,11 @@ export class QueueWorker<Row extends QueueColumns> {
    * Settles an attempt on an item this worker's owner holds (also one made on the request path).
    * `immediately`: the attempt was cut short by its caller, so the item is due again at once, uncounted.
    */
-  async settle(row: Row, result: DeliveryResult, options: { immediately?: boolean } = {}): Promise<string> {
+  async settle(
+    row: Row,
+    result: DeliveryResult<FinalState<Row>>,
+    options: { immediately?: boolean } = {},
+  ): Promise<Row['state']> {
     if ('final' in result) {
       const kept = await this.queue.finish(row.id, this.owner, result.final, Date.now(), result.error ?? null);
       if (!kept) this.logger.warn(`${this.queue.table} ${row.id}: lease lost before settling as ${result.final}`);
@@ -113,9 +116,9 @@ export class QueueWorker<Row extends QueueColumns> {
   private async run(row: Row): Promise<void> {
     this.inFlight++;
     try {
-      let result: DeliveryResult;
+      let result: DeliveryResult<FinalState<Row>>;
       try {
-        result = await this.handler.deliver(row, AbortSignal.timeout(this.options.attemptTimeoutMs));
+        result = await this.handler.deliver(this.queue.read(row), AbortSignal.timeout(this.options.attemptTimeoutMs));
       } catch (error) {
         result = { retry: (error as Error).message };
       }

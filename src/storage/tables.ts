@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 
 /** Times are epoch milliseconds in both dialects; JSON is stored as text so both dialects read it alike. */
 export interface IdempotencyKeyTable {
@@ -15,6 +15,18 @@ export interface IdempotencyKeyTable {
   lease_until: number | null;
 }
 
+/** Where a refund confirmation stands. Only `pending` can move on; every other state is final, except `sending`. */
+export type ConfirmationState =
+  'pending' | 'sending' | 'refunded' | 'rejected' | 'provider_error' | 'failed' | 'unknown' | 'cancelled' | 'expired';
+
+/**
+ * What the member was told about a refund: `failed` may be tried again; `queued` means the billing inbox
+ * holds the DM and delivers it when Discord answers; the rest are final.
+ */
+export type NoticeState = 'sending' | 'sent' | 'dm_closed' | 'unknown_user' | 'queued' | 'failed';
+
+export type AuditOutcome = 'refunded' | 'rejected' | 'provider_error' | 'failed' | 'unknown' | 'notified';
+
 /** One `/admin refund` confirmation: what the admin saw, and where it stands. The state column is the durable guard. */
 export interface RefundConfirmationTable {
   /** The slash command's interaction id; also the refund's Idempotency-Key suffix. */
@@ -29,8 +41,7 @@ export interface RefundConfirmationTable {
   invoice_created: string;
   reason: string | null;
   locale: string;
-  /** pending | sending | refunded | rejected | provider_error | failed | unknown | cancelled | expired */
-  state: string;
+  state: ConfirmationState;
   created_at: number;
   expires_at: number;
   updated_at: number;
@@ -45,8 +56,7 @@ export interface RefundConfirmationTable {
 export interface RefundNoticeTable {
   refund_id: string;
   discord_id: string;
-  /** sending | sent | dm_closed | unknown_user | failed */
-  state: string;
+  state: NoticeState;
   created_at: number;
   updated_at: number;
 }
@@ -54,16 +64,15 @@ export interface RefundNoticeTable {
 /** The refund audit trail: every refund attempt made from Discord and every refund reported by the backend. */
 export interface RefundAuditTable {
   id: string;
-  /** command | notify */
-  source: string;
+  /** A refund sent from Discord, or one the backend reported. */
+  source: 'command' | 'notify';
   confirmation_id: string | null;
   admin_id: string | null;
   target_id: string;
   amount: number | null;
   currency: string | null;
   reason: string | null;
-  /** refunded | rejected | provider_error | failed | unknown | notified */
-  outcome: string;
+  outcome: AuditOutcome;
   refund_id: string | null;
   detail: string | null;
   created_at: number;
@@ -71,11 +80,13 @@ export interface RefundAuditTable {
   posted_at: number | null;
 }
 
+/** Where a queued job stands: `pending` until delivered, then one of its table's final states or `dead`. */
+export type QueueState<Final extends string> = 'pending' | 'dead' | Final;
+
 /** The columns every durable queue table has: at-least-once delivery with a lease. */
-export interface QueueColumns {
+export interface QueueColumns<Final extends string = string> {
   id: string;
-  /** pending until delivered; then a final state of the table's own (sent, dead, ...). */
-  state: string;
+  state: QueueState<Final>;
   attempts: number;
   next_attempt_at: number;
   lease_owner: string | null;
@@ -85,12 +96,29 @@ export interface QueueColumns {
   delivered_at: number | null;
 }
 
-/** The billing inbox: every notification the backend handed over, and where its DM stands. */
-export interface NotificationTable extends QueueColumns {
+/** The columns of a queued job: what it is, whom it is about, what it carries, and its de-duplication key. */
+export interface JobColumns<Kind extends string, Final extends string> extends QueueColumns<Final> {
+  kind: Kind;
   discord_id: string;
-  /** subscription | invoice */
-  kind: string;
-  /** The contract action (subscription_created, ...) or invoice event (invoice_paid, payment_failed). */
+  /** The job's payload as JSON (no personal data); null for a job that carries none. */
+  payload: string | null;
+  /** One job per key within the queue's de-duplication window; null for a job that is never de-duplicated. */
+  dedup_key: string | null;
+  dedup_until: number | null;
+}
+
+/** The kinds of DM the billing inbox holds. */
+export type NotificationKind = 'subscription' | 'invoice' | 'refund';
+
+/** Where one DM to a member stands; every state but `pending` is final (staff may send a failed one again). */
+export type NotificationState = QueueState<'sent' | 'dm_closed' | 'unknown_user' | 'failed'>;
+
+/** The billing inbox: every notification the backend handed over, and where its DM stands. */
+export interface NotificationTable extends JobColumns<
+  NotificationKind,
+  Exclude<NotificationState, 'pending' | 'dead'>
+> {
+  /** The contract action (subscription_created, ...), invoice event (invoice_paid, payment_failed) or `refund`. */
   action: string;
   /** (discord_id, action, subscription/invoice/event id): one DM per key within 24 h. */
   dedup_key: string;
@@ -99,12 +127,11 @@ export interface NotificationTable extends QueueColumns {
   payload: string;
 }
 
+/** The Discord events the backend's `POST /internal/event/notify` takes (contract OutboundEventType). */
+export type OutboundEventType = 'member_joined' | 'member_left' | 'role_updated' | 'command_used' | 'message_sent';
+
 /** Analytics events for the backend's POST /internal/event/notify, delivered through the queue. */
-export interface OutboundEventTable extends QueueColumns {
-  event_type: string;
-  discord_id: string;
-  metadata: string | null;
-}
+export type OutboundEventTable = JobColumns<OutboundEventType, 'sent' | 'failed'>;
 
 /** A role change for a member who is not in the guild yet: applied when they join. Latest wins. */
 export interface PendingRoleChangeTable {
@@ -279,4 +306,3 @@ export interface Tables {
 }
 
 export type Db = Kysely<Tables>;
-export type { Generated };

@@ -7,11 +7,9 @@ import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import type { MessageView } from '../discord/message-view';
-import { translate } from '../i18n/i18n';
-import { NotificationDelivery } from '../notifications/notification-delivery';
 import { buildDeliveriesView, DELIVERIES_PAGE_PATTERN, DELIVERIES_RETRY_PATTERN } from './deliveries.view';
 import { DeliveryReport } from './delivery-report';
-import { DeskAudit } from './desk-audit';
+import { DeliveryRetry } from './delivery-retry';
 
 /** Builds one page of `/admin deliveries`. */
 @Injectable()
@@ -50,8 +48,7 @@ export class DeliveriesButtons {
   constructor(
     private readonly screen: DeliveriesScreen,
     private readonly locale: InteractionLocale,
-    private readonly delivery: NotificationDelivery,
-    private readonly audit: DeskAudit,
+    private readonly retries: DeliveryRetry,
   ) {}
 
   @Button(DELIVERIES_PAGE_PATTERN)
@@ -68,12 +65,8 @@ export class DeliveriesButtons {
   ): Promise<void> {
     await interaction.deferUpdate();
     const locale = this.locale.of(interaction);
-    const retried = await this.delivery.retry(id);
-    if (retried) await this.audit.record('retry', interaction.user.id, retried.discord_id, `${retried.action} (${id})`);
-    const content = retried
-      ? translate(locale, 'memberDesk.retried', { action: retried.action })
-      : translate(locale, 'memberDesk.retryGone');
-    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    const { note } = await this.retries.retry(id, interaction.user.id, locale);
+    await interaction.followUp({ content: note, flags: MessageFlags.Ephemeral });
     await interaction.editReply(await this.screen.build(locale, Number(page)));
   }
 }

@@ -15,10 +15,9 @@ import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import type { MessageView } from '../discord/message-view';
-import { translate } from '../i18n/i18n';
-import { NotificationDelivery } from '../notifications/notification-delivery';
 import { RolesSync } from '../roles/roles-sync.service';
 import { buildRolesSyncView } from '../roles/roles-sync.view';
+import { DeliveryRetry } from './delivery-retry';
 import { DeskAudit } from './desk-audit';
 import { AdminMemberOptions } from './dto/admin-member.options';
 import { MemberDesk } from './member-desk.service';
@@ -80,7 +79,7 @@ export class MemberDeskButtons {
     private readonly screen: MemberScreen,
     private readonly locale: InteractionLocale,
     private readonly sync: RolesSync,
-    private readonly delivery: NotificationDelivery,
+    private readonly retries: DeliveryRetry,
     private readonly audit: DeskAudit,
   ) {}
 
@@ -108,12 +107,8 @@ export class MemberDeskButtons {
   async onRetry(@Context() [interaction]: ButtonContext, @ComponentParam('id') id: string): Promise<void> {
     await interaction.deferUpdate();
     const locale = this.locale.of(interaction);
-    const retried = await this.delivery.retry(id);
-    if (retried) await this.audit.record('retry', interaction.user.id, retried.discord_id, `${retried.action} (${id})`);
-    const content = retried
-      ? translate(locale, 'memberDesk.retried', { action: retried.action })
-      : translate(locale, 'memberDesk.retryGone');
-    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    const { retried, note } = await this.retries.retry(id, interaction.user.id, locale);
+    await interaction.followUp({ content: note, flags: MessageFlags.Ephemeral });
     if (retried) await interaction.editReply(await this.screen.build(locale, retried.discord_id, 'history'));
   }
 

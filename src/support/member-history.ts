@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RETRYABLE_STATES } from '../dm/delivery-state';
 import type { RoleResult } from '../roles/role-ledger';
 import { DatabaseService } from '../storage/database.service';
 import type { RoleChangeSource, RoleChangeState } from '../storage/tables';
@@ -24,9 +25,6 @@ export type HistoryItem =
       outcome: string;
     }
   | { source: 'command'; at: number; command: string; success: boolean };
-
-/** Notification states staff may send again from the desk (a retry goes through the same queue). */
-const RETRYABLE_STATES: ReadonlySet<string> = new Set(['dead', 'failed', 'dm_closed']);
 
 /**
  * The member's history across what the service stores: notifications and their delivery, role changes
@@ -62,9 +60,9 @@ export class MemberHistory {
         .execute(),
       db
         .selectFrom('outbound_events')
-        .select(['metadata', 'created_at'])
+        .select(['payload', 'created_at'])
         .where('discord_id', '=', discordId)
-        .where('event_type', '=', 'command_used')
+        .where('kind', '=', 'command_used')
         .orderBy('created_at', 'desc')
         .limit(limit)
         .execute(),
@@ -95,7 +93,7 @@ export class MemberHistory {
         outcome: r.outcome,
       })),
       ...commands.map((c): HistoryItem => {
-        const usage = (c.metadata === null ? {} : JSON.parse(c.metadata)) as { command?: string; success?: boolean };
+        const usage = (c.payload === null ? {} : JSON.parse(c.payload)) as { command?: string; success?: boolean };
         return { source: 'command', at: c.created_at, command: usage.command ?? '?', success: usage.success === true };
       }),
     ];
@@ -108,7 +106,7 @@ export class MemberHistory {
       .selectFrom('notifications')
       .select(['id', 'action'])
       .where('discord_id', '=', discordId)
-      .where('state', 'in', [...RETRYABLE_STATES])
+      .where('state', 'in', RETRYABLE_STATES)
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();

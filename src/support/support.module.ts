@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { DmModule } from '../dm/dm.module';
 import { RolesModule } from '../roles/roles.module';
 import { SubscriptionModule } from '../subscription/subscription.module';
 import { DeliveriesButtons, DeliveriesCommands, DeliveriesScreen } from './deliveries.commands';
 import { DeliveryReport } from './delivery-report';
+import { DeliveryRetry } from './delivery-retry';
 import { DeskAudit } from './desk-audit';
 import { MemberDeskButtons, MemberDeskCommands, MemberScreen } from './member-desk.commands';
 import { MemberDesk } from './member-desk.service';
@@ -11,7 +12,7 @@ import { MemberHistory } from './member-history';
 
 /** The support desk in Discord: `/admin member` and `/admin deliveries`. */
 @Module({
-  imports: [NotificationsModule, RolesModule, SubscriptionModule],
+  imports: [DmModule, RolesModule, SubscriptionModule],
   providers: [
     MemberDesk,
     MemberHistory,
@@ -23,6 +24,7 @@ import { MemberHistory } from './member-history';
     DeliveriesCommands,
     DeliveriesButtons,
     DeskAudit,
+    DeliveryRetry,
   ],
 })
 export class SupportModule {}

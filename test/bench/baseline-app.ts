@@ -10,7 +10,7 @@ import Fastify from 'fastify';
 import { constantTimeEquals } from '../../src/common/guards/internal-api.guard';
 import { toValidationDetails } from '../../src/common/pipes/validation.pipe';
 import { NotifyUserRequest } from '../../src/notifications/dto/notify-user.request';
-import { buildNotifyDm } from '../../src/notifications/notify-dm';
+import { buildNotifyDm } from '../../src/dm/subscription-dm';
 
 const env = (name: string): string => {
   const value = process.env[name];

@@ -17,10 +17,16 @@ const unauthorized = (error: string) => new HttpException({ error }, HttpStatus.
  * HMAC digests of equal length, so neither the content nor the length of the expected one leaks.
  */
 export function constantTimeEquals(given: string, expected: string): boolean {
-  const key = 'moddy-internal-api';
-  const a = createHmac('sha256', key).update(given).digest();
-  const b = createHmac('sha256', key).update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
+  return timingSafeEqual(digestOf(given), expectedDigest(expected)) && given.length === expected.length;
+}
+
+const digestOf = (text: string): Buffer => createHmac('sha256', 'moddy-internal-api').update(text).digest();
+
+/** The expected side is the configured secret, the same on every request: its digest is made once. */
+let expectedOf: { text: string; digest: Buffer } | undefined;
+function expectedDigest(expected: string): Buffer {
+  if (expectedOf?.text !== expected) expectedOf = { text: expected, digest: digestOf(expected) };
+  return expectedOf.digest;
 }
 
 /** The scheme is case-insensitive in HTTP (RFC 9110 11.1); one or more spaces may follow it. */

@@ -4,15 +4,7 @@ import { BoundedMetadata } from '../../common/validation/bounded-metadata.decora
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { SNOWFLAKE } from '../../common/validation/snowflake';
 import { ApiSnowflake } from '../../openapi/api-fields';
-
-export const NOTIFY_ACTIONS = [
-  'subscription_created',
-  'subscription_updated',
-  'subscription_cancelled',
-  'plan_upgraded',
-  'plan_downgraded',
-] as const;
-export type NotifyAction = (typeof NOTIFY_ACTIONS)[number];
+import { NOTIFY_ACTIONS, type NotifyAction } from '../../dm/dm-kinds';
 
 /** Contract InternalNotifyUserRequest (1.0). */
 @ApiSchema({ name: 'InternalNotifyUserRequest' })

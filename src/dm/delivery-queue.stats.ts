@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundEvents } from '../events/outbound-events';
 import type { QueueStats } from '../observability/queue-stats';
-import { NotificationInbox } from './notification-inbox';
-import { OutboundEvents } from './outbound-events';
+import { MemberDms } from './member-dms.service';
 
 /** The metrics' view of the durable queues: DMs still to deliver and events still to send, together. */
 @Injectable()
 export class DeliveryQueueStats implements QueueStats {
   constructor(
-    private readonly inbox: NotificationInbox,
+    private readonly dms: MemberDms,
     private readonly events: OutboundEvents,
   ) {}
 
   private async both() {
-    return Promise.all([this.inbox.queue.stats(), this.events.queue.stats()]);
+    return Promise.all([this.dms.queue.stats(), this.events.queue.stats()]);
   }
 
   async depth(): Promise<number> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BackendHttpService, NO_RETRY } from '../backend/backend-http.service';
-import { EventNotifyResponse } from './dto/event-notify.response';
-
-export type DiscordEventType = 'member_joined' | 'member_left' | 'role_updated' | 'command_used' | 'message_sent';
+import type { OutboundEventType } from '../storage/tables';
+import { EventNotifyResponse } from './event-notify.response';
 
 /**
  * `POST /internal/event/notify`: analytics events from Discord. One try per call: the durable queue that
@@ -13,7 +12,7 @@ export class EventsClient {
   constructor(private readonly http: BackendHttpService) {}
 
   notify(
-    eventType: DiscordEventType,
+    eventType: OutboundEventType,
     discordId: string,
     metadata: Record<string, unknown> | null,
   ): Promise<EventNotifyResponse> {

@@ -5,7 +5,6 @@ import {
   type APIButtonComponent,
   type APIEmbed,
   type APIEmbedField,
-  type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney, minorUnitDigits } from '../discord/format';
@@ -13,7 +12,7 @@ import { clip, fitMessage } from '../discord/message-limits';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 import { REFUND_MAX_UNITS, type RefundAmountProblem } from './refund-amount';
 import type { RefundOutcome } from './refund-outcome';
-import type { AuditOutcome, ConfirmationState, RefundAuditEntry, RefundConfirmation } from './refunds.repository';
+import type { ConfirmationState, RefundConfirmation } from './refunds.repository';
 
 /** An interaction reply or edit: what the admin sees. */
 export interface RefundView {
@@ -229,76 +228,4 @@ export function buildOutcomeView(
 
 function failureView(title: string, description: string, color: number): RefundView {
   return fitMessage({ content: '', embeds: [{ title, description, color }], components: [] });
-}
-
-export interface RefundDmInput {
-  amount: number;
-  currency: string;
-  refundId: string | null;
-}
-
-/** The member's DM: how much, and that banks take 5 to 10 business days. No reason: that is staff's note. */
-export function buildRefundDm(locale: SupportedLocale, input: RefundDmInput): RESTPostAPIChannelMessageJSONBody {
-  const t = translator(locale);
-  const amount = formatMoney(locale, input.amount, input.currency);
-  const fields: APIEmbedField[] = [{ name: t('refunds.dm.amount'), value: amount, inline: true }];
-  if (input.refundId) fields.push({ name: t('refunds.dm.reference'), value: `\`${input.refundId}\``, inline: true });
-  return fitMessage({
-    embeds: [
-      {
-        title: t('refunds.dm.title'),
-        description: t('refunds.dm.body', { amount }),
-        color: COLORS.success,
-        fields,
-        footer: { text: t('refunds.dm.footer') },
-      },
-    ],
-    allowed_mentions: { parse: [] },
-  });
-}
-
-const AUDIT_COLORS: Record<AuditOutcome, number> = {
-  refunded: COLORS.success,
-  notified: COLORS.success,
-  rejected: COLORS.failure,
-  provider_error: COLORS.failure,
-  failed: COLORS.failure,
-  unknown: COLORS.unknown,
-};
-
-/** The audit channel's record: who, whom, how much, why, and what came of it. Mentions never ping. */
-export function buildAuditMessage(
-  locale: SupportedLocale,
-  entry: RefundAuditEntry,
-  dm?: DmStatus,
-): RESTPostAPIChannelMessageJSONBody {
-  const t = translator(locale);
-  const amount =
-    entry.amount !== null && entry.currency
-      ? formatMoney(locale, entry.amount, entry.currency)
-      : t('refunds.audit.wholeInvoice');
-  const detail = clip(entry.detail ?? '—', 500);
-  const fields: APIEmbedField[] = [
-    {
-      name: t('refunds.audit.staff'),
-      value: entry.adminId ? `${mention(entry.adminId)} (\`${entry.adminId}\`)` : t('refunds.audit.dashboard'),
-      inline: true,
-    },
-    { name: t('refunds.audit.member'), value: `${mention(entry.targetId)} (\`${entry.targetId}\`)`, inline: true },
-    { name: t('refunds.audit.amount'), value: amount, inline: true },
-    { name: t('refunds.audit.reason'), value: entry.reason ?? t('refunds.audit.noReason') },
-    { name: t('refunds.audit.result'), value: t(`refunds.audit.outcome.${entry.outcome}`, { detail }) },
-  ];
-  if (entry.refundId) fields.push({ name: t('refunds.audit.refundId'), value: `\`${entry.refundId}\``, inline: true });
-  if (dm) fields.push({ name: t('refunds.audit.dm'), value: t(`refunds.audit.dmState.${dm}`), inline: true });
-  return fitMessage({
-    embeds: [
-      {
-        title: t(`refunds.audit.title.${entry.outcome}`),
-        color: AUDIT_COLORS[entry.outcome],
-        fields,
-      },
-    ],
-    allowed_mentions: { parse: [] },
-  });
 }

@@ -2,13 +2,16 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { BackendError } from '../backend/backend.errors';
 import type { CommandUsageSink } from '../observability/command-usage';
 import { DatabaseService } from '../storage/database.service';
-import { DurableQueue, newQueueItem, type QueuePolicy } from '../storage/durable-queue';
+import { DurableQueue, type FinalState, type Job, type QueuePolicy } from '../storage/durable-queue';
 import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
-import type { OutboundEventTable } from '../storage/tables';
-import { EventsClient, type DiscordEventType } from './events.client';
+import type { OutboundEventTable, OutboundEventType } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
+import { EventsClient } from './events.client';
 
 const EVENT_QUEUE: QueuePolicy = { leaseMs: 20_000, maxAttempts: 10, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 };
+
+/** Each event type and its metadata (null: none): the outbound events' job map. */
+export type EventJobs = Record<OutboundEventType, Record<string, unknown> | null>;
 
 /**
  * Discord events for the backend's analytics (`POST /internal/event/notify`), sent through the durable
@@ -16,17 +19,23 @@ const EVENT_QUEUE: QueuePolicy = { leaseMs: 20_000, maxAttempts: 10, baseDelayMs
  */
 @Injectable()
 export class OutboundEvents
-  implements DeliveryHandler<OutboundEventTable>, OnApplicationBootstrap, OnApplicationShutdown
+  implements DeliveryHandler<EventJobs, OutboundEventTable>, OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger(OutboundEvents.name);
-  readonly queue: DurableQueue<OutboundEventTable>;
-  private readonly worker: QueueWorker<OutboundEventTable>;
+  readonly queue: DurableQueue<EventJobs, OutboundEventTable>;
+  private readonly worker: QueueWorker<EventJobs, OutboundEventTable>;
 
   constructor(
-    private readonly database: DatabaseService,
+    database: DatabaseService,
     private readonly client: EventsClient,
   ) {
-    this.queue = new DurableQueue<OutboundEventTable>(database, 'outbound_events', EVENT_QUEUE);
+    this.queue = new DurableQueue<EventJobs, OutboundEventTable>(database, {
+      table: 'outbound_events',
+      idPrefix: 'e',
+      policy: EVENT_QUEUE,
+      dedupWindowMs: 0,
+      columns: () => ({}),
+    });
     this.worker = new QueueWorker(
       this.queue,
       this,
@@ -45,17 +54,9 @@ export class OutboundEvents
   }
 
   /** Queues an event; never throws (an analytics event must not fail what it describes). */
-  record(eventType: DiscordEventType, discordId: string, metadata: Record<string, unknown> | null): void {
-    const now = Date.now();
-    this.database.db
-      .insertInto('outbound_events')
-      .values({
-        ...newQueueItem('e', now),
-        event_type: eventType,
-        discord_id: discordId,
-        metadata: metadata === null ? null : JSON.stringify(metadata),
-      })
-      .execute()
+  record(eventType: OutboundEventType, discordId: string, metadata: Record<string, unknown> | null): void {
+    this.queue
+      .enqueue({ kind: eventType, discordId, payload: metadata })
       .then(() => this.worker.poke())
       .catch((error: unknown) => this.logger.error(`Could not queue ${eventType} event: ${(error as Error).message}`));
   }
@@ -65,10 +66,9 @@ export class OutboundEvents
     this.record('command_used', discordId, usage);
   }
 
-  async deliver(row: OutboundEventTable): Promise<DeliveryResult> {
+  async deliver(job: Job<EventJobs, OutboundEventTable>): Promise<DeliveryResult<FinalState<OutboundEventTable>>> {
     try {
-      const metadata = row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>);
-      await this.client.notify(row.event_type as DiscordEventType, row.discord_id, metadata);
+      await this.client.notify(job.kind, job.discord_id, job.data);
       return { final: 'sent' };
     } catch (error) {
       if (error instanceof BackendError && !error.retryable) return { final: 'failed', error: error.message };

@@ -3,7 +3,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { translate } from '../i18n/i18n';
 import { discordTimestamp, formatMoney, planName } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
-import type { NotifyAction } from './dto/notify-user.request';
+import type { NotifyAction } from './dm-kinds';
 
 const COLORS: Record<NotifyAction, number> = {
   subscription_created: 0x57f287,

@@ -1,7 +1,7 @@
-import { buildRefundDm } from '../refunds/refunds.view';
-import { NOTIFY_ACTIONS } from './dto/notify-user.request';
+import { buildRefundDm } from './refund-dm';
+import { NOTIFY_ACTIONS } from './dm-kinds';
 import { buildInvoiceDm } from './invoice-dm';
-import { buildNotifyDm, withoutPersonalData } from './notify-dm';
+import { buildNotifyDm, withoutPersonalData } from './subscription-dm';
 
 const metadata = {
   subscription_id: 'sub_1ABC23DEF456GHI',

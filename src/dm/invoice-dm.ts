@@ -8,9 +8,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
 import { fitMessage, isLinkButtonUrl, linkTarget } from '../discord/message-limits';
 import { translate } from '../i18n/i18n';
-import type { InvoiceInfo } from '../invoices/dto/invoice-info.dto';
-
-export type InvoiceEvent = 'invoice_paid' | 'payment_failed';
+import type { InvoiceDm, InvoiceEvent } from './dm-kinds';
 
 /**
  * The DM for an invoice event: a receipt with the PDF as a link button, or a payment-failed notice with
@@ -21,7 +19,7 @@ export type InvoiceEvent = 'invoice_paid' | 'payment_failed';
 export function buildInvoiceDm(
   locale: SupportedLocale,
   event: InvoiceEvent,
-  invoice: Pick<InvoiceInfo, 'amount' | 'currency' | 'created' | 'invoice_pdf'>,
+  invoice: InvoiceDm['invoice'],
   billingUrl?: string,
 ): RESTPostAPIChannelMessageJSONBody {
   const amount = formatMoney(locale, invoice.amount, invoice.currency);

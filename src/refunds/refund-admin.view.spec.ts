@@ -5,14 +5,14 @@ import {
   aboveInvoiceText,
   alreadyText,
   amountProblemText,
-  buildAuditMessage,
   buildCancelledView,
   buildConfirmationView,
   buildExpiredView,
   buildOutcomeView,
-  buildRefundDm,
   refundButtonId,
-} from './refunds.view';
+} from './refund-admin.view';
+import { buildAuditMessage } from './refund-audit.view';
+import { buildRefundDm } from '../dm/refund-dm';
 
 const plain = (s: string | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 

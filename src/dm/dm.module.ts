@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { QUEUE_STATS } from '../observability/queue-stats';
+import { DeadNotificationAudit } from './dead-notification.audit';
+import { DeliveryQueueStats } from './delivery-queue.stats';
+import { MemberDms } from './member-dms.service';
+
+/** Every DM to a member: the billing inbox (a typed outbox), its first attempt, its worker. */
+@Module({
+  imports: [EventsModule],
+  providers: [
+    MemberDms,
+    DeadNotificationAudit,
+    // Read by the metrics (queue depth and oldest age), wherever they are registered.
+    { provide: QUEUE_STATS, useClass: DeliveryQueueStats },
+  ],
+  exports: [MemberDms, QUEUE_STATS],
+})
+export class DmModule {}

@@ -1,0 +1,226 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { AppConfig, type SupportedLocale } from '../config/app-config';
+import { classifyDiscordError, discordErrorCode } from '../discord/discord-errors';
+import { DiscordRestService } from '../discord/discord-rest.service';
+import { MemberProfiles } from '../members/member-profiles.service';
+import { Metrics } from '../observability/metrics.service';
+import { DatabaseService } from '../storage/database.service';
+import { DurableQueue, type FinalState, type Job, type NewJob, type QueuePolicy } from '../storage/durable-queue';
+import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
+import type { NotificationTable } from '../storage/tables';
+import { WORKER_ID } from '../storage/worker-id';
+import { DeadNotificationAudit } from './dead-notification.audit';
+import { metricOutcome, RETRYABLE_STATES, type DeliveryState, type DmSent } from './delivery-state';
+import type { DmJobs } from './dm-kinds';
+import { renderDm } from './dm-renderers';
+
+/** One DM per (member, action, reference) within this window. */
+export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export const NOTIFICATION_QUEUE: QueuePolicy = {
+  // Longer than one attempt (8 s) plus settling, so a live worker never loses an item it is delivering.
+  leaseMs: 12_000,
+  maxAttempts: 8,
+  baseDelayMs: 2_000,
+  maxDelayMs: 10 * 60_000,
+};
+
+/**
+ * How long the first DM attempt may take before the backend gets its answer (`queued: true` when it is
+ * not done): the backend gives up after 10 s, and the contract promises an answer within 5 s.
+ */
+export const DM_BUDGET_MS = 3500;
+
+/**
+ * First attempts made on the request path at once. Past this, a notification goes straight to the worker:
+ * with Discord's 50 requests/s, more attempts in flight could not finish within the budget anyway.
+ */
+export const INLINE_ATTEMPTS_MAX = 25;
+
+/** A DM to send: its kind and payload, the member, and the key that makes it one DM whatever the retries. */
+export type NewDm = NewJob<DmJobs> & { dedupKey: string };
+
+type DmJob = Job<DmJobs, NotificationTable>;
+
+/** The inbox's `action` column: what the DM is about, for the inbox, the support desk and the audit post. */
+function actionOf(job: NewJob<DmJobs>): string {
+  switch (job.kind) {
+    case 'subscription':
+      return job.payload.action;
+    case 'invoice':
+      return job.payload.event;
+    case 'refund':
+      return 'refund';
+  }
+}
+
+/**
+ * Every DM to a member, whatever it is about: stored in the billing inbox before any attempt (nothing is only
+ * in memory), a first attempt within the answer budget, then the worker's retries with backoff. Each DM
+ * carries its notification id as an enforced nonce, so a delivery repeated after a crash (between Discord's
+ * answer and our record of it) is recognised by Discord and not posted twice.
+ */
+@Injectable()
+export class MemberDms
+  implements DeliveryHandler<DmJobs, NotificationTable>, OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(MemberDms.name);
+  readonly queue: DurableQueue<DmJobs, NotificationTable>;
+  private readonly worker: QueueWorker<DmJobs, NotificationTable>;
+  /** First attempts under way on the request path. */
+  private inlineAttempts = 0;
+
+  constructor(
+    database: DatabaseService,
+    private readonly discord: DiscordRestService,
+    private readonly profiles: MemberProfiles,
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+    private readonly deadAudit: DeadNotificationAudit,
+  ) {
+    this.queue = new DurableQueue<DmJobs, NotificationTable>(database, {
+      table: 'notifications',
+      idPrefix: 'n',
+      policy: NOTIFICATION_QUEUE,
+      dedupWindowMs: DEDUP_WINDOW_MS,
+      columns: (job) => ({ action: actionOf(job) }),
+    });
+    this.worker = new QueueWorker(
+      this.queue,
+      this,
+      WORKER_ID,
+      { concurrency: 16, pollMs: 500, attemptTimeoutMs: 8_000 },
+      this.logger,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /**
+   * Stores a DM in the member's inbox and makes its first attempt within the answer budget (counted from
+   * `receivedAt`), in `locale` when the caller knows the member's language. A DM handed over before under
+   * the same key is not sent again.
+   */
+  async send(dm: NewDm, options: { receivedAt?: number; locale?: SupportedLocale } = {}): Promise<DmSent> {
+    const receivedAt = options.receivedAt ?? Date.now();
+    // Under a burst, an inline attempt would only wait behind Discord's rate limit: hand it to the worker.
+    const inline = this.inlineAttempts < INLINE_ATTEMPTS_MAX;
+    const stored = await this.queue.enqueue(dm, { claimFor: inline ? WORKER_ID : null });
+    if (stored.duplicate) {
+      this.metrics.notificationOutcome('duplicate');
+      const { state, lease_until } = stored.row;
+      // Pending and leased: an attempt (inline or the worker's) holds it now.
+      const inProgress = state === 'pending' && lease_until !== null && lease_until > Date.now();
+      return { state, duplicate: true, inProgress };
+    }
+    let state: DeliveryState = 'pending';
+    if (inline) state = await this.firstAttempt(stored.row, receivedAt + DM_BUDGET_MS, options.locale);
+    else this.worker.poke();
+    this.metrics.notificationOutcome(metricOutcome(state));
+    return { state, duplicate: false, inProgress: false };
+  }
+
+  /** Where the DM stored under a dedup key stands (`pending` while queued), if there is one. */
+  async stateOf(dedupKey: string): Promise<DeliveryState | undefined> {
+    return (await this.queue.find(dedupKey))?.state;
+  }
+
+  /**
+   * Staff send a DM that was not delivered (dead, refused, DMs closed) again: the same row goes back to the
+   * queue, so the same nonce and the same de-duplication apply. Only one of several concurrent retries wins
+   * (the state is checked in the update); undefined when there was nothing to retry.
+   */
+  async retry(id: string, now = Date.now()): Promise<NotificationTable | undefined> {
+    const row = await this.queue.requeue(id, RETRYABLE_STATES, now);
+    if (row) this.worker.poke();
+    return row;
+  }
+
+  /** The member's latest DMs, newest first (the billing inbox, /notifications). */
+  recent(discordId: string, limit = 10): Promise<NotificationTable[]> {
+    return this.queue.recent(discordId, limit);
+  }
+
+  /** The DM a stored notification stands for, in `locale`; undefined for a kind this version does not know. */
+  render(locale: SupportedLocale, row: NotificationTable): RESTPostAPIChannelMessageJSONBody | undefined {
+    const job = this.queue.read(row);
+    return renderDm(locale, job.kind, job.data, this.config.billingUrl);
+  }
+
+  /** Final outcomes of the worker's attempts (the request path counts its own; a retry is no outcome). */
+  settled(row: NotificationTable, state: DeliveryState): void {
+    if (state !== 'pending') this.metrics.notificationOutcome(metricOutcome(state));
+    if (state === 'dead') this.deadAudit.record(row);
+  }
+
+  /** One attempt: the DM in the member's language, with the notification id as its nonce. */
+  async deliver(
+    job: DmJob,
+    signal: AbortSignal,
+    locale?: SupportedLocale,
+  ): Promise<DeliveryResult<FinalState<NotificationTable>>> {
+    const message = renderDm(
+      locale ?? (await this.profiles.localeOf(job.discord_id)),
+      job.kind,
+      job.data,
+      this.config.billingUrl,
+    );
+    if (!message) {
+      this.logger.error(`Notification ${job.id} has a kind nobody renders (${job.kind})`);
+      return { final: 'failed', error: `no renderer for ${job.kind}` };
+    }
+    try {
+      await this.discord.sendDm(job.discord_id, { ...message, nonce: job.id, enforce_nonce: true }, { signal });
+      return { final: 'sent' };
+    } catch (error) {
+      const kind = classifyDiscordError(error);
+      const code = discordErrorCode(error);
+      switch (kind) {
+        case 'dm_closed':
+          return { final: 'dm_closed' };
+        case 'unknown_user':
+          return { final: 'unknown_user' };
+        case 'transient':
+          return { retry: `${kind} (${code ?? (error as Error).name})` };
+        default:
+          this.logger.error(`DM ${job.id} to ${job.discord_id} refused by Discord (${kind}, code ${code ?? 'none'})`);
+          return { final: 'failed', error: `${kind} ${code ?? ''}`.trim() };
+      }
+    }
+  }
+
+  /**
+   * The first attempt, bounded by the answer deadline. When the deadline passes the attempt is abandoned
+   * and the item handed to the worker right away; the worker's later attempts carry the same nonce.
+   */
+  private async firstAttempt(
+    row: NotificationTable,
+    deadline: number,
+    locale: SupportedLocale | undefined,
+  ): Promise<DeliveryState> {
+    const budget = new AbortController();
+    const timer = setTimeout(() => budget.abort(), Math.max(0, deadline - Date.now()));
+    this.inlineAttempts++;
+    try {
+      const result = await this.deliver(this.queue.read(row), budget.signal, locale);
+      if (budget.signal.aborted && 'retry' in result) {
+        await this.worker.settle(row, { retry: 'answer budget exceeded' }, { immediately: true });
+        this.worker.poke();
+        return 'pending';
+      }
+      const state = await this.worker.settle(row, result);
+      if (state === 'pending') this.worker.poke();
+      return state;
+    } finally {
+      this.inlineAttempts--;
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+
+/** 0003: what the bot remembers of a member (language, premium state). */
+export async function createMemberProfiles(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('member_profiles')
+    .addColumn('discord_id', 'text', (c) => c.primaryKey())
+    .addColumn('locale', 'text')
+    .addColumn('premium', 'integer')
+    .addColumn('plan', 'text')
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+}
+
+/** 0006: the time of the event that set the premium state (older events change nothing). */
+export async function addPremiumOccurredAt(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('member_profiles').addColumn('premium_occurred_at', 'bigint').execute();
+}
