@@ -12,22 +12,16 @@ import tseslint from 'typescript-eslint';
 const SHARED = ['validation', 'config', 'i18n', 'storage', 'common', 'observability', 'backend', 'discord', 'openapi'];
 // Services the features use, above every shared folder.
 const MIDDLE = ['members', 'events', 'dm'];
-// Which other features a feature may use, and only through FEATURE_API. Keep this graph without a cycle.
+// A feature imports no other feature, except along these edges (keep them without a cycle), and then only the
+// files FEATURE_API lists: its module, the files of the providers its module exports, and public types.
 const FEATURE_USES = {
-  health: [],
   subscription: ['roles'], // /subscription shows the premium role; the refresh callback re-syncs the roles
-  invoices: ['notifications'], // the invoice DM
-  refunds: ['invoices', 'notifications'], // the refunded invoice, the refund DM
-  roles: ['notifications'], // role_updated and member events go out as outbound events
-  support: ['roles', 'subscription', 'notifications'], // the support desk shows a member across features
-  notifications: [],
+  refunds: ['invoices'], // the invoice being refunded
+  support: ['roles', 'subscription'], // the support desk shows a member's roles and subscription
 };
-// What a feature offers the others: its module, the files of the providers its module exports, public types.
 const FEATURE_API = {
-  health: ['health.module.ts'],
   subscription: ['subscription.module.ts', 'subscription.service.ts'],
   invoices: ['invoices.module.ts', 'invoices.client.ts', 'dto/invoice-info.dto.ts'],
-  refunds: ['refunds.module.ts'],
   roles: [
     'roles.module.ts',
     ...['roles.service.ts', 'roles-sync.service.ts', 'role-ledger.ts', 'role-sweep.service.ts'],
@@ -35,19 +29,7 @@ const FEATURE_API = {
     // The words of a role result: the support desk shows the same lines as /admin roles sync.
     ...['roles-sync.view.ts', 'role-reasons.ts'],
   ],
-  notifications: [
-    'notifications.module.ts',
-    ...['notifications.service.ts', 'notification-delivery.ts', 'outbound-events.ts', 'dead-notification.audit.ts'],
-    'dto/notify-user.response.ts', // the answer of every notify callback (invoices and refunds answer it too)
-  ],
 };
-// TEMPORARY, in files being rewritten (the delivery path): remove each entry when its import is gone.
-const TEMPORARY_FEATURE_USES = {
-  // invoices: notifications imports invoices/dto/invoice-info.dto while invoices imports notifications (a cycle);
-  // refunds: notifications/notify-dm.spec.ts renders the refund DM with refunds/refunds.view.
-  notifications: ['invoices', 'refunds'],
-};
-const TEMPORARY_FEATURE_API = { refunds: ['refunds.view.ts'] };
 
 /** An element: the files of one folder (and its subfolders, unless one is an element of its own). */
 const folder = (type, pattern = `src/${type}`) => ({ type, pattern, partialMatch: false });
@@ -55,20 +37,14 @@ const element = (type, captured) => ({ element: captured ? { type, captured } : 
 /** A policy letting `from` import the `to` elements (none when `to` is empty: the plugin refuses an empty list). */
 const may = (from, to) => (to.length > 0 ? [{ from, allow: { to } }] : []);
 const featureApi = (name) => ({
-  element: {
-    type: 'feature',
-    captured: { name },
-    fileInternalPath: [...FEATURE_API[name], ...(TEMPORARY_FEATURE_API[name] ?? [])],
-  },
+  element: { type: 'feature', captured: { name }, fileInternalPath: FEATURE_API[name] },
 });
 const elements = (types) => types.map((type) => element(type));
 const layerPolicies = [
   ...SHARED.flatMap((type, i) => may(element(type), elements(SHARED.slice(0, i)))),
   ...MIDDLE.flatMap((type, i) => may(element(type), elements([...SHARED, ...MIDDLE.slice(0, i)]))),
   ...may(element('feature'), elements([...SHARED, ...MIDDLE])),
-  ...Object.entries(FEATURE_USES).flatMap(([name, uses]) =>
-    may(element('feature', { name }), [...uses, ...(TEMPORARY_FEATURE_USES[name] ?? [])].map(featureApi)),
-  ),
+  ...Object.entries(FEATURE_USES).flatMap(([name, uses]) => may(element('feature', { name }), uses.map(featureApi))),
   ...may(element('app'), elements([...SHARED, ...MIDDLE, 'feature'])),
 ];
 
