@@ -10,6 +10,8 @@ import { createValidationPipe } from './common/pipes/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DiscordModule } from './discord/discord.module';
+import { DmModule } from './dm/dm.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { InvoicesModule } from './invoices/invoices.module';
 import { MembersModule } from './members/members.module';
@@ -30,13 +32,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        ObservabilityModule,
+        // The shared folders read what the middle layer owns through tokens they declare: the queue's size
+        // (QUEUE_STATS, exported by dm) and the commands used (COMMAND_USAGE, by events). The root names the modules.
+        ObservabilityModule.forRoot({ imports: [DmModule] }),
         StorageModule,
         IdempotencyModule,
         InternalApiModule,
         MembersModule,
         BackendModule,
-        DiscordModule,
+        DiscordModule.forRoot({ imports: [EventsModule] }),
         HealthModule,
         NotificationsModule,
         RolesModule,

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { IntentsBitField, Options, Partials, type GuildMember, type User } from 'discord.js';
 import { NecordModule, type NecordModuleOptions } from 'necord';
 import { AppConfig, type ShardPlan } from '../config/app-config';
@@ -88,4 +88,9 @@ export function discordClientOptions(config: AppConfig, metrics?: Metrics): Neco
   // InteractionTelemetry: for the telemetry interceptor, which Nest builds in the module of each command class.
   exports: [DiscordRestService, InteractionLocale, StaffService, StaffGuard, InteractionTelemetry],
 })
-export class DiscordModule {}
+export class DiscordModule {
+  /** `imports`: the module exporting COMMAND_USAGE, named by the app root (discord imports no layer above it). */
+  static forRoot({ imports = [] }: Pick<ModuleMetadata, 'imports'> = {}): DynamicModule {
+    return { module: DiscordModule, imports };
+  }
+}

@@ -1,5 +1,6 @@
 import {
   ForbiddenException,
+  Inject,
   Injectable,
   UseInterceptors,
   type ArgumentsHost,
@@ -8,9 +9,9 @@ import {
   type ExecutionContext,
   type NestInterceptor,
   type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import { BaseInteraction, Client, DiscordAPIError, Events, HTTPError } from 'discord.js';
-import { ModuleRef } from '@nestjs/core';
 import { NecordArgumentsHost, NecordExecutionContext, type NecordContextType } from 'necord';
 import { tap, type Observable } from 'rxjs';
 import { BackendError } from '../backend/backend.errors';
@@ -54,20 +55,14 @@ export class InteractionTelemetry implements OnModuleInit {
   private readonly logger = new Logger(InteractionTelemetry.name);
   private readonly receivedAt = new WeakMap<BaseInteraction, number>();
   private readonly finished = new WeakSet<BaseInteraction>();
-  private usage: CommandUsageSink | undefined;
 
   constructor(
     private readonly client: Client,
     private readonly metrics: Metrics,
-    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(COMMAND_USAGE) private readonly usage?: CommandUsageSink,
   ) {}
 
   onModuleInit(): void {
-    try {
-      this.usage = this.moduleRef.get<CommandUsageSink>(COMMAND_USAGE, { strict: false });
-    } catch {
-      this.usage = undefined;
-    }
     // necord adds its listeners at application bootstrap, after this: ours runs first.
     this.client.on(Events.InteractionCreate, (interaction) => this.receivedAt.set(interaction, performance.now()));
   }

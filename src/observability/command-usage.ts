@@ -1,6 +1,7 @@
 /**
  * Where finished slash commands are reported beyond the metrics (the backend's `command_used` events).
- * Provided under COMMAND_USAGE by the module that owns outbound events; optional, like QUEUE_STATS.
+ * Exported under COMMAND_USAGE by the module that owns outbound events, which the app root hands to
+ * DiscordModule.forRoot(); optional, like QUEUE_STATS.
  */
 export interface CommandUsageSink {
   commandUsed(

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -37,4 +37,9 @@ function fastifyLogger(host: HttpAdapterHost): PinoLogger | undefined {
   controllers: [MetricsController],
   providers: [MetricsTokenGuard, QueueMetrics],
 })
-export class ObservabilityModule {}
+export class ObservabilityModule {
+  /** `imports`: the module exporting QUEUE_STATS, named by the app root (observability imports no layer above it). */
+  static forRoot({ imports = [] }: Pick<ModuleMetadata, 'imports'> = {}): DynamicModule {
+    return { module: ObservabilityModule, imports };
+  }
+}

@@ -1,6 +1,7 @@
 /**
- * What the durable delivery queue tells the metrics. The queue's owner provides it under QUEUE_STATS in any
- * module; until a provider exists, the queue gauges are simply not exported (never a made-up 0).
+ * What the durable delivery queue tells the metrics. The queue's owner exports it under QUEUE_STATS and the app
+ * root hands that module to ObservabilityModule.forRoot(); without one, the queue gauges are simply not exported
+ * (never a made-up 0).
  */
 export interface QueueStats {
   /** Items waiting or being delivered (not the delivered nor the dead ones). */

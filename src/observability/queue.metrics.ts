@@ -1,20 +1,19 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { Metrics } from './metrics.service';
 import { QUEUE_STATS, type QueueStats } from './queue-stats';
 
-/** Exports the queue's depth and oldest age when some module provides QUEUE_STATS, and nothing otherwise. */
+/** Exports the queue's depth and oldest age when a module gives QUEUE_STATS, and nothing otherwise. */
 @Injectable()
 export class QueueMetrics implements OnModuleInit {
   private readonly logger = new Logger(QueueMetrics.name);
 
   constructor(
-    private readonly moduleRef: ModuleRef,
     private readonly metrics: Metrics,
+    @Optional() @Inject(QUEUE_STATS) private readonly stats?: QueueStats,
   ) {}
 
   onModuleInit(): void {
-    const stats = this.find();
+    const stats = this.stats;
     if (!stats) {
       this.logger.debug('No QUEUE_STATS provider: queue gauges are not exported');
       return;
@@ -27,13 +26,5 @@ export class QueueMetrics implements OnModuleInit {
       'Age of the oldest waiting delivery (0 when none waits)',
       async () => ((await stats.oldestAgeMs()) ?? 0) / 1000,
     );
-  }
-
-  private find(): QueueStats | undefined {
-    try {
-      return this.moduleRef.get<QueueStats>(QUEUE_STATS, { strict: false });
-    } catch {
-      return undefined;
-    }
   }
 }
