@@ -261,7 +261,7 @@ function refusal(guildId: string, message: string, results?: RoleResult[]): Upda
 }
 
 /** The contract answer for a stored change, as it stands. */
-export function responseFor(change: RoleChangeTable): UpdateRolesResponse {
+function responseFor(change: RoleChangeTable): UpdateRolesResponse {
   const guildId = change.guild_id;
   const results = resultsOf(change);
   switch (change.state) {
