@@ -7,12 +7,6 @@ import { InteractionTelemetryInterceptor } from '../src/discord/interaction.tele
 /** The necord decorators whose methods answer an interaction (listeners and text commands do not). */
 const HANDLER_KEYS = [SlashCommand.KEY, Subcommand.KEY, ContextMenu.KEY, MessageComponent.KEY, Modal.KEY];
 
-/**
- * Handler classes in files being rewritten, which do not carry the telemetry yet: NotificationsCommands takes
- * `@MemberCommand()`, RefundButtons `@AdminButtons()`. Remove each name once its class does.
- */
-const NOT_YET = ['NotificationsCommands', 'RefundButtons'];
-
 type Class = abstract new (...args: never[]) => unknown;
 
 /** Every class exported by a `*.commands.ts` file under src/ that has a method answering interactions. */
@@ -41,6 +35,6 @@ describe(InteractionTelemetryInterceptor.name, () => {
         return !interceptors.includes(InteractionTelemetryInterceptor);
       })
       .map((type) => type.name);
-    expect(without.sort()).toEqual([...NOT_YET].sort());
+    expect(without).toEqual([]);
   });
 });

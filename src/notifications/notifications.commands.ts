@@ -3,11 +3,12 @@ import { MessageFlags } from 'discord.js';
 import { Context, SlashCommand, type SlashCommandContext } from 'necord';
 import { MemberDms } from '../dm/member-dms.service';
 import { describeCommand } from '../discord/command-text';
-import { EVERYWHERE } from '../discord/member-command';
+import { EVERYWHERE, MemberCommand } from '../discord/member-command';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { buildInboxView } from './inbox.view';
 
 /** `/notifications`: the member's billing inbox, privately. */
+@MemberCommand()
 @Injectable()
 export class NotificationsCommands {
   constructor(

@@ -10,7 +10,7 @@ import {
   type SlashCommandContext,
 } from 'necord';
 import type { SupportedLocale } from '../config/app-config';
-import { AdminCommand } from '../discord/admin-command';
+import { AdminButtons, AdminCommand } from '../discord/admin-command';
 import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
@@ -132,6 +132,7 @@ export class AdminRefundCommands implements OnApplicationShutdown {
  * Confirm and Cancel. Staff is checked again (a role may have been taken away within the minute); the
  * service then checks that the clicker is the admin who asked, and claims the confirmation in the database.
  */
+@AdminButtons()
 @UseGuards(StaffGuard)
 @Injectable()
 export class RefundButtons {
