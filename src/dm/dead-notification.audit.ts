@@ -7,7 +7,7 @@ import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
 
 /** At most one post a minute: notifications that die together are summarised in one. */
-export const DEAD_POST_INTERVAL_MS = 60_000;
+const DEAD_POST_INTERVAL_MS = 60_000;
 const LISTED = 10;
 
 /**

@@ -13,7 +13,7 @@ export type DeliveryState = NotificationState;
 export const RETRYABLE_STATES: readonly DeliveryState[] = ['dead', 'failed', 'dm_closed'];
 
 /** Outcome messages for the backend's logs (not shown to Discord users, so not localized). */
-export const DELIVERY_MESSAGES = {
+const DELIVERY_MESSAGES = {
   sent: 'Notification sent',
   closed: 'User found but DM failed',
   unknownUser: 'Discord user not found',

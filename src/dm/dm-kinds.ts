@@ -26,9 +26,6 @@ export interface InvoiceDm {
   invoice: { amount: number; currency: string; created: string; invoice_pdf?: string | null };
 }
 
-/** A refund's DM. */
-export type RefundDm = RefundDmInput;
-
 /**
  * Every kind of DM a member gets, and what each is built from: the billing inbox's job map. A kind added here
  * without a renderer (DM_RENDERERS) or missing from the inbox's kind column (NotificationKind) does not compile.
@@ -36,7 +33,7 @@ export type RefundDm = RefundDmInput;
 export interface DmJobs {
   subscription: SubscriptionDm;
   invoice: InvoiceDm;
-  refund: RefundDm;
+  refund: RefundDmInput;
 }
 
 export type DmKind = keyof DmJobs;

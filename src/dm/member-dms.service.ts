@@ -16,7 +16,7 @@ import type { DmJobs } from './dm-kinds';
 import { renderDm } from './dm-renderers';
 
 /** One DM per (member, action, reference) within this window. */
-export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export const NOTIFICATION_QUEUE: QueuePolicy = {
   // Longer than one attempt (8 s) plus settling, so a live worker never loses an item it is delivering.

@@ -12,14 +12,11 @@ import { clip, fitMessage } from '../discord/message-limits';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 import { REFUND_MAX_UNITS, type RefundAmountProblem } from './refund-amount';
 import type { RefundOutcome } from './refund-outcome';
+import type { MessageView } from '../discord/message-view';
 import type { ConfirmationState, RefundConfirmation } from './refunds.repository';
 
-/** An interaction reply or edit: what the admin sees. */
-export interface RefundView {
-  content: string;
-  embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
-}
+/** An interaction reply or edit: what the admin sees (always with content, so an edit clears the old one). */
+export type RefundView = MessageView & { content: string };
 
 /** What the member was told: the DM's fate, or `already` when an earlier call told them. */
 export type DmStatus = 'sent' | 'dm_closed' | 'unknown_user' | 'queued' | 'failed' | 'already';

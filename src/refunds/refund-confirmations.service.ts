@@ -58,7 +58,7 @@ export type Pressed =
   | { kind: 'sent'; confirmation: RefundConfirmation; outcome: RefundOutcome; dm?: DmStatus };
 
 /** The newest invoices looked at for the last paid one (the backend's maximum). */
-export const INVOICES_LOOKUP_LIMIT = 100;
+const INVOICES_LOOKUP_LIMIT = 100;
 
 const FINISHED_STATE: Record<RefundOutcome['kind'], FinishedState> = {
   refunded: 'refunded',

@@ -10,7 +10,7 @@ import { RefundTiming } from './refund-timing';
 import { RefundsRepository, type NoticeState } from './refunds.repository';
 
 /** Outcome messages of a repeated refund notice, for the backend's logs (not localized). */
-export const REFUND_NOTICE_MESSAGES = {
+const REFUND_NOTICE_MESSAGES = {
   already: 'Refund already notified',
   inProgress: 'Refund notification already in progress',
 } as const;

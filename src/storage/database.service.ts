@@ -63,7 +63,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
  * instead copies each page written since the last one once, off any request, which halves a write's cost
  * under load (see the benchmark's row 1c).
  */
-export const SQLITE_CHECKPOINT_MS = 1_000;
+const SQLITE_CHECKPOINT_MS = 1_000;
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 

@@ -4,7 +4,7 @@ import { describe } from '../../discord/command-text';
 import { REFUND_MAX_UNITS, REFUND_MIN_UNITS } from '../refund-amount';
 
 /** The longest reason Discord lets staff type (and the contract lets the backend send). */
-export const REFUND_REASON_MAX = 500;
+const REFUND_REASON_MAX = 500;
 
 /** `/admin refund user [amount] [reason]`. */
 export class AdminRefundOptions {
