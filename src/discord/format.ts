@@ -25,18 +25,46 @@ export function minorUnitDigits(currency: string): number {
 export function formatMoney(locale: SupportedLocale, amountMinor: number, currency: string): string {
   const code = currency.toUpperCase();
   const digits = minorUnitDigits(code);
+  const format = moneyFormat(locale, code, digits);
+  return format
+    ? format.format(amountMinor / 10 ** digits)
+    : `${plainFormat(locale).format(amountMinor / 100)} ${code}`;
+}
+
+/** Formatters made once per language and currency: building one costs more than the rest of a DM's rendering. */
+const MONEY_FORMATS = new Map<string, Intl.NumberFormat | null>();
+const FORMATS_MAX = 500;
+
+/** The formatter of a currency in a language; null for a code Intl does not know. */
+function moneyFormat(locale: SupportedLocale, code: string, digits: number): Intl.NumberFormat | null {
+  const key = `${locale}|${code}`;
+  let format = MONEY_FORMATS.get(key);
+  if (format !== undefined) return format;
   try {
     const shown = new Intl.NumberFormat(locale, { style: 'currency', currency: code }).resolvedOptions();
-    return new Intl.NumberFormat(locale, {
+    format = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency: code,
       minimumFractionDigits: Math.min(shown.maximumFractionDigits ?? digits, digits),
       maximumFractionDigits: digits,
-    }).format(amountMinor / 10 ** digits);
+    });
   } catch {
-    const plain = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    return `${plain.format(amountMinor / 100)} ${code}`;
+    format = null;
   }
+  // Currency codes come from the backend: a stream of odd ones must not grow the cache without bound.
+  if (MONEY_FORMATS.size >= FORMATS_MAX) MONEY_FORMATS.clear();
+  MONEY_FORMATS.set(key, format);
+  return format;
+}
+
+const PLAIN_FORMATS = new Map<SupportedLocale, Intl.NumberFormat>();
+function plainFormat(locale: SupportedLocale): Intl.NumberFormat {
+  let format = PLAIN_FORMATS.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    PLAIN_FORMATS.set(locale, format);
+  }
+  return format;
 }
 
 export type TimestampStyle = 't' | 'T' | 'd' | 'D' | 'f' | 'F' | 'R';
