@@ -1,3 +1,4 @@
+import type { APIEmbed } from 'discord.js';
 import type { CompiledQuery } from 'kysely';
 import { DatabaseService } from '../src/storage/database.service';
 import { useHarness, type Harness } from './support/e2e-harness';
@@ -74,4 +75,17 @@ describe('the cost of an accepted notification (real HTTP, SQL statements counte
     });
     expect(statements).toEqual(['select member_profiles', 'insert notifications', 'select notifications']);
   });
+
+  it('should write a DM the worker delivers in the member’s language (read for its whole batch)', async () => {
+    await (await h.sim.slash({ user: 'dave', name: 'subscription', locale: 'fr' })).waitForFinal();
+    await h.sim.setFaults({ http5xx: [{ route: 'POST /channels/*/messages', status: 503, count: 4 }] });
+    const res = await h.call('/internal/notify', {
+      discord_id: h.sim.userId('dave'),
+      action: 'subscription_cancelled',
+      metadata: { subscription_id: 'sub_cost_worker' },
+    });
+    expect(res.body).toMatchObject({ queued: true });
+    const [dm] = await h.sim.waitForDms('dave', 1, 20000);
+    expect((dm.embeds[0] as APIEmbed).title).toBe('Votre abonnement a été résilié');
+  }, 30000);
 });

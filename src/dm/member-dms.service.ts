@@ -70,6 +70,8 @@ export class MemberDms
   private readonly worker: QueueWorker<DmJobs, NotificationTable>;
   /** First attempts under way on the request path. */
   private inlineAttempts = 0;
+  /** The language of each DM the worker just claimed, read for the whole batch at once (see prepare). */
+  private readonly claimedLocales = new Map<string, SupportedLocale>();
 
   constructor(
     database: DatabaseService,
@@ -160,14 +162,22 @@ export class MemberDms
     if (state === 'dead') this.deadAudit.record(row);
   }
 
+  /** The members' languages of a batch the worker claimed, in one query instead of one per DM. */
+  async prepare(jobs: DmJob[]): Promise<void> {
+    const locales = await this.profiles.localesOf(jobs.map((job) => job.discord_id));
+    for (const job of jobs) this.claimedLocales.set(job.id, locales.get(job.discord_id) ?? this.config.defaultLocale);
+  }
+
   /** One attempt: the DM in the member's language, with the notification id as its nonce. */
   async deliver(
     job: DmJob,
     signal: AbortSignal,
     locale?: SupportedLocale,
   ): Promise<DeliveryResult<FinalState<NotificationTable>>> {
+    const claimed = this.claimedLocales.get(job.id);
+    this.claimedLocales.delete(job.id);
     const message = renderDm(
-      locale ?? (await this.profiles.localeOf(job.discord_id)),
+      locale ?? claimed ?? (await this.profiles.localeOf(job.discord_id)),
       job.kind,
       job.data,
       this.config.billingUrl,

@@ -45,6 +45,21 @@ export class MemberProfiles {
     return this.resolve(row?.locale);
   }
 
+  /** The language to write to each of these members in (see localeOf), in one query. */
+  async localesOf(discordIds: string[]): Promise<Map<string, SupportedLocale>> {
+    const unique = [...new Set(discordIds)];
+    const rows =
+      unique.length === 0
+        ? []
+        : await this.database.db
+            .selectFrom('member_profiles')
+            .select(['discord_id', 'locale'])
+            .where('discord_id', 'in', unique)
+            .execute();
+    const stored = new Map(rows.map((row) => [row.discord_id, row.locale]));
+    return new Map(unique.map((id) => [id, this.resolve(stored.get(id))]));
+  }
+
   /** Whether a plan is premium: any plan PLAN_ROLES maps (or, with no mapping, any plan but free). */
   isPremiumPlan(plan: string): boolean {
     return this.config.planRoles.isPremium(plan);

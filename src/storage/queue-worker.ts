@@ -10,6 +10,8 @@ export type DeliveryResult<Final extends string = string> =
 
 export interface DeliveryHandler<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
   deliver(job: Job<Jobs, Row>, signal: AbortSignal): Promise<DeliveryResult<FinalState<Row>>>;
+  /** Called with each batch the worker claims, before their attempts: to read what they all need at once. */
+  prepare?(jobs: Job<Jobs, Row>[]): Promise<void>;
   /** Told the state an attempt of the worker's ended in (final, `pending` again, or `dead`). */
   settled?(row: Row, state: Row['state']): void;
 }
@@ -102,7 +104,9 @@ export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
       do {
         this.again = false;
         const rows = await this.queue.claim(this.owner, this.options.concurrency - this.inFlight);
-        for (const row of rows) void this.run(row);
+        const jobs = rows.map((row) => this.queue.read(row));
+        if (jobs.length > 0) await this.prepare(jobs);
+        for (const job of jobs) void this.run(job);
         if (rows.length > 0 && this.inFlight < this.options.concurrency) this.again = true;
       } while (this.again && this.running && this.inFlight < this.options.concurrency);
     } catch (error) {
@@ -113,12 +117,21 @@ export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
     }
   }
 
-  private async run(row: Row): Promise<void> {
+  /** The handler's preparation of a batch; a failure only means each attempt finds what it needs itself. */
+  private async prepare(jobs: Job<Jobs, Row>[]): Promise<void> {
+    try {
+      await this.handler.prepare?.(jobs);
+    } catch (error) {
+      this.logger.warn(`${this.queue.table}: preparing ${jobs.length} attempt(s) failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async run(row: Job<Jobs, Row>): Promise<void> {
     this.inFlight++;
     try {
       let result: DeliveryResult<FinalState<Row>>;
       try {
-        result = await this.handler.deliver(this.queue.read(row), AbortSignal.timeout(this.options.attemptTimeoutMs));
+        result = await this.handler.deliver(row, AbortSignal.timeout(this.options.attemptTimeoutMs));
       } catch (error) {
         result = { retry: (error as Error).message };
       }
