@@ -1,4 +1,3 @@
-import type { APIEmbed } from 'discord.js';
 import { MemberProfiles } from '../src/members/member-profiles.service';
 import { NotificationInbox } from '../src/notifications/notification-inbox';
 import { OutboundEvents } from '../src/notifications/outbound-events';
@@ -17,7 +16,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
     extra: Record<string, unknown> = {},
     headers: Record<string, string> = {},
   ) => h.call('/internal/notify', { discord_id: id(name), action, ...extra }, headers);
-  const titles = async (name: string) => (await h.sim.dmsTo(name)).map((m) => (m.embeds[0] as APIEmbed).title);
+  const titles = async (name: string) => (await h.sim.dmsTo(name)).map((m) => m.embeds[0].title);
   const events = (type: string) =>
     h.backend.requests(EVENTS).filter((r) => (r.body as { event_type?: string }).event_type === type);
   let seq = 0;
@@ -128,7 +127,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       });
       const view = await (await h.sim.slash({ user: 'alice', name: 'notifications' })).waitForFinal();
       expect(view.ephemeral).toBe(true);
-      const embed = view.embeds[0] as APIEmbed;
+      const embed = view.embeds[0];
       expect(embed.description).toContain('DMs are closed');
       expect(embed.fields?.map((f) => f.name).slice(0, 2)).toEqual([
         'Payment received',
@@ -151,7 +150,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       await h.call('/internal/invoices/notify', body);
       await h.call('/internal/invoices/notify', { ...body, event: 'payment_failed' });
       const dms = await h.sim.dmsTo('bob');
-      expect(dms.map((m) => (m.embeds[0] as APIEmbed).title)).toEqual(['Payment received', 'Payment failed']);
+      expect(dms.map((m) => m.embeds[0].title)).toEqual(['Payment received', 'Payment failed']);
       expect(JSON.stringify(dms[0].components)).toContain('https://pay.moddy.example/invoice/x.pdf');
       expect(JSON.stringify(dms[1].components)).toContain('https://moddy.example/billing');
     });
@@ -306,7 +305,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       });
       const view = await handle.waitForFinal();
       expect(view.ephemeral).toBe(true);
-      const embed = view.embeds[0] as APIEmbed;
+      const embed = view.embeds[0];
       expect(embed.description).toContain('Roles synced with the subscription (Free)');
       expect(embed.description).toContain(`<@&${h.sim.world.roles.premium}> ➖ removed`);
       expect(await h.sim.memberRoleNames('erin')).not.toContain('premium');
@@ -320,7 +319,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
           options: { user: 'alice' },
         })
       ).waitForFinal();
-      expect((again.embeds[0] as APIEmbed).description).toContain('(Moddy Max)');
+      expect(again.embeds[0].description).toContain('(Moddy Max)');
       expect(await h.sim.memberRoleNames('alice')).toContain('premium');
     });
 

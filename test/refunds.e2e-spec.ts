@@ -27,8 +27,7 @@ interface Button {
   custom_id?: string;
   disabled?: boolean;
 }
-const embedOf = (v: Pick<InteractionView, 'embeds'> | SimMessage): APIEmbed =>
-  (v.embeds[0] as APIEmbed | undefined) ?? {};
+const embedOf = (v: Pick<InteractionView, 'embeds'> | SimMessage): APIEmbed => v.embeds.at(0) ?? {};
 const buttonsOf = (v: Pick<InteractionView, 'components'>): Button[] =>
   (v.components as Array<{ components: Button[] }>).flatMap((row) => row.components);
 const fieldsOf = (e: APIEmbed) => Object.fromEntries((e.fields ?? []).map((f) => [f.name, plain(f.value)]));

@@ -7,7 +7,7 @@ import { useHarness, type Harness, type HarnessOptions } from './support/e2e-har
 import { roleSim } from './support/role-world';
 import { eventually } from './support/wait';
 
-const embedOf = (v: Pick<InteractionView, 'embeds'>) => v.embeds[0] as APIEmbed;
+const embedOf = (v: Pick<InteractionView, 'embeds'>) => v.embeds[0];
 const buttonsOf = (v: Pick<InteractionView, 'components'>) =>
   (v.components as { components: { custom_id?: string; label?: string; disabled?: boolean }[] }[]).flatMap(
     (r) => r.components,

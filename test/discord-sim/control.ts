@@ -228,7 +228,7 @@ async function dispatch(
     if (method === 'POST' && b === 'dispatch') {
       const t = String(body.t);
       const guildId = typeof body.guildId === 'string' ? body.guildId : null;
-      return { delivered: sim.gateway.dispatch(t, body.d, { guildId }) };
+      return { delivered: sim.gateway.dispatchRaw(t, body.d, { guildId }) };
     }
   }
   if (method === 'POST' && a === 'shutdown') {
