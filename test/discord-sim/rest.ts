@@ -14,6 +14,7 @@ import type {
   RESTPostAPIInteractionFollowupJSONBody,
 } from 'discord.js';
 import { ApiError, Errors } from './errors';
+import { compileRoutes, findRoute, pathSegments } from './patterns';
 import { P } from './permissions';
 import type { CommandBody, Simulator } from './sim';
 import type { InteractionCallbackBody, RecordedRequest, SimMessage, WithStoredAttachments } from './types';
@@ -676,41 +677,17 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-const compiled = ROUTES.map((def) => ({ def, segs: def.template.split('/').filter(Boolean) }));
+const compiled = compileRoutes(ROUTES);
+
+/** Parameters never take an `@` segment (`/users/@me` is not `/users/:user_id`), except the tokens. */
+function restParam(param: string, value: string): boolean {
+  return !value.startsWith('@') || param === ':webhook_token' || param === ':interaction_token';
+}
 
 /** Matches a path below /api/v10; `methodMismatch` tells a 405 from a 404. */
 export function matchRoute(method: string, path: string): { match: RouteMatch | null; methodMismatch: boolean } {
-  const segs = path
-    .split('/')
-    .filter(Boolean)
-    .map((s) => decodeURIComponent(s));
-  let best: { def: RouteDef; params: Record<string, string>; literals: number } | null = null;
-  let pathExists = false;
-  for (const { def, segs: t } of compiled) {
-    if (t.length !== segs.length) continue;
-    const params: Record<string, string> = {};
-    let literals = 0;
-    let okSeg = true;
-    for (let i = 0; i < t.length; i++) {
-      if (t[i].startsWith(':')) {
-        if (segs[i].startsWith('@') && t[i] !== ':webhook_token' && t[i] !== ':interaction_token') {
-          okSeg = false;
-          break;
-        }
-        params[t[i].slice(1)] = segs[i];
-      } else if (t[i] === segs[i]) {
-        literals++;
-      } else {
-        okSeg = false;
-        break;
-      }
-    }
-    if (!okSeg) continue;
-    pathExists = true;
-    if (def.method !== method) continue;
-    if (!best || literals > best.literals) best = { def, params, literals };
-  }
-  return { match: best ? { def: best.def, params: best.params } : null, methodMismatch: !best && pathExists };
+  const { match, methodMismatch } = findRoute(compiled, method, pathSegments(path), restParam);
+  return { match: match ? { def: match.route, params: match.params } : null, methodMismatch };
 }
 
 /** The major parameter of a route (Discord buckets per channel, guild or webhook). */
