@@ -182,6 +182,37 @@ const ROUTES: ControlRoute[] = [
     },
   },
 
+  {
+    method: 'GET',
+    template: '/wait/arrivals',
+    handle: (ctx) => {
+      const f = filterFrom(ctx.query);
+      return waitForCount(
+        ctx,
+        () => ctx.sim.filterRequests(f, ctx.sim.arrivals),
+        `arrived request(s) matching ${JSON.stringify(f)}`,
+      );
+    },
+  },
+  {
+    method: 'GET',
+    template: '/wait/idle',
+    handle: ({ sim, timeout }) =>
+      sim.waitFor(() => (sim.idle ? { idle: true } : undefined), timeout, 'every request answered'),
+  },
+  {
+    method: 'GET',
+    template: '/wait/identify',
+    handle: ({ sim, query, timeout }) => {
+      const shard = num(query, 'shard', 0);
+      const at = sim.gateway.identifyAllowedAt(shard);
+      // the window is a clock: this waits for its end (+1 ms, as timers may fire a little early)
+      const wait = Math.max(0, at - Date.now() + 1);
+      if (wait > timeout) throw new ApiError(408, 0, `shard ${shard} may identify only in ${wait} ms`);
+      return new Promise((resolve) => setTimeout(() => resolve({ allowedAt: at }), wait));
+    },
+  },
+
   // ---- channels, DMs, members ----
   {
     method: 'GET',

@@ -609,6 +609,13 @@ export class Gateway {
     return Math.max(1, Math.ceil(this.host.model.guilds.size / GUILDS_PER_RECOMMENDED_SHARD));
   }
 
+  /** When an IDENTIFY for `shardId` will be taken (epoch ms; at once if its bucket's window is over). */
+  identifyAllowedAt(shardId: number): number {
+    const window = this.host.config.identifyWindowMs;
+    const last = this.bucketAt.get(shardId % Math.max(1, this.host.config.maxConcurrency));
+    return window > 0 && last !== undefined ? last + window : 0;
+  }
+
   /** Forgets when each identify bucket was last used (a reset of the simulator). */
   resetIdentifyBuckets(): void {
     this.bucketAt.clear();

@@ -103,6 +103,10 @@ export class Simulator implements GatewayHost {
   faults: Faults = structuredClone(DEFAULT_FAULTS);
 
   requests: RecordedRequest[] = [];
+  /** Requests as they arrive (recorded in `requests` once answered); cleared by reset(). */
+  arrivals: RecordedRequest[] = [];
+  /** Requests arrived and not answered yet (kept across reset(): they are still answered). */
+  private readonly inFlight = new Set<RecordedRequest>();
   private seq = 0;
   readonly messages = new Map<string, SimMessage[]>();
   readonly messageIndex = new Map<string, SimMessage>();
@@ -177,6 +181,7 @@ export class Simulator implements GatewayHost {
     this.model = new WorldModel(this.spec);
     this.indexChannels();
     this.requests = [];
+    this.arrivals = [];
     this.messages.clear();
     this.messageIndex.clear();
     this.interactions.clear();
@@ -229,13 +234,26 @@ export class Simulator implements GatewayHost {
     return ++this.seq;
   }
 
+  /** A request reached the simulator (it is recorded once answered). */
+  arrive(r: RecordedRequest): void {
+    this.arrivals.push(r);
+    this.inFlight.add(r);
+    this.changed();
+  }
+
+  /** Whether every request that arrived has been answered. */
+  get idle(): boolean {
+    return this.inFlight.size === 0;
+  }
+
   record(r: RecordedRequest): void {
+    this.inFlight.delete(r);
     this.requests.push(r);
     this.changed();
   }
 
-  filterRequests(f: RecordedFilter = {}): RecordedRequest[] {
-    return this.requests.filter((r) => {
+  filterRequests(f: RecordedFilter = {}, list: RecordedRequest[] = this.requests): RecordedRequest[] {
+    return list.filter((r) => {
       if (f.sinceSeq !== undefined && r.seq <= f.sinceSeq) return false;
       if (f.method && r.method !== f.method.toUpperCase()) return false;
       if (f.status !== undefined && r.status !== f.status) return false;
