@@ -19,6 +19,28 @@ describe('nothing lost, nothing twice (issue 6)', () => {
   const titles = async (name: string) => (await h.sim.dmsTo(name)).map((m) => m.embeds[0].title);
   const events = (type: string) =>
     h.backend.requests(EVENTS).filter((r) => (r.body as { event_type?: string }).event_type === type);
+  /** The delivery of `name`'s latest notification is over: the row is recorded as sent (after its DM), and every
+   * request Discord got has been answered (an attempt held back by latency too). Nothing sends it again after that. */
+  const delivered = async (name: string) => {
+    await eventually(
+      () => h.app.get(NotificationInbox).recent(id(name), 1),
+      ([row]) => row?.state === 'sent',
+      20000,
+    );
+    await h.sim.waitForIdle(20000);
+  };
+  /** `name`'s pending role changes are settled since their join (member_roles idle, every intent applied). */
+  const joinSettled = (name: string) =>
+    eventually(
+      () =>
+        h.app
+          .get(DatabaseService)
+          .db.selectFrom('member_roles')
+          .selectAll()
+          .where('discord_id', '=', id(name))
+          .executeTakeFirst(),
+      (row) => row?.state === 'idle' && row.joins >= 1 && row.applied_version === row.version,
+    );
   let seq = 0;
   /** A subscription id of its own per test, so the 24 h de-duplication does not join unrelated tests. */
   const sub = () => ({ metadata: { subscription_id: `sub_dur_${++seq}` } });
@@ -78,7 +100,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       });
       const dms = await h.sim.waitForDms('bob', 1, 20000);
       expect(dms).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 600));
+      await delivered('bob');
       expect(await h.sim.dmsTo('bob')).toHaveLength(1);
     }, 30000);
 
@@ -90,7 +112,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       expect(res.body).toMatchObject({ queued: true, notification_sent: false });
       await h.sim.setFaults({ routeLatency: [] });
       await h.sim.waitForDms('erin', 1, 20000);
-      await new Promise((r) => setTimeout(r, 5000));
+      await delivered('erin');
       expect(await h.sim.dmsTo('erin')).toHaveLength(1);
     }, 40000);
 
@@ -201,7 +223,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
         () => events('member_joined'),
         (e) => e.length === 1,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await joinSettled('carol');
       expect(await h.sim.memberRoleNames('carol')).not.toContain('premium');
       expect(await h.sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).toHaveLength(0);
     });
@@ -221,7 +243,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
         () => events('member_joined'),
         (e) => e.length === 1,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await joinSettled('carol');
       expect(await h.sim.memberRoleNames('carol')).not.toContain('premium');
     });
 
