@@ -1,4 +1,3 @@
-import type { APIEmbed } from 'discord.js';
 import { MemberProfiles } from '../src/members/member-profiles.service';
 import { MemberDms } from '../src/dm/member-dms.service';
 import { OutboundEvents } from '../src/events/outbound-events';
@@ -17,9 +16,31 @@ describe('nothing lost, nothing twice (issue 6)', () => {
     extra: Record<string, unknown> = {},
     headers: Record<string, string> = {},
   ) => h.call('/internal/notify', { discord_id: id(name), action, ...extra }, headers);
-  const titles = async (name: string) => (await h.sim.dmsTo(name)).map((m) => (m.embeds[0] as APIEmbed).title);
+  const titles = async (name: string) => (await h.sim.dmsTo(name)).map((m) => m.embeds[0].title);
   const events = (type: string) =>
     h.backend.requests(EVENTS).filter((r) => (r.body as { event_type?: string }).event_type === type);
+  /** The delivery of `name`'s latest notification is over: the row is recorded as sent (after its DM), and every
+   * request Discord got has been answered (an attempt held back by latency too). Nothing sends it again after that. */
+  const delivered = async (name: string) => {
+    await eventually(
+      () => h.app.get(NotificationInbox).recent(id(name), 1),
+      ([row]) => row?.state === 'sent',
+      20000,
+    );
+    await h.sim.waitForIdle(20000);
+  };
+  /** `name`'s pending role changes are settled since their join (member_roles idle, every intent applied). */
+  const joinSettled = (name: string) =>
+    eventually(
+      () =>
+        h.app
+          .get(DatabaseService)
+          .db.selectFrom('member_roles')
+          .selectAll()
+          .where('discord_id', '=', id(name))
+          .executeTakeFirst(),
+      (row) => row?.state === 'idle' && row.joins >= 1 && row.applied_version === row.version,
+    );
   let seq = 0;
   /** A subscription id of its own per test, so the 24 h de-duplication does not join unrelated tests. */
   const sub = () => ({ metadata: { subscription_id: `sub_dur_${++seq}` } });
@@ -79,7 +100,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       });
       const dms = await h.sim.waitForDms('bob', 1, 20000);
       expect(dms).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 600));
+      await delivered('bob');
       expect(await h.sim.dmsTo('bob')).toHaveLength(1);
     }, 30000);
 
@@ -91,7 +112,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       expect(res.body).toMatchObject({ queued: true, notification_sent: false });
       await h.sim.setFaults({ routeLatency: [] });
       await h.sim.waitForDms('erin', 1, 20000);
-      await new Promise((r) => setTimeout(r, 5000));
+      await delivered('erin');
       expect(await h.sim.dmsTo('erin')).toHaveLength(1);
     }, 40000);
 
@@ -128,7 +149,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       });
       const view = await (await h.sim.slash({ user: 'alice', name: 'notifications' })).waitForFinal();
       expect(view.ephemeral).toBe(true);
-      const embed = view.embeds[0] as APIEmbed;
+      const embed = view.embeds[0];
       expect(embed.description).toContain('DMs are closed');
       expect(embed.fields?.map((f) => f.name).slice(0, 2)).toEqual([
         'Payment received',
@@ -151,7 +172,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       await h.call('/internal/invoices/notify', body);
       await h.call('/internal/invoices/notify', { ...body, event: 'payment_failed' });
       const dms = await h.sim.dmsTo('bob');
-      expect(dms.map((m) => (m.embeds[0] as APIEmbed).title)).toEqual(['Payment received', 'Payment failed']);
+      expect(dms.map((m) => m.embeds[0].title)).toEqual(['Payment received', 'Payment failed']);
       expect(JSON.stringify(dms[0].components)).toContain('https://pay.moddy.example/invoice/x.pdf');
       expect(JSON.stringify(dms[1].components)).toContain('https://moddy.example/billing');
     });
@@ -202,7 +223,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
         () => events('member_joined'),
         (e) => e.length === 1,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await joinSettled('carol');
       expect(await h.sim.memberRoleNames('carol')).not.toContain('premium');
       expect(await h.sim.requests({ route: 'PUT /guilds/*/members/*/roles/*' })).toHaveLength(0);
     });
@@ -222,7 +243,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
         () => events('member_joined'),
         (e) => e.length === 1,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await joinSettled('carol');
       expect(await h.sim.memberRoleNames('carol')).not.toContain('premium');
     });
 
@@ -306,7 +327,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
       });
       const view = await handle.waitForFinal();
       expect(view.ephemeral).toBe(true);
-      const embed = view.embeds[0] as APIEmbed;
+      const embed = view.embeds[0];
       expect(embed.description).toContain('Roles synced with the subscription (Free)');
       expect(embed.description).toContain(`<@&${h.sim.world.roles.premium}> ➖ removed`);
       expect(await h.sim.memberRoleNames('erin')).not.toContain('premium');
@@ -320,7 +341,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
           options: { user: 'alice' },
         })
       ).waitForFinal();
-      expect((again.embeds[0] as APIEmbed).description).toContain('(Moddy Max)');
+      expect(again.embeds[0].description).toContain('(Moddy Max)');
       expect(await h.sim.memberRoleNames('alice')).toContain('premium');
     });
 

@@ -3,6 +3,7 @@ import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/common/http/http-
 import { DatabaseService } from '../src/storage/database.service';
 import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';
 import { rawRequest } from './support/raw-http';
+import { eventually } from './support/wait';
 
 const ALICE_BODY = (h: Harness) => ({
   discord_id: h.sim.userId('alice'),
@@ -316,11 +317,12 @@ describe('internal API (contract rules, real HTTP)', () => {
     });
 
     it('should be ready once a heartbeat is acknowledged, with the store and backend as details', async () => {
-      let res = await fetch(`${h.url}/health/ready`);
-      for (let i = 0; i < 50 && res.status !== 200; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        res = await fetch(`${h.url}/health/ready`);
-      }
+      const res = await eventually(
+        () => fetch(`${h.url}/health/ready`),
+        (r) => r.status === 200,
+        5000,
+        100,
+      );
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({
         status: 'ok',

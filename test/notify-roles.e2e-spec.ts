@@ -1,4 +1,3 @@
-import type { APIEmbed } from 'discord.js';
 import { useHarness, type Harness } from './support/e2e-harness';
 
 describe('POST /internal/notify and /internal/roles/update against Discord', () => {
@@ -31,7 +30,7 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
         }),
       );
       const [dm] = await h.sim.dmsTo('alice');
-      const embed = dm.embeds[0] as APIEmbed;
+      const embed = dm.embeds[0];
       expect(embed).toMatchObject({ title: 'Welcome to Moddy Max!' });
       expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Amount', value: '€99.00', inline: true }]));
       expect(JSON.stringify(dm)).not.toMatch(/alice@example\.com|612345678/);
@@ -43,7 +42,7 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
           200,
         );
       }
-      const titles = (await h.sim.dmsTo('bob')).map((m) => (m.embeds[0] as APIEmbed).title);
+      const titles = (await h.sim.dmsTo('bob')).map((m) => m.embeds[0].title);
       expect(titles).toEqual([
         'Your subscription was updated',
         'Your plan was upgraded to Moddy Max',

@@ -3,6 +3,7 @@ import { BACKEND_PATHS } from './demo-backend/demo-backend';
 import { DiscordSim, type InteractionHandle, type InteractionView, type SimMessage } from './discord-sim/sim-client';
 import { defaultGuildSpec } from './discord-sim/world';
 import { startHarness, type Harness } from './support/e2e-harness';
+import { eventually } from './support/wait';
 import { DiscordRestService } from '../src/discord/discord-rest.service';
 import { MemberProfiles } from '../src/members/member-profiles.service';
 import { DatabaseService } from '../src/storage/database.service';
@@ -27,22 +28,10 @@ interface Button {
   custom_id?: string;
   disabled?: boolean;
 }
-const embedOf = (v: Pick<InteractionView, 'embeds'> | SimMessage): APIEmbed =>
-  (v.embeds[0] as APIEmbed | undefined) ?? {};
+const embedOf = (v: Pick<InteractionView, 'embeds'> | SimMessage): APIEmbed => v.embeds.at(0) ?? {};
 const buttonsOf = (v: Pick<InteractionView, 'components'>): Button[] =>
   (v.components as Array<{ components: Button[] }>).flatMap((row) => row.components);
 const fieldsOf = (e: APIEmbed) => Object.fromEntries((e.fields ?? []).map((f) => [f.name, plain(f.value)]));
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 /** The simulator's default world, plus a guild where erin is the owner: Discord lets her run /admin there,
  * and only the bot's own staff check stands between her and a refund. */
@@ -215,10 +204,11 @@ describe('/admin refund (issue 5)', () => {
       sim.click({ user: 'admin', customId, messageOf: handle }),
     ]);
     await Promise.all(clicks.map((c) => c.waitForFinal()));
-    const [a, b] = await until(async () => {
-      const views = await Promise.all(clicks.map((c) => c.view()));
-      return views.every((v) => v.final) && buttonsOf(views[0]).length === 0 ? views : undefined;
-    });
+    const [a, b] = await eventually(
+      () => Promise.all(clicks.map((c) => c.view())),
+      (views) => views.every((v) => v.final) && buttonsOf(views[0]).length === 0,
+      5000,
+    );
 
     expect(refundCalls()).toHaveLength(1);
     expect(refundCalls()[0].body).toEqual({ discord_id: id('bob'), amount: null, reason: null });

@@ -1,4 +1,3 @@
-import type { APIEmbed } from 'discord.js';
 import { PremiumService } from '../src/roles/premium.service';
 import { RoleSweeper } from '../src/roles/role-sweep.service';
 import { DatabaseService } from '../src/storage/database.service';
@@ -7,7 +6,7 @@ import { useHarness, type Harness, type HarnessOptions } from './support/e2e-har
 import { roleSim } from './support/role-world';
 import { eventually } from './support/wait';
 
-const embedOf = (v: Pick<InteractionView, 'embeds'> | SimMessage) => v.embeds[0] as APIEmbed;
+const embedOf = (v: Pick<InteractionView, 'embeds'> | SimMessage) => v.embeds[0];
 const buttonIds = (m: SimMessage) =>
   (m.components as { components: { custom_id?: string; label?: string }[] }[]).flatMap((row) =>
     row.components.map((c) => c.custom_id),

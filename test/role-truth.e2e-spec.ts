@@ -41,6 +41,9 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
         .filter((r) => r.outcome === 'added' || r.outcome === 'removed')
         .map((r) => `/api/v10/guilds/${h.sim.world.guildId}/members/${userId}/roles/${r.role_id}|${r.outcome}`),
     );
+  /** The first change is under way: Discord got its read of the member (and holds it back, slowMembers). */
+  const readingMember = (name: string) =>
+    h.sim.waitForArrivals({ method: 'GET', route: `GET /guilds/*/members/${id(name)}` });
   const slowMembers = (ms: number) => h.sim.setFaults({ routeLatency: [{ route: 'GET /guilds/*/members/*', ms }] });
   const settled = () =>
     eventually(
@@ -68,7 +71,7 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
     it('should end without premium for moddy_max then free, and claim nothing it did not do', async () => {
       await slowMembers(500);
       const first = roles({ discord_id: id('alice'), plan: 'moddy_max' });
-      await new Promise((r) => setTimeout(r, 300));
+      await readingMember('alice');
       const second = roles({ discord_id: id('alice'), plan: 'free' });
       const answers = (await Promise.all([first, second])).map((a) => a.body);
       await settled();
@@ -81,7 +84,7 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
     it('should end with premium for free then moddy_max', async () => {
       await slowMembers(500);
       const first = roles({ discord_id: id('bob'), plan: 'free' });
-      await new Promise((r) => setTimeout(r, 300));
+      await readingMember('bob');
       const second = roles({ discord_id: id('bob'), plan: 'moddy_max' });
       const answers = (await Promise.all([first, second])).map((a) => a.body);
       await settled();
@@ -94,7 +97,7 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
       // The first change waits behind a slow read of dave; the second arrives meanwhile and wins.
       await h.sim.setFaults({ routeLatency: [{ route: `GET /guilds/*/members/${id('dave')}`, ms: 1000 }] });
       const first = roles({ discord_id: id('dave'), plan: 'moddy_max' });
-      await new Promise((r) => setTimeout(r, 200));
+      await readingMember('dave');
       const second = roles({ discord_id: id('dave'), plan: 'free' });
       const [a, b] = (await Promise.all([first, second])).map((x) => x.body);
       expect(a).toMatchObject({ success: true, superseded: true, roles_updated: false });
@@ -120,6 +123,7 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
           for (const [i, name] of order.entries()) {
             last.set(name, plans[i]);
             answers.push(roles({ discord_id: id(name), plan: plans[i] }));
+            // the scenario's schedule (a change every 100 ms, overlapping the slow reads), not a wait for anything
             await new Promise((r) => setTimeout(r, 100));
           }
           const timings = await Promise.all(answers);
@@ -140,6 +144,7 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
       const name = members[i % 10];
       const plan = (i * 7) % 3 === 0 ? 'free' : 'moddy_max';
       last.set(name, plan);
+      // the scenario's schedule (a change every 20 ms), not a wait for anything
       return new Promise<void>((resolve) => setTimeout(resolve, i * 20)).then(() =>
         roles({ discord_id: id(name), plan }),
       );

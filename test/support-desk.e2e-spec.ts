@@ -7,7 +7,7 @@ import { useHarness, type Harness, type HarnessOptions } from './support/e2e-har
 import { roleSim } from './support/role-world';
 import { eventually } from './support/wait';
 
-const embedOf = (v: Pick<InteractionView, 'embeds'>) => v.embeds[0] as APIEmbed;
+const embedOf = (v: Pick<InteractionView, 'embeds'>) => v.embeds[0];
 const buttonsOf = (v: Pick<InteractionView, 'components'>) =>
   (v.components as { components: { custom_id?: string; label?: string; disabled?: boolean }[] }[]).flatMap(
     (r) => r.components,
@@ -132,7 +132,11 @@ describe('the support desk: /admin member and /admin deliveries (issue 13)', () 
       const notes = (await Promise.all(clicks.map((c) => c.view()))).flatMap((v) => v.followUps.map((f) => f.content));
       expect(notes.filter((n) => n?.startsWith('Sent again'))).toHaveLength(1);
       expect(notes.filter((n) => n?.startsWith('Nothing to retry'))).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 1000));
+      // the delivery is over once the row is recorded as sent (after its DM); nothing sends it again after that
+      await eventually(
+        () => db().selectFrom('notifications').select('state').where('id', '=', dead).executeTakeFirst(),
+        (row) => row?.state === 'sent',
+      );
       expect(await h.sim.dmsTo('alice')).toHaveLength(1);
     });
 
@@ -200,11 +204,12 @@ describe('the support desk: /admin member and /admin deliveries (issue 13)', () 
       const retryId = buttonsOf(second).find((b) => b.label === 'Retry #11')?.custom_id ?? '';
       await (await h.sim.click({ user: 'admin', customId: retryId, messageOf: handle })).waitForFinal();
       await h.sim.waitForDms('dave', 1, 20000);
-      const row = await db()
-        .selectFrom('notifications')
-        .select('state')
-        .where('id', '=', retryId.split('/')[2])
-        .executeTakeFirst();
+      // the DM is at Discord a moment before the bot records the row as sent (it does so on Discord's answer)
+      const row = await eventually(
+        () =>
+          db().selectFrom('notifications').select('state').where('id', '=', retryId.split('/')[2]).executeTakeFirst(),
+        (r) => r?.state !== 'pending',
+      );
       expect(row?.state).toBe('sent');
     });
 

@@ -4,9 +4,36 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
+import type {
+  APIGuild,
+  APIUnavailableGuild,
+  GatewayDispatchEvents,
+  GatewayDispatchPayload,
+  GatewayGuildCreateDispatchData,
+  GatewayGuildMembersChunkDispatchData,
+  GatewayHeartbeatAck,
+  GatewayHello,
+  GatewayHelloData,
+  GatewayInvalidSession,
+  GatewayOpcodes,
+  GatewayReadyDispatchData,
+  GatewayReconnect,
+  RESTGetAPICurrentUserResult,
+  Snowflake,
+} from 'discord.js';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { Opcodes } from './enums';
 import type { GatewaySessionInfo, SimConfig } from './types';
-import { apiChannel, apiGuildBase, apiMember, apiUser, type GuildRec, type WorldModel } from './world';
+import {
+  apiGuildBase,
+  apiGuildChannel,
+  apiMember,
+  apiUser,
+  NO_FLAGS,
+  type ApiGuild,
+  type GuildRec,
+  type WorldModel,
+} from './world';
 
 export const Intents = {
   Guilds: 1 << 0,
@@ -19,20 +46,53 @@ export const Intents = {
 } as const;
 const ALL_INTENTS = (1 << 26) - 1;
 
-const Op = {
-  Dispatch: 0,
-  Heartbeat: 1,
-  Identify: 2,
-  PresenceUpdate: 3,
-  VoiceStateUpdate: 4,
-  Resume: 6,
-  Reconnect: 7,
-  RequestGuildMembers: 8,
-  InvalidSession: 9,
-  Hello: 10,
-  HeartbeatAck: 11,
-  RequestSoundboardSounds: 31,
-} as const;
+const Op = Opcodes;
+
+/** A dispatch event's name (`MESSAGE_CREATE`...). */
+export type DispatchEvent = `${GatewayDispatchEvents}`;
+/** The `d` discord-api-types gives a dispatch event. */
+export type DispatchData<T extends DispatchEvent> = Extract<GatewayDispatchPayload, { t: T }>['d'];
+
+/** Discord's `_trace` (debug info it adds to HELLO, READY and RESUMED; not in discord-api-types). */
+interface Traced {
+  _trace: string[];
+}
+
+/**
+ * READY as the simulator sends it: discord-api-types' fields plus the ones Discord sends bots as well (empty here),
+ * and the user with its account fields.
+ */
+type ReadyData = Omit<GatewayReadyDispatchData, 'user' | 'application'> &
+  Traced & {
+    user: RESTGetAPICurrentUserResult;
+    application: Pick<GatewayReadyDispatchData['application'], 'id' | 'flags'>;
+    user_settings: Record<string, never>;
+    session_type: string;
+    private_channels: never[];
+    presences: never[];
+    relationships: never[];
+    guild_join_requests: never[];
+    geo_ordered_rtc_regions: string[];
+    auth: Record<string, never>;
+  };
+
+/**
+ * GUILD_CREATE as the simulator sends it: the guild (see ApiGuild) plus Discord's undocumented `embedded_activities`
+ * and `lazy`.
+ */
+type GuildCreateData = Omit<GatewayGuildCreateDispatchData, keyof APIGuild> &
+  ApiGuild & { embedded_activities: never[]; lazy: boolean };
+
+/**
+ * What the simulator writes on a socket. HELLO, HEARTBEAT_ACK, RECONNECT and INVALID_SESSION go without the
+ * `t: null, s: null` Discord adds (clients ignore them); RECONNECT carries `d: null`.
+ */
+type Outgoing =
+  | (Pick<GatewayHello, 'op'> & { d: GatewayHelloData & Traced })
+  | Pick<GatewayHeartbeatAck, 'op'>
+  | Pick<GatewayInvalidSession, 'op' | 'd'>
+  | (Pick<GatewayReconnect, 'op'> & { d: null })
+  | { op: GatewayOpcodes.Dispatch; t: string; s: number; d: unknown };
 
 /** What the gateway needs from the simulator. */
 export interface GatewayHost {
@@ -78,7 +138,7 @@ class Session {
   }
 
   /** Sends a payload, in order, with the connection's compression. `done` fires once it was written. */
-  send(payload: Record<string, unknown>, done?: () => void): void {
+  send(payload: Outgoing, done?: () => void): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) {
       done?.();
@@ -321,30 +381,27 @@ export class Gateway {
     this.prune();
 
     const bot = model.user(model.botUserId);
+    if (!bot) throw new Error('the world has no bot user');
     session.seq++;
-    session.send({
-      op: Op.Dispatch,
-      t: 'READY',
-      s: session.seq,
-      d: {
-        v: 10,
-        user_settings: {},
-        user: { ...(bot ? apiUser(bot) : {}), verified: true, mfa_enabled: false, email: null, flags: 0 },
-        guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
-        session_id: session.id,
-        session_type: 'normal',
-        resume_gateway_url: this.host.wsUrl(),
-        shard,
-        application: { id: model.applicationId, flags: model.applicationFlags },
-        private_channels: [],
-        presences: [],
-        relationships: [],
-        guild_join_requests: [],
-        geo_ordered_rtc_regions: ['sim'],
-        auth: {},
-        _trace: ['["discord-sim"]'],
-      },
-    });
+    const ready: ReadyData = {
+      v: 10,
+      user_settings: {},
+      user: { ...apiUser(bot), verified: true, mfa_enabled: false, email: null, flags: NO_FLAGS },
+      guilds: guilds.map((g): APIUnavailableGuild => ({ id: g.id, unavailable: true })),
+      session_id: session.id,
+      session_type: 'normal',
+      resume_gateway_url: this.host.wsUrl(),
+      shard,
+      application: { id: model.applicationId, flags: model.applicationFlags },
+      private_channels: [],
+      presences: [],
+      relationships: [],
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: ['sim'],
+      auth: {},
+      _trace: ['["discord-sim"]'],
+    };
+    session.send({ op: Op.Dispatch, t: 'READY', s: session.seq, d: ready });
     const withGuilds = (intents & Intents.Guilds) !== 0;
     session.guildsExpected = withGuilds ? guilds.length : 0;
     session.guildsSent = 0;
@@ -364,7 +421,7 @@ export class Gateway {
       if (!session.open) return;
       const last = i === guilds.length - 1;
       session.seq++;
-      const payload = { op: Op.Dispatch, t: 'GUILD_CREATE', s: session.seq, d: this.guildCreate(g, session) };
+      const payload: Outgoing = { op: Op.Dispatch, t: 'GUILD_CREATE', s: session.seq, d: this.guildCreate(g, session) };
       session.send(payload, () => {
         session.guildsSent++;
         if (last) {
@@ -378,7 +435,7 @@ export class Gateway {
     }
   }
 
-  guildCreate(g: GuildRec, session: Session | null): Record<string, unknown> {
+  guildCreate(g: GuildRec, session: Session | null): GuildCreateData {
     const model = this.host.model;
     const count = g.memberCount;
     const large = count > (session?.largeThreshold ?? 50);
@@ -394,7 +451,7 @@ export class Gateway {
       member_count: count,
       voice_states: [],
       members: members.map((m) => apiMember(model, m)),
-      channels: [...g.channels.values()].map((c) => apiChannel(model, c)),
+      channels: [...g.channels.values()].map((c) => apiGuildChannel(c)),
       threads: [],
       presences: [],
       stage_instances: [],
@@ -472,14 +529,15 @@ export class Gateway {
       const chunkCount = Math.max(1, Math.ceil(members.length / chunkSize));
       for (let i = 0; i < chunkCount; i++) {
         const part = members.slice(i * chunkSize, (i + 1) * chunkSize);
-        this.sendTo(session, 'GUILD_MEMBERS_CHUNK', {
+        const chunk: GatewayGuildMembersChunkDispatchData = {
           guild_id: g.id,
           members: part.map((m) => apiMember(model, m)),
           chunk_index: i,
           chunk_count: chunkCount,
           ...(i === chunkCount - 1 && notFound.length ? { not_found: notFound } : {}),
           ...(nonce !== undefined ? { nonce } : {}),
-        });
+        };
+        this.sendTo(session, 'GUILD_MEMBERS_CHUNK', chunk);
       }
     }
   }
@@ -496,7 +554,16 @@ export class Gateway {
    * Sends a dispatch to every identified session that would receive it on Discord (shard, intents).
    * Returns the number of live (open) sessions it went to.
    */
-  dispatch(t: string, d: unknown, opts: { guildId?: string | null; intent?: number } = {}): number {
+  dispatch<T extends DispatchEvent>(
+    t: T,
+    d: DispatchData<T>,
+    opts: { guildId?: Snowflake | null; intent?: number } = {},
+  ): number {
+    return this.dispatchRaw(t, d, opts);
+  }
+
+  /** `dispatch` for an event the caller shapes itself (a test's own event, or a deliberately partial one). */
+  dispatchRaw(t: string, d: unknown, opts: { guildId?: Snowflake | null; intent?: number } = {}): number {
     let delivered = 0;
     for (const s of this.sessions) {
       if (!s.identified) continue;
@@ -540,6 +607,13 @@ export class Gateway {
   /** The shard count GET /gateway/bot recommends: one per 1,000 guilds. */
   recommendedShards(): number {
     return Math.max(1, Math.ceil(this.host.model.guilds.size / GUILDS_PER_RECOMMENDED_SHARD));
+  }
+
+  /** When an IDENTIFY for `shardId` will be taken (epoch ms; at once if its bucket's window is over). */
+  identifyAllowedAt(shardId: number): number {
+    const window = this.host.config.identifyWindowMs;
+    const last = this.bucketAt.get(shardId % Math.max(1, this.host.config.maxConcurrency));
+    return window > 0 && last !== undefined ? last + window : 0;
   }
 
   /** Forgets when each identify bucket was last used (a reset of the simulator). */

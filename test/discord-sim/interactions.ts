@@ -1,35 +1,93 @@
 // Interactions: building INTERACTION_CREATE payloads for slash commands and button clicks the way Discord does,
 // and the response side (callback, @original, follow-ups, 3 s deadline, 15 min token lifetime).
 import { randomBytes } from 'node:crypto';
+import type {
+  APIApplicationCommandInteractionDataBasicOption,
+  APIApplicationCommandInteractionDataOption,
+  APIButtonComponent,
+  APIChatInputApplicationCommandInteraction,
+  APIChatInputApplicationCommandInteractionData,
+  APIInteraction,
+  APIInteractionDataResolved,
+  APIMessageButtonInteractionData,
+  InteractionContextType,
+  InteractionType,
+  Permissions,
+  RESTAPIInteractionCallbackObject,
+  RESTPatchAPIInteractionFollowupJSONBody,
+  RESTPostAPIInteractionCallbackWithResponseResult,
+  RESTPostAPIInteractionFollowupJSONBody,
+  Snowflake,
+} from 'discord.js';
+import { ButtonStyles, CallbackTypes, ContextTypes, InteractionTypes, MessageTypes } from './enums';
 import { ApiError, Errors } from './errors';
 import { ALL_PERMISSIONS, DM_APP_PERMISSIONS, P } from './permissions';
 import type { Simulator } from './sim';
 import type {
   ClickOptions,
   CommandOptionRecord,
+  InteractionCallbackBody,
   InteractionCallbackRecord,
   InteractionStatus,
   InteractionView,
+  MessageBody,
   RegisteredCommand,
+  SimInteractionMetadata,
   SimMessage,
   SlashOptions,
+  WithStoredAttachments,
 } from './types';
 import { isObject } from './validation';
-import { apiChannel, apiMember, apiRole, apiUser, type ChannelRec, type GuildRec, type UserRec } from './world';
+import {
+  apiDmChannel,
+  apiGuildChannel,
+  apiInteractionMember,
+  apiResolvedMember,
+  apiRole,
+  apiUser,
+  asLocale,
+  type ChannelRec,
+  type GuildRec,
+  type UserRec,
+} from './world';
 
 const EPHEMERAL = 64;
 const LOADING = 128;
 
-interface InteractionState {
+type SlashOption = APIApplicationCommandInteractionDataOption<InteractionType.ApplicationCommand>;
+type SlashLeafOption = APIApplicationCommandInteractionDataBasicOption<InteractionType.ApplicationCommand>;
+
+/** An interaction's `channel`. Discord adds the bot's `permissions` in guild channels (not in discord-api-types). */
+type InteractionChannel = APIChatInputApplicationCommandInteraction['channel'] & { permissions?: Permissions };
+
+/** Where an interaction happens: the guild fields, or the user's for a DM or a private channel. */
+type InteractionPlace = Pick<
+  APIChatInputApplicationCommandInteraction,
+  'guild_id' | 'guild' | 'guild_locale' | 'member' | 'user' | 'app_permissions' | 'authorizing_integration_owners'
+> &
+  Required<Pick<APIChatInputApplicationCommandInteraction, 'context'>>;
+
+/**
+ * The answer of a callback with `?with_response=true`. Discord also sends `channel_id` and `guild_id`, and
+ * `activity_instance_id: null`, none of which discord-api-types lists.
+ */
+type CallbackResponse = Omit<RESTPostAPIInteractionCallbackWithResponseResult, 'interaction'> & {
+  interaction: Omit<RESTAPIInteractionCallbackObject, 'activity_instance_id'> & {
+    activity_instance_id: null;
+    channel_id: Snowflake;
+    guild_id?: Snowflake;
+  };
+};
+
+interface InteractionStateBase {
   id: string;
   token: string;
   kind: 'slash' | 'click';
-  type: 2 | 3;
   userId: string;
   guildId: string | null;
   channelId: string;
   /** 0 guild, 1 bot DM, 2 private channel (user install). */
-  context: number;
+  context: InteractionContextType;
   commandName?: string;
   customId?: string;
   createdAt: number;
@@ -40,13 +98,18 @@ interface InteractionState {
   originalId: string | null;
   deferred: 'reply' | 'update' | null;
   ephemeral: boolean;
-  edits: Array<{ at: number; target: string; body: unknown }>;
+  edits: InteractionView['edits'];
   followUpIds: string[];
-  /** Components: the message the button was on. */
-  sourceMessageId?: string;
-  modal?: unknown;
+  modal?: NonNullable<InteractionView['modal']>;
   timer?: NodeJS.Timeout;
 }
+
+type InteractionState = InteractionStateBase &
+  (
+    | { type: InteractionType.ApplicationCommand; sourceMessageId?: undefined }
+    /** A button click: `sourceMessageId` is the message the button was on. */
+    | { type: InteractionType.MessageComponent; sourceMessageId: string }
+  );
 
 /** A refusal of the simulated Discord client (the user could not have done this). */
 function refuse(msg: string): ApiError {
@@ -119,10 +182,10 @@ export class Interactions {
     } else {
       channel = this.pickChannel(guild, user, o.channel);
     }
-    const resolved: Record<string, Record<string, unknown>> = {};
+    const resolved: APIInteractionDataResolved = {};
     const options = this.buildOptions(cmd, o, guild, resolved);
 
-    const data: Record<string, unknown> = { id: cmd.id, name: cmd.name, type: 1 };
+    const data: APIChatInputApplicationCommandInteractionData = { id: cmd.id, name: cmd.name, type: 1 };
     if (cmd.guild_id) data.guild_id = cmd.guild_id;
     if (options.length) data.options = options;
     if (Object.keys(resolved).length) data.resolved = resolved;
@@ -165,7 +228,8 @@ export class Interactions {
     const button = findButton(message.components, o.customId);
     if (!button) throw refuse(`no button with custom_id "${o.customId}" on message ${message.id}`);
     if (button.disabled === true) throw refuse(`button "${o.customId}" is disabled`);
-    if (button.style === 5 || button.style === 6) throw refuse(`button "${o.customId}" is a link/premium button`);
+    if (button.style === ButtonStyles.Link || button.style === ButtonStyles.Premium)
+      throw refuse(`button "${o.customId}" is a link/premium button`);
     const channel = sim.channel(message.channel_id);
     if (!channel) throw refuse('message channel vanished');
     const guild = channel.guildId ? (sim.model.guild(channel.guildId) ?? null) : null;
@@ -173,7 +237,7 @@ export class Interactions {
     if (!guild && channel.recipientId !== user.id && channel.privateOf !== user.id) {
       throw refuse(`${user.username} cannot see that DM`);
     }
-    const data = { custom_id: o.customId, component_type: 2 };
+    const data: APIMessageButtonInteractionData = { custom_id: o.customId, component_type: 2 };
     return this.dispatch({
       kind: 'click',
       type: 3,
@@ -214,8 +278,8 @@ export class Interactions {
     cmd: RegisteredCommand,
     o: SlashOptions,
     guild: GuildRec | null,
-    resolved: Record<string, Record<string, unknown>>,
-  ): Record<string, unknown>[] {
+    resolved: APIInteractionDataResolved,
+  ): SlashOption[] {
     const top = cmd.options ?? [];
     const hasSubs = top.some((x) => x.type === 1 || x.type === 2);
     const given = o.options ?? {};
@@ -241,30 +305,31 @@ export class Interactions {
     defs: CommandOptionRecord[],
     given: Record<string, string | number | boolean>,
     guild: GuildRec | null,
-    resolved: Record<string, Record<string, unknown>>,
-  ): Record<string, unknown>[] {
+    resolved: APIInteractionDataResolved,
+  ): SlashLeafOption[] {
     for (const k of Object.keys(given)) {
       if (!defs.some((d) => d.name === k))
         throw refuse(`unknown option "${k}" (known: ${defs.map((d) => d.name).join(', ') || 'none'})`);
     }
-    const out: Record<string, unknown>[] = [];
+    const out: SlashLeafOption[] = [];
     for (const d of defs) {
       const v = given[d.name];
       if (v === undefined) {
         if (d.required) throw refuse(`required option "${d.name}" missing`);
         continue;
       }
-      out.push({ name: d.name, type: d.type, value: this.optionValue(d, v, guild, resolved) });
+      out.push(this.leafOption(d, v, guild, resolved));
     }
     return out;
   }
 
-  private optionValue(
+  /** The option as the interaction carries it (`{name, type, value}`), its users, members, roles in `resolved`. */
+  private leafOption(
     d: CommandOptionRecord,
     v: string | number | boolean,
     guild: GuildRec | null,
-    resolved: Record<string, Record<string, unknown>>,
-  ): string | number | boolean {
+    resolved: APIInteractionDataResolved,
+  ): SlashLeafOption {
     const sim = this.sim;
     const checkChoices = (value: string | number): void => {
       if (d.choices && d.choices.length && !d.choices.some((c) => c.value === value)) {
@@ -273,9 +338,7 @@ export class Interactions {
         );
       }
     };
-    const add = (kind: string, id: string, value: Record<string, unknown>): void => {
-      (resolved[kind] ??= {})[id] = value;
-    };
+    const name = d.name;
     switch (d.type) {
       case 3: {
         const s = String(v);
@@ -286,7 +349,7 @@ export class Interactions {
           throw refuse(`option "${d.name}" longer than ${d.max_length}`);
         if (len > 6000) throw refuse(`option "${d.name}" too long`);
         checkChoices(s);
-        return s;
+        return { name, type: d.type, value: s };
       }
       case 4:
       case 10: {
@@ -299,28 +362,27 @@ export class Interactions {
         if (d.max_value !== undefined && n > d.max_value)
           throw refuse(`option "${d.name}" above max_value ${d.max_value}`);
         checkChoices(n);
-        return n;
+        return { name, type: d.type, value: n };
       }
       case 5: {
-        if (typeof v === 'boolean') return v;
-        if (v === 'true' || v === 'false') return v === 'true';
+        if (typeof v === 'boolean') return { name, type: d.type, value: v };
+        if (v === 'true' || v === 'false') return { name, type: d.type, value: v === 'true' };
         throw refuse(`option "${d.name}" must be a boolean`);
       }
       case 6:
       case 9: {
         const u = sim.model.resolveUser(String(v));
         if (u) {
-          add('users', u.id, apiUser(u) as unknown as Record<string, unknown>);
+          (resolved.users ??= {})[u.id] = apiUser(u);
           const m = guild?.members.get(u.id);
-          if (guild && m)
-            add('members', u.id, apiMember(sim.model, m, { withUser: false, permissions: guild.permissionsOf(m) }));
-          return u.id;
+          if (guild && m) (resolved.members ??= {})[u.id] = apiResolvedMember(m, guild.permissionsOf(m));
+          return { name, type: d.type, value: u.id };
         }
         if (d.type === 9 && guild) {
           const r = guild.role(String(v)) ?? guild.roleByName(String(v));
           if (r) {
-            add('roles', r.id, apiRole(r, sim.model.botUserId));
-            return r.id;
+            (resolved.roles ??= {})[r.id] = apiRole(r, sim.model.botUserId);
+            return { name, type: d.type, value: r.id };
           }
         }
         throw refuse(`option "${d.name}": unknown user ${String(v)}`);
@@ -332,16 +394,16 @@ export class Interactions {
         if (d.channel_types && d.channel_types.length && !d.channel_types.includes(c.type)) {
           throw refuse(`option "${d.name}": channel type ${c.type} not allowed`);
         }
-        const { guild_id: _g, position: _p, permission_overwrites: _o, ...partial } = apiChannel(sim.model, c);
-        add('channels', c.id, { ...partial, permissions: this.botChannelPermissions(guild).toString() });
-        return c.id;
+        const { guild_id: _g, position: _p, permission_overwrites: _o, ...partial } = apiGuildChannel(c);
+        (resolved.channels ??= {})[c.id] = { ...partial, permissions: this.botChannelPermissions(guild).toString() };
+        return { name, type: d.type, value: c.id };
       }
       case 8: {
         if (!guild) throw refuse(`option "${d.name}": role options need a guild`);
         const r = guild.role(String(v)) ?? guild.roleByName(String(v));
         if (!r) throw refuse(`option "${d.name}": unknown role ${String(v)}`);
-        add('roles', r.id, apiRole(r, sim.model.botUserId));
-        return r.id;
+        (resolved.roles ??= {})[r.id] = apiRole(r, sim.model.botUserId);
+        return { name, type: d.type, value: r.id };
       }
       default:
         throw refuse(`option "${d.name}": option type ${d.type} is not simulated`);
@@ -352,20 +414,22 @@ export class Interactions {
     return this.sim.botPermissions(guild);
   }
 
-  private dispatch(p: {
-    kind: 'slash' | 'click';
-    type: 2 | 3;
-    user: UserRec;
-    guild: GuildRec | null;
-    channel: ChannelRec;
-    data: Record<string, unknown>;
-    locale?: string;
-    commandName?: string;
-    customId?: string;
-    message?: SimMessage;
-    /** Context 2 through a user install. */
-    userInstall?: boolean;
-  }): InteractionView {
+  private dispatch(
+    p: {
+      kind: 'slash' | 'click';
+      user: UserRec;
+      guild: GuildRec | null;
+      channel: ChannelRec;
+      locale?: string;
+      commandName?: string;
+      customId?: string;
+      /** Context 2 through a user install. */
+      userInstall?: boolean;
+    } & (
+      | { type: 2; data: APIChatInputApplicationCommandInteractionData; message?: undefined }
+      | { type: 3; data: APIMessageButtonInteractionData; message: SimMessage }
+    ),
+  ): InteractionView {
     const sim = this.sim;
     if (!sim.gateway.hasReceiver({ guildId: p.guild?.id ?? null })) {
       throw new ApiError(409, 0, 'no identified gateway session is connected to receive the interaction');
@@ -373,64 +437,77 @@ export class Interactions {
     const id = sim.ids.next();
     const token = `aW50ZXJhY3Rpb246${id}:${randomBytes(48).toString('base64url')}`;
     const user = p.user;
-    const locale = p.locale ?? user.locale;
-    const payload: Record<string, unknown> = {
-      id,
-      application_id: sim.model.applicationId,
-      type: p.type,
-      data: p.data,
+    const locale = asLocale(p.locale ?? user.locale);
+    const envelope = {
       channel: this.interactionChannel(p.channel, p.guild, user),
       channel_id: p.channel.id,
       token,
-      version: 1,
+      version: 1 as const,
       locale,
       entitlements: [],
       attachment_size_limit: 10485760,
     };
+    let place: InteractionPlace;
     if (p.guild) {
       const m = p.guild.members.get(user.id);
       if (!m) throw refuse('not a member');
-      payload.guild_id = p.guild.id;
-      payload.guild = { id: p.guild.id, locale: p.guild.preferredLocale, features: [] };
-      payload.guild_locale = p.guild.preferredLocale;
-      payload.member = apiMember(sim.model, m, { permissions: p.guild.permissionsOf(m) });
-      payload.app_permissions = this.botChannelPermissions(p.guild).toString();
-      payload.authorizing_integration_owners = { '0': p.guild.id };
-      payload.context = 0;
+      place = {
+        guild_id: p.guild.id,
+        guild: { id: p.guild.id, locale: p.guild.preferredLocale, features: [] },
+        guild_locale: p.guild.preferredLocale,
+        member: apiInteractionMember(sim.model, m, p.guild.permissionsOf(m)),
+        app_permissions: this.botChannelPermissions(p.guild).toString(),
+        authorizing_integration_owners: { '0': p.guild.id },
+        context: 0,
+      };
     } else if (p.userInstall) {
-      payload.user = apiUser(user);
-      payload.app_permissions = DM_APP_PERMISSIONS.toString();
-      payload.authorizing_integration_owners = { '1': user.id };
-      payload.context = 2;
+      place = {
+        user: apiUser(user),
+        app_permissions: DM_APP_PERMISSIONS.toString(),
+        authorizing_integration_owners: { '1': user.id },
+        context: 2,
+      };
     } else {
-      payload.user = apiUser(user);
-      payload.app_permissions = DM_APP_PERMISSIONS.toString();
-      payload.authorizing_integration_owners = { '0': '0' };
-      payload.context = 1;
+      place = {
+        user: apiUser(user),
+        app_permissions: DM_APP_PERMISSIONS.toString(),
+        authorizing_integration_owners: { '0': '0' },
+        context: 1,
+      };
     }
-    if (p.message) payload.message = sim.apiMessage(p.message);
+    const head = { id, application_id: sim.model.applicationId };
+    const payload: APIInteraction =
+      p.type === 2
+        ? { ...head, type: p.type, data: p.data, ...envelope, ...place }
+        : { ...head, type: p.type, data: p.data, ...envelope, ...place, message: sim.apiMessage(p.message) };
 
-    const state: InteractionState = {
+    const common: Omit<InteractionStateBase, 'originalId' | 'ephemeral'> = {
       id,
       token,
       kind: p.kind,
-      type: p.type,
       userId: user.id,
       guildId: p.guild?.id ?? null,
       channelId: p.channel.id,
-      context: payload.context as number,
+      context: place.context,
       commandName: p.commandName,
       customId: p.customId,
       createdAt: Date.now(),
       status: 'pending',
       callbacks: [],
-      originalId: p.message ? p.message.id : null,
-      sourceMessageId: p.message?.id,
       deferred: null,
-      ephemeral: p.message ? p.message.ephemeral : false,
       edits: [],
       followUpIds: [],
     };
+    const state: InteractionState =
+      p.type === 2
+        ? { ...common, type: p.type, originalId: null, ephemeral: false }
+        : {
+            ...common,
+            type: p.type,
+            originalId: p.message.id,
+            sourceMessageId: p.message.id,
+            ephemeral: p.message.ephemeral,
+          };
     state.timer = setTimeout(() => {
       if (state.status === 'pending') {
         state.status = 'failed';
@@ -446,13 +523,14 @@ export class Interactions {
     return this.view(state);
   }
 
-  private interactionChannel(c: ChannelRec, guild: GuildRec | null, user: UserRec): Record<string, unknown> {
-    const base = apiChannel(this.sim.model, c);
-    if (!guild) {
-      const other = c.recipientId && c.recipientId !== user.id ? this.sim.model.user(c.recipientId) : undefined;
-      return { ...base, recipients: other ? [apiUser(other)] : [apiUser(user)] };
+  private interactionChannel(c: ChannelRec, guild: GuildRec | null, user: UserRec): InteractionChannel {
+    if (c.guildId === null) {
+      const other = c.recipientId !== user.id ? this.sim.model.user(c.recipientId) : undefined;
+      return { ...apiDmChannel(this.sim.model, c), recipients: other ? [apiUser(other)] : [apiUser(user)] };
     }
-    return { ...base, permissions: this.botChannelPermissions(guild).toString() };
+    // an interaction in a guild channel has its guild (click() refuses a channel whose guild is gone)
+    if (!guild) throw new Error(`channel ${c.id} has no guild`);
+    return { ...apiGuildChannel(c), permissions: this.botChannelPermissions(guild).toString() };
   }
 
   // ---- responses ---------------------------------------------------------------------------------
@@ -461,17 +539,16 @@ export class Interactions {
   callback(
     id: string,
     token: string,
-    body: Record<string, unknown>,
+    body: InteractionCallbackBody,
     withResponse: boolean,
     authPresent: boolean,
-  ): { status: number; body?: unknown } {
+  ): { status: number; body?: CallbackResponse } {
     const s = this.byId.get(id);
     if (!s || s.token !== token) throw Errors.unknownInteraction();
     if (s.status === 'failed') throw Errors.unknownInteraction();
     if (s.callbacks.length > 0) throw Errors.alreadyAcknowledged();
-    const type = body.type as number;
-    const data = isObject(body.data) ? body.data : {};
-    const allowed = s.type === 3 ? [4, 5, 6, 7, 9] : [4, 5, 9];
+    const type = body.type;
+    const allowed = s.type === InteractionTypes.MessageComponent ? [4, 5, 6, 7, 9] : [4, 5, 9];
     if (!allowed.includes(type)) {
       throw Errors.invalidFormBody({
         type: {
@@ -484,14 +561,17 @@ export class Interactions {
         },
       });
     }
-    if (type === 4 && isEmptyMessage(data)) throw Errors.emptyMessage();
-    if (type === 7 && !(s.originalId && this.sim.messageIndex.get(s.originalId))) throw Errors.unknownMessage();
-    s.callbacks.push({ type, data: body.data ?? null, at: Date.now(), withResponse, authPresent });
+    if (body.type === CallbackTypes.ChannelMessageWithSource && isEmptyMessage(body.data ?? {}))
+      throw Errors.emptyMessage();
+    if (type === CallbackTypes.UpdateMessage && !(s.originalId && this.sim.messageIndex.get(s.originalId)))
+      throw Errors.unknownMessage();
+    const data = 'data' in body ? (body.data ?? null) : null;
+    s.callbacks.push({ type, data, at: Date.now(), withResponse, authPresent });
     if (s.timer) clearTimeout(s.timer);
     // 'responded' only once the response message exists: createMessage() wakes waiters synchronously, and a
     // click would otherwise look final with the clicked message still as its original.
     try {
-      return this.respond(s, type, data, withResponse);
+      return this.respond(s, body, withResponse);
     } finally {
       if (s.status === 'pending') s.status = 'responded';
     }
@@ -499,38 +579,37 @@ export class Interactions {
 
   private respond(
     s: InteractionState,
-    type: number,
-    data: Record<string, unknown>,
+    body: InteractionCallbackBody,
     withResponse: boolean,
-  ): { status: number; body?: unknown } {
+  ): { status: number; body?: CallbackResponse } {
     const sim = this.sim;
     const channel = sim.channel(s.channelId);
     const bot = sim.model.user(sim.model.botUserId);
     if (!channel || !bot) throw Errors.unknownChannel();
     let message: SimMessage | undefined;
-    switch (type) {
-      case 4: {
-        message = this.newResponseMessage(s, channel, bot, data, false);
+    switch (body.type) {
+      case CallbackTypes.ChannelMessageWithSource: {
+        message = this.newResponseMessage(s, channel, bot, body.data ?? {}, false);
         break;
       }
-      case 5: {
-        const flags = (typeof data.flags === 'number' ? data.flags & EPHEMERAL : 0) | LOADING;
+      case CallbackTypes.DeferredChannelMessageWithSource: {
+        const flags = (typeof body.data?.flags === 'number' ? body.data.flags & EPHEMERAL : 0) | LOADING;
         message = this.newResponseMessage(s, channel, bot, { content: '', flags }, true);
         s.deferred = 'reply';
         break;
       }
-      case 6:
+      case CallbackTypes.DeferredMessageUpdate:
         s.deferred = 'update';
         message = s.originalId ? sim.messageIndex.get(s.originalId) : undefined;
         break;
-      case 7: {
+      case CallbackTypes.UpdateMessage: {
         const src = s.originalId ? sim.messageIndex.get(s.originalId) : undefined;
         if (!src) throw Errors.unknownMessage();
-        message = sim.editMessage(src, data);
+        message = sim.editMessage(src, body.data ?? {});
         break;
       }
-      case 9:
-        s.modal = data;
+      case CallbackTypes.Modal:
+        s.modal = body.data;
         break;
       default:
         break;
@@ -551,7 +630,7 @@ export class Interactions {
           channel_id: s.channelId,
           ...(s.guildId ? { guild_id: s.guildId } : {}),
         },
-        resource: message ? { type, message: sim.apiMessage(message) } : { type },
+        resource: message ? { type: body.type, message: sim.apiMessage(message) } : { type: body.type },
       },
     };
   }
@@ -560,13 +639,13 @@ export class Interactions {
     s: InteractionState,
     channel: ChannelRec,
     bot: UserRec,
-    data: Record<string, unknown>,
+    data: MessageBody,
     deferred: boolean,
   ): SimMessage {
     const sim = this.sim;
     const user = sim.model.user(s.userId);
     const msg = sim.createMessage(channel, bot, data, 'interaction', {
-      type: s.type === 2 ? 20 : 19,
+      type: s.type === InteractionTypes.ApplicationCommand ? MessageTypes.ChatInputCommand : MessageTypes.Reply,
       webhook_id: sim.model.applicationId,
       application_id: sim.model.applicationId,
       interaction_metadata: this.metadata(s, user),
@@ -576,16 +655,23 @@ export class Interactions {
     return msg;
   }
 
-  private metadata(s: InteractionState, user: UserRec | undefined): Record<string, unknown> {
-    return {
-      id: s.id,
-      type: s.type,
-      user: user ? apiUser(user) : { id: s.userId },
-      authorizing_integration_owners:
-        s.context === 2 ? { '1': s.userId } : s.guildId ? { '0': s.guildId } : { '0': '0' },
-      ...(s.type === 3 && s.sourceMessageId ? { interacted_message_id: s.sourceMessageId } : {}),
-      ...(s.commandName ? { name: s.commandName } : {}),
-    };
+  private metadata(s: InteractionState, user: UserRec | undefined): SimInteractionMetadata {
+    // the world keeps the users its interactions came from
+    if (!user) throw new Error(`interaction ${s.id} has no user`);
+    const owners =
+      s.context === ContextTypes.PrivateChannel ? { '1': s.userId } : s.guildId ? { '0': s.guildId } : { '0': '0' };
+    const name = s.commandName ? { name: s.commandName } : {};
+    if (s.type === InteractionTypes.MessageComponent) {
+      return {
+        id: s.id,
+        type: s.type,
+        user: apiUser(user),
+        authorizing_integration_owners: owners,
+        interacted_message_id: s.sourceMessageId,
+        ...name,
+      };
+    }
+    return { id: s.id, type: s.type, user: apiUser(user), authorizing_integration_owners: owners, ...name };
   }
 
   /** Finds the interaction of a webhook token (POST/GET/PATCH/DELETE /webhooks/:app/:token...). */
@@ -608,7 +694,7 @@ export class Interactions {
     return m;
   }
 
-  followUp(s: InteractionState, body: Record<string, unknown>): SimMessage {
+  followUp(s: InteractionState, body: WithStoredAttachments<RESTPostAPIInteractionFollowupJSONBody>): SimMessage {
     const sim = this.sim;
     if (s.callbacks.length === 0) throw Errors.unknownWebhook();
     if (isEmptyMessage(body)) throw Errors.emptyMessage();
@@ -640,7 +726,11 @@ export class Interactions {
     return this.target(s, messageId);
   }
 
-  editMessage(s: InteractionState, messageId: string, body: Record<string, unknown>): SimMessage {
+  editMessage(
+    s: InteractionState,
+    messageId: string,
+    body: WithStoredAttachments<RESTPatchAPIInteractionFollowupJSONBody>,
+  ): SimMessage {
     const m = this.target(s, messageId);
     s.edits.push({ at: Date.now(), target: messageId, body });
     if (m.id === s.originalId) {
@@ -711,7 +801,10 @@ export class Interactions {
   }
 }
 
-function isEmptyMessage(b: Record<string, unknown>): boolean {
+/** Whether a message body has nothing to show (Discord: 50006 Cannot send an empty message). */
+function isEmptyMessage(
+  b: Partial<Record<'content' | 'embeds' | 'components' | 'attachments' | 'poll' | 'sticker_ids', unknown>>,
+): boolean {
   const has = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== '');
   return (
     !has(b.content) &&
@@ -723,17 +816,12 @@ function isEmptyMessage(b: Record<string, unknown>): boolean {
   );
 }
 
-interface ButtonLike {
-  type: number;
-  custom_id?: string;
-  disabled?: boolean;
-  style?: number;
-}
-
-function findButton(components: unknown[], customId: string): ButtonLike | undefined {
+/** The button with `custom_id` among a message's components (action rows, sections, containers, any depth). */
+function findButton(components: readonly unknown[], customId: string): APIButtonComponent | undefined {
   for (const c of components) {
     if (!isObject(c)) continue;
-    if (c.type === 2 && c.custom_id === customId) return c as unknown as ButtonLike;
+    // type 2 is a button (the message was validated against Discord's schema when the bot sent it)
+    if (c.type === 2 && c.custom_id === customId) return c as unknown as APIButtonComponent;
     for (const key of ['components', 'accessory']) {
       const inner = c[key];
       const list = Array.isArray(inner) ? inner : isObject(inner) ? [inner] : [];

@@ -21,3 +21,73 @@ export function matchesPattern(pattern: string, method: string, path: string): b
   }
   return want.length === got.length;
 }
+
+// Route templates, as the REST routes (rest.ts) and the control API (control.ts) declare them:
+//   "/channels/:channel_id/messages"   `:name` takes one path segment as a parameter, other segments must be equal.
+// A path matches a template of the same length; of several matches the one with the most literal segments wins.
+
+export interface TemplateRoute {
+  method: string;
+  template: string;
+}
+
+export interface CompiledRoute<R extends TemplateRoute> {
+  route: R;
+  segs: string[];
+}
+
+export interface TemplateMatch<R extends TemplateRoute> {
+  route: R;
+  params: Record<string, string>;
+}
+
+export function compileRoutes<R extends TemplateRoute>(routes: readonly R[]): CompiledRoute<R>[] {
+  return routes.map((route) => ({ route, segs: route.template.split('/').filter(Boolean) }));
+}
+
+/** A path's segments, decoded (the form findRoute matches). */
+export function pathSegments(path: string): string[] {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
+}
+
+/**
+ * The route of `method` whose template matches `segs` (the most literal segments wins; `acceptParam` may refuse a
+ * value for a parameter). `methodMismatch` tells a path some route has for another method (a 405) from a 404.
+ */
+export function findRoute<R extends TemplateRoute>(
+  compiled: readonly CompiledRoute<R>[],
+  method: string,
+  segs: readonly string[],
+  acceptParam: (param: string, value: string) => boolean = () => true,
+): { match: TemplateMatch<R> | null; methodMismatch: boolean } {
+  let best: (TemplateMatch<R> & { literals: number }) | null = null;
+  let pathExists = false;
+  for (const { route, segs: t } of compiled) {
+    if (t.length !== segs.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    let okSeg = true;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i].startsWith(':')) {
+        if (!acceptParam(t[i], segs[i])) {
+          okSeg = false;
+          break;
+        }
+        params[t[i].slice(1)] = segs[i];
+      } else if (t[i] === segs[i]) {
+        literals++;
+      } else {
+        okSeg = false;
+        break;
+      }
+    }
+    if (!okSeg) continue;
+    pathExists = true;
+    if (route.method !== method) continue;
+    if (!best || literals > best.literals) best = { route, params, literals };
+  }
+  return { match: best ? { route: best.route, params: best.params } : null, methodMismatch: !best && pathExists };
+}

@@ -1,10 +1,25 @@
 // REST routes under /api/v10 and their Discord semantics.
+import type {
+  APIApplication,
+  APIAttachment,
+  RESTAPIPartialCurrentUserGuild,
+  RESTGetAPICurrentUserResult,
+  RESTGetAPIGatewayBotResult,
+  RESTGetAPIGatewayResult,
+  RESTPatchAPIChannelMessageJSONBody,
+  RESTPatchAPIGuildMemberJSONBody,
+  RESTPatchAPIInteractionFollowupJSONBody,
+  RESTPostAPIChannelMessageJSONBody,
+  RESTPostAPICurrentUserCreateDMChannelJSONBody,
+  RESTPostAPIInteractionFollowupJSONBody,
+} from 'discord.js';
 import { ApiError, Errors } from './errors';
+import { compileRoutes, findRoute, pathSegments } from './patterns';
 import { P } from './permissions';
-import type { Simulator } from './sim';
-import type { RecordedRequest, SimMessage } from './types';
+import type { CommandBody, Simulator } from './sim';
+import type { InteractionCallbackBody, RecordedRequest, SimMessage, WithStoredAttachments } from './types';
 import { isObject, type SchemaKey } from './validation';
-import { apiChannel, apiGuildBase, apiMember, apiRole, apiUser, type GuildRec } from './world';
+import { apiChannel, apiGuildBase, apiMember, apiRole, apiUser, NO_FLAGS, type ApiGuild, type GuildRec } from './world';
 
 /** How long Discord remembers an enforced message nonce ("the past few minutes"). */
 const NONCE_WINDOW_MS = 5 * 60 * 1000;
@@ -39,22 +54,32 @@ export interface RouteDef {
 const ok = (body: unknown): RestResult => ({ status: 200, body });
 
 /**
+ * A request body as its Discord type. Only for routes with a `schema`: server.ts validated the body against
+ * Discord's schema for the route before the handler runs (validation.ts says where that is relaxed).
+ */
+function validated<T extends object>(body: unknown): T {
+  return obj(body) as T;
+}
+
+/**
  * Turns a message body's `attachments` into what Discord stores: uploaded files (`files[n]`, described by
  * `attachments[{id: n}]`) become attachment objects; other entries must name attachments the message already has.
  */
-export function withAttachments(
+export function withAttachments<B extends object>(
   ctx: Ctx,
-  body: Record<string, unknown>,
-  existing: unknown[] = [],
-): Record<string, unknown> {
-  const described = Array.isArray(body.attachments) ? body.attachments.filter(isObject) : [];
-  if (!ctx.files.length && !Array.isArray(body.attachments)) return body;
-  const out: Record<string, unknown>[] = [];
+  body: B,
+  existing: APIAttachment[] = [],
+): WithStoredAttachments<B> {
+  const list: unknown = 'attachments' in body ? body.attachments : undefined;
+  const described = Array.isArray(list) ? list.filter(isObject) : [];
+  // nothing to store: no files, and `attachments` absent (or null)
+  if (!ctx.files.length && !Array.isArray(list)) return body;
+  const out: APIAttachment[] = [];
   for (const d of described) {
     const id = String(d.id);
-    const kept = existing.find((e) => isObject(e) && e.id === id);
+    const kept = existing.find((e) => e.id === id);
     if (kept) {
-      out.push(kept as Record<string, unknown>);
+      out.push(kept);
       continue;
     }
     const file = ctx.files.find((f) => f.field === `files[${id}]`);
@@ -67,11 +92,7 @@ export function withAttachments(
   return { ...body, attachments: out };
 }
 
-function attachment(
-  ctx: Ctx,
-  file: RecordedRequest['files'][number],
-  d: Record<string, unknown>,
-): Record<string, unknown> {
+function attachment(ctx: Ctx, file: RecordedRequest['files'][number], d: Record<string, unknown>): APIAttachment {
   const id = ctx.sim.ids.next();
   const filename = typeof d.filename === 'string' ? d.filename : (file.filename ?? 'file');
   const url = `${ctx.sim.httpUrl()}/attachments/${id}/${encodeURIComponent(filename)}`;
@@ -104,10 +125,21 @@ function cmdGuild(ctx: Ctx): string | null {
   return ctx.params.guild_id;
 }
 
-function botUserPayload(sim: Simulator): Record<string, unknown> {
+function botUserPayload(sim: Simulator): RESTGetAPICurrentUserResult {
   const bot = sim.model.user(sim.model.botUserId);
-  return { ...(bot ? apiUser(bot) : {}), verified: true, mfa_enabled: false, locale: 'en-US', flags: 0, email: null };
+  if (!bot) throw new Error('the world has no bot user');
+  return { ...apiUser(bot), verified: true, mfa_enabled: false, locale: 'en-US', flags: NO_FLAGS, email: null };
 }
+
+/**
+ * GET /applications/@me as the simulator answers it: `type` and `hook`, which Discord sends and discord-api-types
+ * does not list; no `flags_new`; `tags` empty.
+ */
+type ApiCurrentApplication = Omit<APIApplication, 'flags_new' | 'tags'> & {
+  type: null;
+  hook: boolean;
+  tags: string[];
+};
 
 function channelMessagesRoute(ctx: Ctx): RestResult {
   const sim = ctx.sim;
@@ -137,7 +169,7 @@ export const ROUTES: RouteDef[] = [
     method: 'GET',
     template: '/gateway',
     auth: false,
-    handle: (ctx) => ok({ url: ctx.sim.wsUrl() }),
+    handle: (ctx) => ok({ url: ctx.sim.wsUrl() } satisfies RESTGetAPIGatewayResult),
   },
   {
     method: 'GET',
@@ -153,7 +185,7 @@ export const ROUTES: RouteDef[] = [
           reset_after: 14400000,
           max_concurrency: ctx.sim.config.maxConcurrency,
         },
-      }),
+      } satisfies RESTGetAPIGatewayBotResult),
   },
   {
     method: 'GET',
@@ -183,7 +215,7 @@ export const ROUTES: RouteDef[] = [
         interactions_endpoint_url: null,
         integration_types_config: { '0': {} },
         tags: [],
-      });
+      } satisfies ApiCurrentApplication);
     },
   },
   { method: 'GET', template: '/users/@me', auth: true, handle: (ctx) => ok(botUserPayload(ctx.sim)) },
@@ -199,7 +231,8 @@ export const ROUTES: RouteDef[] = [
     auth: true,
     schema: 'createDm',
     handle: (ctx) => {
-      const rid = obj(ctx.body).recipient_id;
+      // recipient_id is optional in Discord's schema (group DMs take access_tokens instead)
+      const rid = validated<Partial<RESTPostAPICurrentUserCreateDMChannelJSONBody>>(ctx.body).recipient_id;
       if (typeof rid !== 'string') {
         throw Errors.invalidFormBody({
           recipient_id: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] },
@@ -223,7 +256,7 @@ export const ROUTES: RouteDef[] = [
         .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
         .slice(0, limit);
       return ok(
-        list.map((g) => ({
+        list.map((g): RESTAPIPartialCurrentUserGuild => ({
           id: g.id,
           name: g.name,
           icon: null,
@@ -258,7 +291,7 @@ export const ROUTES: RouteDef[] = [
         schema: 'commandsBulk',
         handle: (ctx) => {
           app(ctx);
-          const list = Array.isArray(ctx.body) ? ctx.body.map(obj) : [];
+          const list = Array.isArray(ctx.body) ? ctx.body.map((b: unknown) => validated<CommandBody>(b)) : [];
           return ok(ctx.sim.overwriteCommands(cmdGuild(ctx), list));
         },
       },
@@ -270,7 +303,7 @@ export const ROUTES: RouteDef[] = [
         handle: (ctx) => {
           app(ctx);
           const store = ctx.sim.commandStore(cmdGuild(ctx));
-          const b = obj(ctx.body);
+          const b = validated<CommandBody>(ctx.body);
           const type = typeof b.type === 'number' ? b.type : 1;
           const existing = [...store.values()].find((c) => c.type === type && c.name === b.name);
           const cmd = ctx.sim.toCommand(b, cmdGuild(ctx), existing?.id ?? ctx.sim.ids.next());
@@ -301,7 +334,7 @@ export const ROUTES: RouteDef[] = [
           const store = ctx.sim.commandStore(guildId);
           const c = store.get(ctx.params.command_id);
           if (!c) throw Errors.unknownCommand();
-          const merged = ctx.sim.toCommand({ ...c, ...obj(ctx.body) }, guildId, c.id);
+          const merged = ctx.sim.toCommand({ ...c, ...validated<CommandBody>(ctx.body) }, guildId, c.id);
           store.set(c.id, merged);
           ctx.sim.changed();
           return ok(merged);
@@ -328,16 +361,18 @@ export const ROUTES: RouteDef[] = [
     template: '/interactions/:interaction_id/:interaction_token/callback',
     auth: false,
     schema: 'interactionCallback',
-    handle: (ctx) =>
-      ctx.sim.interactions.callback(
+    handle: (ctx) => {
+      const body = obj(ctx.body);
+      // the data's uploaded files become attachment objects, as in any message body
+      const stored = isObject(body.data) ? { ...body, data: withAttachments(ctx, body.data) } : body;
+      return ctx.sim.interactions.callback(
         ctx.params.interaction_id,
         ctx.params.interaction_token,
-        isObject(obj(ctx.body).data)
-          ? { ...obj(ctx.body), data: withAttachments(ctx, obj(obj(ctx.body).data)) }
-          : obj(ctx.body),
+        validated<InteractionCallbackBody>(stored),
         ctx.query.get('with_response') === 'true',
         ctx.authPresent,
-      ),
+      );
+    },
   },
   {
     method: 'POST',
@@ -346,7 +381,8 @@ export const ROUTES: RouteDef[] = [
     schema: 'webhookExecute',
     handle: (ctx) => {
       const s = ctx.sim.interactions.byWebhook(ctx.params.webhook_id, ctx.params.webhook_token);
-      const m = ctx.sim.interactions.followUp(s, withAttachments(ctx, obj(ctx.body)));
+      const body = validated<RESTPostAPIInteractionFollowupJSONBody>(ctx.body);
+      const m = ctx.sim.interactions.followUp(s, withAttachments(ctx, body));
       return ok(ctx.sim.apiMessage(m));
     },
   },
@@ -371,7 +407,8 @@ export const ROUTES: RouteDef[] = [
         handle: (ctx) => {
           const s = ctx.sim.interactions.byWebhook(ctx.params.webhook_id, ctx.params.webhook_token);
           const current = ctx.sim.interactions.getMessage(s, target(ctx));
-          const body = withAttachments(ctx, obj(ctx.body), current.attachments);
+          const edit = validated<RESTPatchAPIInteractionFollowupJSONBody>(ctx.body);
+          const body = withAttachments(ctx, edit, current.attachments);
           return ok(ctx.sim.apiMessage(ctx.sim.interactions.editMessage(s, target(ctx), body)));
         },
       },
@@ -422,7 +459,7 @@ export const ROUTES: RouteDef[] = [
       const sim = ctx.sim;
       const c = sim.channel(ctx.params.channel_id);
       if (!c) throw Errors.unknownChannel();
-      const body = withAttachments(ctx, obj(ctx.body));
+      const body = withAttachments(ctx, validated<RESTPostAPIChannelMessageJSONBody>(ctx.body));
       if (c.guildId) {
         const perms = sim.botPermissions(sim.guild(c.guildId));
         if ((perms & P.VIEW_CHANNEL) === 0n) throw Errors.missingAccess();
@@ -482,7 +519,8 @@ export const ROUTES: RouteDef[] = [
       if (m.author.id !== ctx.sim.model.botUserId) {
         throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
       }
-      return ok(ctx.sim.apiMessage(ctx.sim.editMessage(m, withAttachments(ctx, obj(ctx.body), m.attachments))));
+      const body = validated<RESTPatchAPIChannelMessageJSONBody>(ctx.body);
+      return ok(ctx.sim.apiMessage(ctx.sim.editMessage(m, withAttachments(ctx, body, m.attachments))));
     },
   },
   {
@@ -502,7 +540,7 @@ export const ROUTES: RouteDef[] = [
     auth: true,
     handle: (ctx) => {
       const g = guildOfBot(ctx);
-      const out = apiGuildBase(g);
+      const out: ApiGuild = apiGuildBase(g);
       if (ctx.query.get('with_counts') === 'true') {
         out.approximate_member_count = g.memberCount;
         out.approximate_presence_count = 0;
@@ -585,7 +623,7 @@ export const ROUTES: RouteDef[] = [
       const sim = ctx.sim;
       const g = guildOfBot(ctx);
       const m = sim.member(g, ctx.params.user_id);
-      const body = obj(ctx.body);
+      const body = validated<RESTPatchAPIGuildMemberJSONBody>(ctx.body);
       let roles = m.roles;
       if (Array.isArray(body.roles)) {
         const next = body.roles.filter((r): r is string => typeof r === 'string' && r !== g.everyoneRoleId);
@@ -639,41 +677,17 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-const compiled = ROUTES.map((def) => ({ def, segs: def.template.split('/').filter(Boolean) }));
+const compiled = compileRoutes(ROUTES);
+
+/** Parameters never take an `@` segment (`/users/@me` is not `/users/:user_id`), except the tokens. */
+function restParam(param: string, value: string): boolean {
+  return !value.startsWith('@') || param === ':webhook_token' || param === ':interaction_token';
+}
 
 /** Matches a path below /api/v10; `methodMismatch` tells a 405 from a 404. */
 export function matchRoute(method: string, path: string): { match: RouteMatch | null; methodMismatch: boolean } {
-  const segs = path
-    .split('/')
-    .filter(Boolean)
-    .map((s) => decodeURIComponent(s));
-  let best: { def: RouteDef; params: Record<string, string>; literals: number } | null = null;
-  let pathExists = false;
-  for (const { def, segs: t } of compiled) {
-    if (t.length !== segs.length) continue;
-    const params: Record<string, string> = {};
-    let literals = 0;
-    let okSeg = true;
-    for (let i = 0; i < t.length; i++) {
-      if (t[i].startsWith(':')) {
-        if (segs[i].startsWith('@') && t[i] !== ':webhook_token' && t[i] !== ':interaction_token') {
-          okSeg = false;
-          break;
-        }
-        params[t[i].slice(1)] = segs[i];
-      } else if (t[i] === segs[i]) {
-        literals++;
-      } else {
-        okSeg = false;
-        break;
-      }
-    }
-    if (!okSeg) continue;
-    pathExists = true;
-    if (def.method !== method) continue;
-    if (!best || literals > best.literals) best = { def, params, literals };
-  }
-  return { match: best ? { def: best.def, params: best.params } : null, methodMismatch: !best && pathExists };
+  const { match, methodMismatch } = findRoute(compiled, method, pathSegments(path), restParam);
+  return { match: match ? { def: match.route, params: match.params } : null, methodMismatch };
 }
 
 /** The major parameter of a route (Discord buckets per channel, guild or webhook). */

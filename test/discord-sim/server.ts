@@ -106,6 +106,7 @@ async function handleApi(sim: Simulator, req: http.IncomingMessage, res: http.Se
     error: null,
     durationMs: 0,
   };
+  sim.arrive(rec);
   let status = 200;
   let body: unknown;
   let headers: Record<string, string> = {};

@@ -277,6 +277,24 @@ export class DiscordSim {
     return this.call('GET', `/wait/requests?${query({ ...filter, count, timeoutMs })}`, undefined, timeoutMs);
   }
 
+  /**
+   * Resolves once `count` requests matching the filter have reached the simulator, answered or not (a request held
+   * back by `routeLatency` is there from its arrival on).
+   */
+  waitForArrivals(filter: RecordedFilter, count = 1, timeoutMs = 10000): Promise<RecordedRequest[]> {
+    return this.call('GET', `/wait/arrivals?${query({ ...filter, count, timeoutMs })}`, undefined, timeoutMs);
+  }
+
+  /** Resolves once every REST request that reached the simulator has been answered (latency included). */
+  async waitForIdle(timeoutMs = 10000): Promise<void> {
+    await this.call('GET', `/wait/idle?timeoutMs=${timeoutMs}`, undefined, timeoutMs);
+  }
+
+  /** Resolves once an IDENTIFY for `shard` would be taken (its identify bucket's window is over). */
+  async waitForIdentifyWindow(shard: number, timeoutMs = 10000): Promise<void> {
+    await this.call('GET', `/wait/identify?${query({ shard, timeoutMs })}`, undefined, timeoutMs);
+  }
+
   /** Resolves once the user's DM channel holds `count` messages. */
   waitForDms(user: string, count = 1, timeoutMs = 10000): Promise<SimMessage[]> {
     return this.call('GET', `/wait/dms?${query({ user, count, timeoutMs })}`, undefined, timeoutMs);
@@ -410,6 +428,14 @@ export class DiscordSim {
   /** Sends op 9 INVALID_SESSION (not resumable) to every open session (discord.js identifies again). */
   async gatewayInvalidate(): Promise<number> {
     return (await this.call<{ sessions: number }>('POST', '/gateway/invalidate')).sessions;
+  }
+
+  /**
+   * Sends a dispatch of the test's own to every session that would get an event of that guild (no intent needed):
+   * a marker, which arrives after everything dispatched before it. Returns the open sessions it went to.
+   */
+  async gatewayDispatch(t: string, d: unknown, guildId: string | null = this.world.guildId): Promise<number> {
+    return (await this.call<{ delivered: number }>('POST', '/gateway/dispatch', { t, d, guildId })).delivered;
   }
 
   /** Closes every gateway socket with a close code (default 4000: clients resume). */

@@ -13,11 +13,33 @@ import {
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
+  type ClientEvents,
   type Interaction,
 } from 'discord.js';
 import { DiscordSim } from './sim-client';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A promise the test settles itself: the handler waits on it for something the test has seen. */
+function gate(): { passed: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const passed = new Promise<void>((resolve) => (open = resolve));
+  return { passed, open };
+}
+
+/** The next `event` of a client that `accept` takes (after the call, so set it up before the cause). */
+function next<E extends keyof ClientEvents>(
+  client: Client,
+  event: E,
+  accept: (...args: ClientEvents[E]) => boolean = () => true,
+): Promise<ClientEvents[E]> {
+  return new Promise((resolve) => {
+    const listener = (...args: ClientEvents[E]): void => {
+      if (!accept(...args)) return;
+      client.off(event, listener);
+      resolve(args);
+    };
+    client.on(event, listener);
+  });
+}
 
 async function login(sim: DiscordSim, intents: GatewayIntentBits[]): Promise<Client> {
   const client = new Client({ intents, rest: { api: sim.apiUrl } });
@@ -112,6 +134,7 @@ describe('discord-sim with a real discord.js client', () => {
 
   it('dispatches slash commands with resolved options, member permissions and locale', async () => {
     const seen: Record<string, unknown> = {};
+    const deferralSeen = gate();
     onInteraction = async (i) => {
       if (!i.isChatInputCommand()) return;
       seen.who = i.options.getUser('who')?.username;
@@ -123,11 +146,13 @@ describe('discord-sim with a real discord.js client', () => {
       seen.appManageRoles = i.appPermissions?.has(PermissionFlagsBits.ManageRoles);
       seen.context = i.context;
       await i.deferReply({ flags: MessageFlags.Ephemeral });
-      await sleep(50);
+      // the edit comes once the test has seen the deferral
+      await deferralSeen.passed;
       await i.editReply(`pong x${String(seen.n)}`);
     };
     const h = await sim.slash({ user: 'bob', name: 'ping', options: { who: 'alice', n: 2 } });
     const first = await h.waitForResponse();
+    deferralSeen.open();
     expect(first.callbacks.map((c) => c.type)).toEqual([5]);
     expect(first.callbacks[0].authPresent).toBe(false);
     const final = await h.waitForFinal();
@@ -228,33 +253,45 @@ describe('discord-sim with a real discord.js client', () => {
   it('fails interactions not answered in time and rejects late callbacks with 10062', async () => {
     await sim.setConfig({ interactionTimeoutMs: 150 });
     const late: unknown[] = [];
+    const failed = gate();
+    const answered = gate();
     onInteraction = async (i) => {
       if (!i.isChatInputCommand()) return;
-      await sleep(300);
+      // the reply comes once the interaction has failed
+      await failed.passed;
       await i.reply('too late').catch((e: unknown) => late.push(e));
+      answered.open();
     };
     const h = await sim.slash({ user: 'alice', name: 'slow' });
     const v = await h.waitForResponse();
     expect(v).toMatchObject({ status: 'failed', failure: 'The application did not respond' });
     await expect(h.waitForFinal()).rejects.toThrow(/did not respond/);
-    await sleep(400);
+    failed.open();
+    await answered.passed;
     expect(late).toHaveLength(1);
     expect(late[0]).toBeInstanceOf(DiscordAPIError);
     expect(late[0]).toMatchObject({ code: 10062, status: 404 });
   });
 
   it('rejects follow-ups and edits after the token expired with 50027', async () => {
-    await sim.setConfig({ interactionTokenLifetimeMs: 200 });
     const errors: unknown[] = [];
+    const expired = gate();
+    const done = gate();
     onInteraction = async (i) => {
       if (!i.isChatInputCommand()) return;
       await i.reply('first');
-      await sleep(300);
+      // the edit and the follow-up come once the token has expired
+      await expired.passed;
       await i.editReply('second').catch((e: unknown) => errors.push(e));
       await i.followUp('third').catch((e: unknown) => errors.push(e));
+      done.open();
     };
     const h = await sim.slash({ user: 'alice', name: 'slow' });
     expect((await h.waitForFinal()).content).toBe('first');
+    // the token's lifetime ends now (it is older than 0 ms) rather than after a wait
+    await sim.setConfig({ interactionTokenLifetimeMs: 0 });
+    expired.open();
+    await done.passed;
     await sim.waitForRequests({ route: 'POST /webhooks/:webhook_id/:webhook_token' });
     expect(errors).toHaveLength(2);
     expect(errors.map((e) => (e as DiscordAPIError).code)).toEqual([50027, 50027]);
@@ -273,14 +310,19 @@ describe('discord-sim with a real discord.js client', () => {
     expect(await updated).toContain(sim.world.roles.premium);
 
     await expect(member.roles.add(sim.world.roles.aboveBot)).rejects.toMatchObject({ code: 50013 });
+    const botRoleChanged = next(client, Events.GuildRoleUpdate, (_old, role) => role.tags?.botId === client.user?.id);
     await sim.setFaults({ botMissingPermissions: true });
-    await sleep(50);
+    await botRoleChanged;
     expect(guild.members.me?.permissions.has(PermissionFlagsBits.ManageRoles)).toBe(false);
     await expect(member.roles.remove(sim.world.roles.premium)).rejects.toMatchObject({ code: 50013 });
     expect(await sim.memberRoleNames('alice')).toEqual(['premium']);
 
+    const restored = Promise.all([
+      next(client, Events.GuildRoleUpdate, (_old, role) => role.tags?.botId === client.user?.id),
+      next(client, Events.GuildMemberUpdate, (_old, m) => m.id === sim.world.users.alice),
+    ]);
     await sim.reset();
-    await sleep(50);
+    await restored;
     expect(guild.members.me?.permissions.has(PermissionFlagsBits.ManageRoles)).toBe(true);
     expect(guild.members.cache.get(sim.world.users.alice)?.roles.cache.has(sim.world.roles.premium)).toBe(false);
   });
@@ -300,7 +342,14 @@ describe('discord-sim with a real discord.js client', () => {
       const left = new Promise<string>((resolve) => client.once(Events.GuildMemberRemove, (m) => resolve(m.id)));
       await sim.memberLeave(sim.world.guildId, 'carol');
       expect(await left).toBe(sim.world.users.carol);
-      await sleep(50);
+      // a marker dispatched to every session after the member events: it reaches `other` after any of them would
+      const marker = new Promise<void>((resolve) =>
+        other.on(Events.Raw, (p: { t?: string }) => {
+          if (p.t === 'SIM_MARKER') resolve();
+        }),
+      );
+      await sim.gatewayDispatch('SIM_MARKER', {});
+      await marker;
       expect(seenByOther).toEqual([]);
     } finally {
       await other.destroy();

@@ -1,5 +1,15 @@
 // The simulator's state: world, recordings, messages, commands, faults, interactions, waiters.
 import { EventEmitter } from 'node:events';
+import type {
+  APIUser,
+  GatewayGuildMemberAddDispatchData,
+  GatewayGuildMemberRemoveDispatchData,
+  GatewayGuildMemberUpdateDispatchData,
+  InteractionContextType,
+  Permissions,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  Snowflake,
+} from 'discord.js';
 import { ApiError, Errors } from './errors';
 import { Gateway, Intents, type GatewayHost } from './gateway';
 import { Interactions } from './interactions';
@@ -11,6 +21,7 @@ import { SnowflakeGenerator } from './snowflake';
 import type {
   CommandOptionRecord,
   Faults,
+  MessageBody,
   RecordedFilter,
   RecordedRequest,
   RegisteredCommand,
@@ -28,6 +39,7 @@ import {
   type ChannelRec,
   type GuildRec,
   type MemberRec,
+  type PrivateChannelRec,
   type UserRec,
 } from './world';
 
@@ -51,6 +63,28 @@ export interface SimOptions {
 
 const MESSAGE_FLAG_EPHEMERAL = 64;
 
+/**
+ * A command body of PUT/POST/PATCH (validated against Discord's schema), or a stored command merged with a PATCH
+ * body: `default_member_permissions` may be a number (Discord takes both, see validation.ts), `contexts` null.
+ */
+export type CommandBody = Partial<
+  Omit<RESTPostAPIChatInputApplicationCommandsJSONBody, 'type' | 'options' | 'contexts' | 'default_member_permissions'>
+> & {
+  type?: number;
+  options?: CommandOptionRecord[];
+  contexts?: InteractionContextType[] | null;
+  default_member_permissions?: Permissions | number | null;
+};
+
+/** A message as Discord's API returns it (the simulator-only fields of SimMessage removed). */
+export type ApiMessage = Omit<SimMessage, 'source' | 'ephemeral' | 'deleted'>;
+
+/**
+ * GUILD_MEMBER_REMOVE as the simulator sends it: the user object, or only its id should the world not know the user
+ * (the world keeps the users of its members, so this is a fallback).
+ */
+type MemberRemoveData = Omit<GatewayGuildMemberRemoveDispatchData, 'user'> & { user: APIUser | Pick<APIUser, 'id'> };
+
 export class Simulator implements GatewayHost {
   readonly token: string;
   readonly spec: WorldSpec;
@@ -69,13 +103,17 @@ export class Simulator implements GatewayHost {
   faults: Faults = structuredClone(DEFAULT_FAULTS);
 
   requests: RecordedRequest[] = [];
+  /** Requests as they arrive (recorded in `requests` once answered); cleared by reset(). */
+  arrivals: RecordedRequest[] = [];
+  /** Requests arrived and not answered yet (kept across reset(): they are still answered). */
+  private readonly inFlight = new Set<RecordedRequest>();
   private seq = 0;
   readonly messages = new Map<string, SimMessage[]>();
   readonly messageIndex = new Map<string, SimMessage>();
   /** DM channels by recipient user id; kept across reset() so a bot's cached DM channel stays valid. */
-  readonly dmChannels = new Map<string, ChannelRec>();
-  private readonly dmChannelById = new Map<string, ChannelRec>();
-  private readonly privateChannels = new Map<string, ChannelRec>();
+  readonly dmChannels = new Map<string, PrivateChannelRec>();
+  private readonly dmChannelById = new Map<string, PrivateChannelRec>();
+  private readonly privateChannels = new Map<string, PrivateChannelRec>();
   private channelIndex = new Map<string, ChannelRec>();
   readonly globalCommands = new Map<string, RegisteredCommand>();
   readonly guildCommands = new Map<string, Map<string, RegisteredCommand>>();
@@ -143,6 +181,7 @@ export class Simulator implements GatewayHost {
     this.model = new WorldModel(this.spec);
     this.indexChannels();
     this.requests = [];
+    this.arrivals = [];
     this.messages.clear();
     this.messageIndex.clear();
     this.interactions.clear();
@@ -195,13 +234,26 @@ export class Simulator implements GatewayHost {
     return ++this.seq;
   }
 
+  /** A request reached the simulator (it is recorded once answered). */
+  arrive(r: RecordedRequest): void {
+    this.arrivals.push(r);
+    this.inFlight.add(r);
+    this.changed();
+  }
+
+  /** Whether every request that arrived has been answered. */
+  get idle(): boolean {
+    return this.inFlight.size === 0;
+  }
+
   record(r: RecordedRequest): void {
+    this.inFlight.delete(r);
     this.requests.push(r);
     this.changed();
   }
 
-  filterRequests(f: RecordedFilter = {}): RecordedRequest[] {
-    return this.requests.filter((r) => {
+  filterRequests(f: RecordedFilter = {}, list: RecordedRequest[] = this.requests): RecordedRequest[] {
+    return list.filter((r) => {
       if (f.sinceSeq !== undefined && r.seq <= f.sinceSeq) return false;
       if (f.method && r.method !== f.method.toUpperCase()) return false;
       if (f.status !== undefined && r.status !== f.status) return false;
@@ -320,7 +372,7 @@ export class Simulator implements GatewayHost {
   }
 
   /** Finds or creates a private channel between `user` and `other` (no bot inside: interaction context 2). */
-  privateChannel(user: UserRec, other: UserRec): ChannelRec {
+  privateChannel(user: UserRec, other: UserRec): PrivateChannelRec {
     const key = `${user.id}:${other.id}`;
     let c = this.privateChannels.get(key);
     if (!c) {
@@ -340,7 +392,7 @@ export class Simulator implements GatewayHost {
   }
 
   /** Finds or creates the DM channel with a user. */
-  dmChannel(user: UserRec): ChannelRec {
+  dmChannel(user: UserRec): PrivateChannelRec {
     let c = this.dmChannels.get(user.id);
     if (!c) {
       c = { id: this.ids.next(), guildId: null, name: null, type: 1, position: 0, recipientId: user.id };
@@ -351,7 +403,7 @@ export class Simulator implements GatewayHost {
   }
 
   // ---- members ----
-  memberPayload(g: GuildRec, m: MemberRec): Record<string, unknown> {
+  memberPayload(g: GuildRec, m: MemberRec): GatewayGuildMemberAddDispatchData & GatewayGuildMemberUpdateDispatchData {
     return { ...apiMember(this.model, m), guild_id: g.id };
   }
 
@@ -369,13 +421,10 @@ export class Simulator implements GatewayHost {
     });
   }
 
-  emitMemberRemove(g: GuildRec, userId: string): void {
+  emitMemberRemove(g: GuildRec, userId: Snowflake): void {
     const u = this.model.user(userId);
-    this.gateway.dispatch(
-      'GUILD_MEMBER_REMOVE',
-      { guild_id: g.id, user: u ? apiUser(u) : { id: userId } },
-      { guildId: g.id, intent: Intents.GuildMembers },
-    );
+    const d: MemberRemoveData = { guild_id: g.id, user: u ? apiUser(u) : { id: userId } };
+    this.gateway.dispatchRaw('GUILD_MEMBER_REMOVE', d, { guildId: g.id, intent: Intents.GuildMembers });
   }
 
   memberJoin(guildId: string, userNameOrId: string): MemberRec {
@@ -424,7 +473,7 @@ export class Simulator implements GatewayHost {
   createMessage(
     channel: ChannelRec,
     author: UserRec,
-    body: Record<string, unknown>,
+    body: MessageBody,
     source: SimMessage['source'],
     extra: Partial<SimMessage> = {},
   ): SimMessage {
@@ -464,7 +513,7 @@ export class Simulator implements GatewayHost {
     return msg;
   }
 
-  editMessage(msg: SimMessage, body: Record<string, unknown>): SimMessage {
+  editMessage(msg: SimMessage, body: MessageBody): SimMessage {
     if ('content' in body) msg.content = typeof body.content === 'string' ? body.content : '';
     if ('embeds' in body) msg.embeds = Array.isArray(body.embeds) ? body.embeds : [];
     if ('components' in body) msg.components = Array.isArray(body.components) ? body.components : [];
@@ -493,7 +542,7 @@ export class Simulator implements GatewayHost {
     this.changed();
   }
 
-  private dispatchMessage(t: string, msg: SimMessage): void {
+  private dispatchMessage(t: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE', msg: SimMessage): void {
     const ch = this.channel(msg.channel_id);
     // the bot is not in private channels between users (interaction context 2): no gateway event
     if (ch?.privateOf) return;
@@ -504,7 +553,7 @@ export class Simulator implements GatewayHost {
   }
 
   /** The message as Discord's API returns it (sim-only fields removed). */
-  apiMessage(msg: SimMessage): Record<string, unknown> {
+  apiMessage(msg: SimMessage): ApiMessage {
     const { source: _s, ephemeral: _e, deleted: _d, ...rest } = msg;
     return rest;
   }
@@ -530,8 +579,8 @@ export class Simulator implements GatewayHost {
     return out;
   }
 
-  /** Builds the stored form of a command body (already validated). */
-  toCommand(body: Record<string, unknown>, guildId: string | null, id: string): RegisteredCommand {
+  /** Builds the stored form of a command body (already validated), or of a stored command merged with a PATCH. */
+  toCommand(body: CommandBody, guildId: string | null, id: string): RegisteredCommand {
     const dmp = body.default_member_permissions;
     const cmd: RegisteredCommand = {
       id,
@@ -541,24 +590,20 @@ export class Simulator implements GatewayHost {
       type: typeof body.type === 'number' ? body.type : 1,
       name: String(body.name),
       description: typeof body.description === 'string' ? body.description : '',
-      name_localizations: isObject(body.name_localizations)
-        ? (body.name_localizations as Record<string, string>)
-        : null,
-      description_localizations: isObject(body.description_localizations)
-        ? (body.description_localizations as Record<string, string>)
-        : null,
+      name_localizations: isObject(body.name_localizations) ? body.name_localizations : null,
+      description_localizations: isObject(body.description_localizations) ? body.description_localizations : null,
       default_member_permissions: typeof dmp === 'string' || typeof dmp === 'number' ? String(dmp) : null,
-      contexts: Array.isArray(body.contexts) ? (body.contexts as number[]) : null,
-      integration_types: Array.isArray(body.integration_types) ? (body.integration_types as number[]) : [0],
+      contexts: Array.isArray(body.contexts) ? body.contexts : null,
+      integration_types: Array.isArray(body.integration_types) ? body.integration_types : [0],
       nsfw: body.nsfw === true,
     };
-    if (Array.isArray(body.options) && body.options.length) cmd.options = body.options as CommandOptionRecord[];
+    if (Array.isArray(body.options) && body.options.length) cmd.options = body.options;
     if (!guildId) cmd.dm_permission = body.dm_permission !== false;
     return cmd;
   }
 
   /** PUT bulk overwrite: same name+type keeps its id (Discord updates in place), others are created or deleted. */
-  overwriteCommands(guildId: string | null, bodies: Record<string, unknown>[]): RegisteredCommand[] {
+  overwriteCommands(guildId: string | null, bodies: CommandBody[]): RegisteredCommand[] {
     const store = this.commandStore(guildId);
     const byKey = new Map<string, RegisteredCommand>();
     for (const c of store.values()) byKey.set(`${c.type}:${c.name}`, c);

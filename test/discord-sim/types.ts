@@ -1,5 +1,25 @@
 // Types shared by the simulator process (main.ts and friends) and the test-side client (sim-client.ts).
-// This file must stay free of runtime imports so that CommonJS test code can use it.
+// This file must stay free of runtime imports so that CommonJS test code can use it: Discord's shapes come from
+// discord-api-types (the version discord.js ships and re-exports) as type-only imports.
+import type {
+  APIApplicationCommand,
+  APIAttachment,
+  APIApplicationCommandOption,
+  APIEmbed,
+  APIMessage,
+  APIMessageInteractionMetadata,
+  APIMessageTopLevelComponent,
+  APIModalInteractionResponseCallbackData,
+  APIUser,
+  ChannelType,
+  Permissions,
+  RESTPatchAPIChannelMessageJSONBody,
+  RESTPatchAPIInteractionFollowupJSONBody,
+  RESTPostAPIChannelMessageJSONBody,
+  RESTPostAPIInteractionCallbackJSONBody,
+  RESTPostAPIInteractionFollowupJSONBody,
+  Snowflake,
+} from 'discord.js';
 
 /** The bot token the simulator accepts unless told otherwise. Fake, and shaped like a real one. */
 export const DEFAULT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.sim.discord-simulator-token';
@@ -8,7 +28,7 @@ export const DEFAULT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.sim.discord-simulator-tok
 export interface UserSpec {
   /** Short name used by tests (`alice`); also the Discord username. */
   name: string;
-  id?: string;
+  id?: Snowflake;
   globalName?: string | null;
   /** The Discord client locale this user's interactions carry (default `en-US`). */
   locale?: string;
@@ -17,9 +37,9 @@ export interface UserSpec {
 
 export interface RoleSpec {
   name: string;
-  id?: string;
+  id?: Snowflake;
   /** Permission bit set as a decimal string. */
-  permissions?: string;
+  permissions?: Permissions;
   /** Higher is more powerful. @everyone is always 0. Default: order in the list. */
   position?: number;
   color?: number;
@@ -27,11 +47,15 @@ export interface RoleSpec {
   botRole?: boolean;
 }
 
+/** The guild channel types the simulator knows: 0 text, 2 voice, 4 category, 5 announcement. */
+export type SimulatedGuildChannelType =
+  ChannelType.GuildText | ChannelType.GuildVoice | ChannelType.GuildCategory | ChannelType.GuildAnnouncement;
+
 export interface ChannelSpec {
   name: string;
-  id?: string;
+  id?: Snowflake;
   /** 0 text (default), 2 voice, 4 category, 5 announcement */
-  type?: number;
+  type?: SimulatedGuildChannelType;
 }
 
 export interface MemberSpec {
@@ -44,13 +68,13 @@ export interface MemberSpec {
 
 export interface GuildSpec {
   name: string;
-  id?: string;
+  id?: Snowflake;
   /** User name of the owner (must be a member). */
   owner?: string;
   preferredLocale?: string;
   /** Roles besides @everyone. `everyonePermissions` sets @everyone's. */
   roles?: RoleSpec[];
-  everyonePermissions?: string;
+  everyonePermissions?: Permissions;
   channels?: ChannelSpec[];
   /** The bot is always added as a member (with the botRole role, if any). */
   members?: MemberSpec[];
@@ -66,8 +90,8 @@ export interface SyntheticSpec {
 }
 
 export interface WorldSpec {
-  applicationId?: string;
-  botUserId?: string;
+  applicationId?: Snowflake;
+  botUserId?: Snowflake;
   botName?: string;
   /** Application flags (READY application.flags). Default: the three privileged gateway intents enabled (limited). */
   applicationFlags?: number;
@@ -210,37 +234,29 @@ export interface RecordedFilter {
   sinceSeq?: number;
 }
 
-export interface SimUser {
-  id: string;
-  username: string;
-  global_name: string | null;
-  discriminator: string;
-  avatar: string | null;
-  bot?: boolean;
-  public_flags: number;
+/**
+ * Discord's user object, its `public_flags` a plain bit set: discord-api-types' flag enums have no member for 0 (no
+ * flag), which the simulator and test fixtures write. A number is assignable to the enum where `APIUser` is needed.
+ */
+export interface SimUser extends Omit<APIUser, 'public_flags'> {
+  public_flags?: number;
 }
 
-export interface SimMessage {
-  id: string;
-  channel_id: string;
-  guild_id?: string;
+/**
+ * A message as the simulator stores it: Discord's message object (what the API answers, see `Simulator.apiMessage`)
+ * with the fields the simulator always sets made required, plus a few simulator-only fields.
+ */
+export interface SimMessage extends Omit<
+  APIMessage,
+  'author' | 'components' | 'flags' | 'interaction_metadata' | 'nonce'
+> {
+  /** Sent by Discord on messages of guild channels (not part of discord-api-types' REST message object). */
+  guild_id?: Snowflake;
   author: SimUser;
-  content: string;
-  embeds: unknown[];
-  components: unknown[];
-  attachments: unknown[];
+  components: APIMessageTopLevelComponent[];
+  /** Bits of `MessageFlags` (a plain number, see SimUser). */
   flags: number;
-  timestamp: string;
-  edited_timestamp: string | null;
-  type: number;
-  tts: boolean;
-  mention_everyone: boolean;
-  mentions: unknown[];
-  mention_roles: string[];
-  pinned: boolean;
-  webhook_id?: string;
-  application_id?: string;
-  interaction_metadata?: unknown;
+  interaction_metadata?: SimInteractionMetadata;
   /** The nonce the author sent, as Discord echoes it back. */
   nonce?: string;
   /** Sim-only: how it was created. */
@@ -251,9 +267,44 @@ export interface SimMessage {
   deleted: boolean;
 }
 
+/** A message body as the simulator applies it: `attachments` made attachment objects (uploaded files, kept ones). */
+export type WithStoredAttachments<B> = Omit<B, 'attachments'> & { attachments?: APIAttachment[] };
+
+/** The fields of a message body the simulator keeps (channel message, interaction reply, follow-up, edit). */
+export type MessageBody = WithStoredAttachments<
+  Pick<RESTPatchAPIChannelMessageJSONBody, 'content' | 'embeds' | 'components' | 'flags'> &
+    Pick<RESTPostAPIChannelMessageJSONBody, 'tts'>
+>;
+
+/** `R` with its `data`'s attachments stored (distributes over a union). */
+type WithStoredDataAttachments<R> = {
+  [K in keyof R]: K extends 'data' ? WithStoredAttachments<NonNullable<R[K]>> : R[K];
+};
+
+/** An interaction callback body as the simulator handles it: its `data`'s attachments stored. */
+export type InteractionCallbackBody = WithStoredDataAttachments<RESTPostAPIInteractionCallbackJSONBody>;
+
+/** The `data` of a member of a union, if it has one. */
+type DataOf<R> = R extends unknown ? ('data' extends keyof R ? NonNullable<R['data' & keyof R]> : never) : never;
+
+/** The `data` of an interaction callback: a message (type 4, 7), the deferred reply's flags (5), a modal (9). */
+export type InteractionCallbackData = DataOf<InteractionCallbackBody>;
+
+/** The `interaction_metadata` of a response or follow-up: Discord adds the command's `name` for commands. */
+export type SimInteractionMetadata = APIMessageInteractionMetadata & { name?: string };
+
+/**
+ * An edit of an interaction's message as the bot sent it: a PATCH of `@original` or of a follow-up, or the first
+ * follow-up after a deferred reply (which replaces the "thinking" message).
+ */
+export type InteractionEditBody =
+  | WithStoredAttachments<RESTPatchAPIInteractionFollowupJSONBody>
+  | WithStoredAttachments<RESTPostAPIInteractionFollowupJSONBody>;
+
 export interface InteractionCallbackRecord {
+  /** The callback type (4 reply, 5 deferred reply, 6 deferred update, 7 update, 9 modal), as in RegisteredCommand. */
   type: number;
-  data: unknown;
+  data: InteractionCallbackData | null;
   at: number;
   withResponse: boolean;
   authPresent: boolean;
@@ -282,48 +333,49 @@ export interface InteractionView {
   ephemeral: boolean;
   /** Convenience copies of original. */
   content: string | null;
-  embeds: unknown[];
-  components: unknown[];
+  embeds: APIEmbed[];
+  components: APIMessageTopLevelComponent[];
+  /** Bits of `MessageFlags`. */
   flags: number;
-  edits: Array<{ at: number; target: string; body: unknown }>;
+  edits: Array<{ at: number; target: string; body: InteractionEditBody }>;
   followUps: SimMessage[];
   /** The modal shown (callback type 9), if any. */
-  modal: unknown;
+  modal: APIModalInteractionResponseCallbackData | null;
   /** Final = a non-deferred visible response exists (or a modal was shown). */
   final: boolean;
 }
 
-export interface CommandOptionRecord {
+/** The keys of any member of a union. */
+type KeysOfUnion<U> = U extends unknown ? keyof U : never;
+/** The type of field `K` across the members of a union that have it. */
+type FieldOfUnion<U, K extends PropertyKey> = U extends unknown ? (K extends keyof U ? U[K] : never) : never;
+/**
+ * A union read as one object: the fields every member has as they are, the others optional, so that a field of one
+ * member (`min_value`, `choices`, `channel_types`...) can be read without narrowing on the discriminant first.
+ */
+type Flattened<U> = Pick<U, keyof U> & { [K in Exclude<KeysOfUnion<U>, keyof U>]?: FieldOfUnion<U, K> };
+
+/**
+ * An option of a registered command: Discord's `APIApplicationCommandOption` union, flattened (see `Flattened`), with
+ * nested options of the same kind. `type` is a plain number (1 subcommand, 2 group, 3 string, 4 integer, 5 boolean,
+ * 6 user, 7 channel, 8 role, 9 mentionable, 10 number, 11 attachment): the simulator and the sandbox compare it with
+ * those numbers, and discord-api-types' enum is for types only here (this file has no runtime imports).
+ */
+export interface CommandOptionRecord extends Omit<Flattened<APIApplicationCommandOption>, 'options' | 'type'> {
   type: number;
-  name: string;
-  description?: string;
-  required?: boolean;
-  choices?: Array<{ name: string; value: string | number }>;
   options?: CommandOptionRecord[];
-  min_value?: number;
-  max_value?: number;
-  min_length?: number;
-  max_length?: number;
-  channel_types?: number[];
-  autocomplete?: boolean;
 }
 
-export interface RegisteredCommand {
-  id: string;
-  application_id: string;
-  guild_id?: string;
-  version: string;
+/**
+ * A registered application command, as Discord answers it (the fields the simulator always sets made required).
+ * `type` is a plain number (1 chat input, 2 user, 3 message), as in CommandOptionRecord.
+ */
+export interface RegisteredCommand
+  extends
+    Omit<APIApplicationCommand, 'options' | 'contexts' | 'integration_types' | 'nsfw' | 'type'>,
+    Required<Pick<APIApplicationCommand, 'contexts' | 'integration_types' | 'nsfw'>> {
   type: number;
-  name: string;
-  description: string;
-  name_localizations?: Record<string, string> | null;
-  description_localizations?: Record<string, string> | null;
   options?: CommandOptionRecord[];
-  default_member_permissions: string | null;
-  dm_permission?: boolean;
-  contexts: number[] | null;
-  integration_types: number[];
-  nsfw: boolean;
 }
 
 export interface SlashOptions {
@@ -370,6 +422,7 @@ export interface GatewaySessionInfo {
   guildsSent: number;
   guildsExpected: number;
   ready: boolean;
+  /** The IDENTIFY payload's `d` as the client sent it (token redacted); the simulator checks only what it uses. */
   identify: unknown;
   resumed: number;
   /** [shard_id, num_shards] from IDENTIFY ([0, 1] without sharding). */

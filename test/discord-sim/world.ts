@@ -1,18 +1,47 @@
 // The simulated world: users, guilds, roles, channels, members. Built from a WorldSpec with deterministic ids.
+// The records are the simulator's own (permissions as bigint, ids of related objects); api*() below turn them into
+// Discord's objects.
+import type {
+  APIBaseVoiceGuildMember,
+  APIDMChannel,
+  APIGuild,
+  APIGuildCategoryChannel,
+  APIGuildMember,
+  APIGuildMemberAvatar,
+  APIGuildVoiceChannel,
+  APIInteractionDataResolvedGuildMember,
+  APIInteractionGuildMember,
+  APINewsChannel,
+  APIRole,
+  APITextChannel,
+  APIUser,
+  ChannelType,
+  Locale,
+  Snowflake,
+} from 'discord.js';
+import { ChannelTypes } from './enums';
 import { ALL_PERMISSIONS, DEFAULT_EVERYONE, P, parsePermissions } from './permissions';
 import { FixedSnowflakes, snowflakeTime } from './snowflake';
-import type { GuildSpec, SimUser, UserSpec, World, WorldGuild, WorldSpec } from './types';
+import type { GuildSpec, SimulatedGuildChannelType, UserSpec, World, WorldGuild, WorldSpec } from './types';
+
+/**
+ * A locale as the world spec or a test gives it (passed through unchecked, as Discord's clients would send it).
+ * discord-api-types' `Locale` is a string enum, which a plain string is not assignable to.
+ */
+export function asLocale(locale: string): Locale {
+  return locale as Locale;
+}
 
 export interface UserRec {
-  id: string;
+  id: Snowflake;
   username: string;
   globalName: string | null;
-  locale: string;
+  locale: Locale;
   bot: boolean;
 }
 
 export interface RoleRec {
-  id: string;
+  id: Snowflake;
   name: string;
   permissions: bigint;
   position: number;
@@ -21,21 +50,34 @@ export interface RoleRec {
   botRole: boolean;
 }
 
-export interface ChannelRec {
-  id: string;
-  guildId: string | null;
-  name: string | null;
-  type: number;
+export interface GuildChannelRec {
+  id: Snowflake;
+  guildId: Snowflake;
+  name: string;
+  type: SimulatedGuildChannelType;
   position: number;
-  /** DM channels only: the other user (the bot's DM: the user). */
-  recipientId?: string;
-  /** A private channel between two users (interaction context 2): the user the app acts for. The bot is no member. */
-  privateOf?: string;
+  recipientId?: undefined;
+  privateOf?: undefined;
 }
 
+/** A DM channel: the bot's DM with a user, or a private channel between two users (interaction context 2). */
+export interface PrivateChannelRec {
+  id: Snowflake;
+  guildId: null;
+  name: null;
+  type: ChannelType.DM;
+  position: number;
+  /** The other user (the bot's DM: the user). */
+  recipientId: Snowflake;
+  /** A private channel between two users (interaction context 2): the user the app acts for. The bot is no member. */
+  privateOf?: Snowflake;
+}
+
+export type ChannelRec = GuildChannelRec | PrivateChannelRec;
+
 export interface MemberRec {
-  userId: string;
-  roles: string[];
+  userId: Snowflake;
+  roles: Snowflake[];
   nick: string | null;
   joinedAt: string;
 }
@@ -48,15 +90,15 @@ export interface SyntheticInfo {
 
 export class GuildRec {
   readonly roles = new Map<string, RoleRec>();
-  readonly channels = new Map<string, ChannelRec>();
+  readonly channels = new Map<string, GuildChannelRec>();
   private membersMap: Map<string, MemberRec> | null = null;
 
   constructor(
     readonly model: WorldModel,
     readonly id: string,
     public name: string,
-    public ownerId: string,
-    public preferredLocale: string,
+    public ownerId: Snowflake,
+    public preferredLocale: Locale,
     readonly synthetic: SyntheticInfo | null,
     initialMembers: Map<string, MemberRec> | null,
   ) {
@@ -129,12 +171,12 @@ export class GuildRec {
     return perms;
   }
 
-  defaultTextChannel(): ChannelRec | undefined {
-    for (const c of this.channels.values()) if (c.type === 0) return c;
+  defaultTextChannel(): GuildChannelRec | undefined {
+    for (const c of this.channels.values()) if (c.type === ChannelTypes.GuildText) return c;
     return undefined;
   }
 
-  channelByName(name: string): ChannelRec | undefined {
+  channelByName(name: string): GuildChannelRec | undefined {
     for (const c of this.channels.values()) if (c.name === name) return c;
     return undefined;
   }
@@ -218,7 +260,13 @@ export class WorldModel {
     this.guildCreateMembers = spec.guildCreateMembers ?? 'discord';
     this.synthetic = spec.synthetic;
 
-    this.addUser({ id: this.botUserId, username: this.botName, globalName: null, locale: 'en-US', bot: true });
+    this.addUser({
+      id: this.botUserId,
+      username: this.botName,
+      globalName: null,
+      locale: asLocale('en-US'),
+      bot: true,
+    });
     const userSpecs = new Map<string, UserSpec>();
     for (const u of DEFAULT_USERS) userSpecs.set(u.name, u);
     for (const u of spec.users ?? []) userSpecs.set(u.name, { ...userSpecs.get(u.name), ...u });
@@ -227,7 +275,7 @@ export class WorldModel {
         id: u.id ?? ids.next(),
         username: u.name,
         globalName: u.globalName ?? null,
-        locale: u.locale ?? 'en-US',
+        locale: asLocale(u.locale ?? 'en-US'),
         bot: u.bot ?? false,
       });
     }
@@ -256,7 +304,7 @@ export class WorldModel {
       id,
       g.name,
       ownerUser?.id ?? this.botUserId,
-      g.preferredLocale ?? 'en-US',
+      asLocale(g.preferredLocale ?? 'en-US'),
       null,
       members,
     );
@@ -315,7 +363,7 @@ export class WorldModel {
       id,
       `Synthetic ${index}`,
       this.botUserId,
-      'en-US',
+      asLocale('en-US'),
       {
         index,
         count: s.membersPerGuild,
@@ -373,7 +421,7 @@ export class WorldModel {
     const per = this.synthetic.membersPerGuild;
     const max = (this.synthetic.distinctUsers ?? true) ? per * this.synthetic.guilds : per;
     if (k < 0n || k >= BigInt(max)) return undefined;
-    return { id, username: `user${k.toString()}`, globalName: null, locale: 'en-US', bot: false };
+    return { id, username: `user${k.toString()}`, globalName: null, locale: asLocale('en-US'), bot: false };
   }
 
   /** Resolve a user by name or id. */
@@ -398,7 +446,7 @@ export class WorldModel {
         id: g.id,
         name: g.name,
         roles: roleNames(g),
-        channels: Object.fromEntries([...g.channels.values()].map((c) => [c.name ?? c.id, c.id])),
+        channels: Object.fromEntries([...g.channels.values()].map((c) => [c.name, c.id])),
         memberCount: g.memberCount,
       });
     }
@@ -433,20 +481,26 @@ function roleNames(g: GuildRec): Record<string, string> {
 
 // ---- API shapes -------------------------------------------------------------------------------
 
-export function apiUser(u: UserRec): SimUser {
-  const out: SimUser = {
+/**
+ * No flag set. discord-api-types' flag enums (UserFlags, RoleFlags, GuildMemberFlags, ChannelFlags...) have no member
+ * for 0; a plain number is assignable to them.
+ */
+export const NO_FLAGS: number = 0;
+
+export function apiUser(u: UserRec): APIUser {
+  const out: APIUser = {
     id: u.id,
     username: u.username,
     global_name: u.globalName,
     discriminator: '0',
     avatar: null,
-    public_flags: 0,
+    public_flags: NO_FLAGS,
   };
   if (u.bot) out.bot = true;
   return out;
 }
 
-export function apiRole(r: RoleRec, botUserId: string): Record<string, unknown> {
+export function apiRole(r: RoleRec, botUserId: Snowflake): APIRole {
   return {
     id: r.id,
     name: r.name,
@@ -459,21 +513,18 @@ export function apiRole(r: RoleRec, botUserId: string): Record<string, unknown> 
     permissions: r.permissions.toString(),
     managed: r.managed,
     mentionable: false,
-    flags: 0,
+    flags: NO_FLAGS,
     ...(r.botRole ? { tags: { bot_id: botUserId } } : {}),
   };
 }
 
-export function apiMember(
-  model: WorldModel,
-  m: MemberRec,
-  opts: { withUser?: boolean; permissions?: bigint } = {},
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+/** A member's fields without `user` (`avatar` and `banner` always sent, as GUILD_MEMBER_UPDATE requires). */
+function memberFields(m: MemberRec): Omit<APIGuildMember, 'user'> & Required<APIGuildMemberAvatar> {
+  return {
     avatar: null,
     banner: null,
     communication_disabled_until: null,
-    flags: 0,
+    flags: NO_FLAGS,
     joined_at: m.joinedAt,
     nick: m.nick,
     pending: false,
@@ -482,44 +533,92 @@ export function apiMember(
     deaf: false,
     mute: false,
   };
-  if (opts.withUser !== false) {
-    const u = model.user(m.userId);
-    if (u) out.user = apiUser(u);
-  }
-  if (opts.permissions !== undefined) out.permissions = opts.permissions.toString();
-  return out;
 }
 
-export function apiChannel(model: WorldModel, c: ChannelRec): Record<string, unknown> {
-  if (c.guildId === null) {
-    const recipient = c.recipientId ? model.user(c.recipientId) : undefined;
-    return {
-      id: c.id,
-      type: 1,
-      last_message_id: null,
-      flags: 0,
-      recipients: recipient ? [apiUser(recipient)] : [],
-    };
-  }
-  const base: Record<string, unknown> = {
+/** A guild member with its user (REST, GUILD_CREATE, member chunks and events). */
+export function apiMember(model: WorldModel, m: MemberRec): APIGuildMember & Required<APIGuildMemberAvatar> {
+  const u = model.user(m.userId);
+  // the world makes members of its own users only (synthetic ones included)
+  if (!u) throw new Error(`member ${m.userId} has no user`);
+  return { ...memberFields(m), user: apiUser(u) };
+}
+
+/** The invoking member of an interaction: with the member's permissions in the guild. */
+export function apiInteractionMember(model: WorldModel, m: MemberRec, permissions: bigint): APIInteractionGuildMember {
+  return { ...apiMember(model, m), permissions: permissions.toString() };
+}
+
+/** A member in an interaction's `resolved.members`: without `user` (that is in `resolved.users`), with permissions. */
+export function apiResolvedMember(
+  m: MemberRec,
+  permissions: bigint,
+): APIInteractionDataResolvedGuildMember & APIBaseVoiceGuildMember {
+  return { ...memberFields(m), permissions: permissions.toString() };
+}
+
+/** A DM channel as the simulator sends it: without the `name` discord-api-types gives DM channels. */
+export type ApiDmChannel = Omit<APIDMChannel, 'name'>;
+export type ApiGuildChannel = APITextChannel | APINewsChannel | APIGuildVoiceChannel | APIGuildCategoryChannel;
+
+function guildChannelBase<T extends SimulatedGuildChannelType>(c: GuildChannelRec, type: T) {
+  return {
     id: c.id,
-    type: c.type,
+    type,
     guild_id: c.guildId,
     name: c.name,
     position: c.position,
     permission_overwrites: [],
     parent_id: null,
-    flags: 0,
+    flags: NO_FLAGS,
   };
-  if (c.type === 0 || c.type === 5) {
-    Object.assign(base, { topic: null, nsfw: false, last_message_id: null, rate_limit_per_user: 0 });
-  } else if (c.type === 2) {
-    Object.assign(base, { bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false, rate_limit_per_user: 0 });
-  }
-  return base;
 }
 
-export function apiGuildBase(g: GuildRec): Record<string, unknown> {
+export function apiGuildChannel(c: GuildChannelRec): ApiGuildChannel {
+  const type = c.type;
+  if (type === ChannelTypes.GuildText || type === ChannelTypes.GuildAnnouncement) {
+    return {
+      ...guildChannelBase(c, type),
+      topic: null,
+      nsfw: false,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+    };
+  }
+  if (type === ChannelTypes.GuildVoice) {
+    return {
+      ...guildChannelBase(c, type),
+      bitrate: 64000,
+      user_limit: 0,
+      rtc_region: null,
+      nsfw: false,
+      rate_limit_per_user: 0,
+    };
+  }
+  return guildChannelBase(c, type);
+}
+
+export function apiDmChannel(model: WorldModel, c: PrivateChannelRec): ApiDmChannel {
+  const recipient = model.user(c.recipientId);
+  return {
+    id: c.id,
+    type: c.type,
+    last_message_id: null,
+    flags: NO_FLAGS,
+    recipients: recipient ? [apiUser(recipient)] : [],
+  };
+}
+
+export function apiChannel(model: WorldModel, c: ChannelRec): ApiDmChannel | ApiGuildChannel {
+  return c.guildId === null ? apiDmChannel(model, c) : apiGuildChannel(c);
+}
+
+/**
+ * A guild as GET /guilds/:id answers it (and GUILD_CREATE starts from). Discord still sends the deprecated `nsfw`,
+ * which discord-api-types does not list; `hub_type` and `incidents_data` are not simulated.
+ */
+export type ApiGuild = Omit<APIGuild, 'hub_type' | 'incidents_data'> & { nsfw: boolean };
+
+export function apiGuildBase(g: GuildRec): ApiGuild {
   return {
     id: g.id,
     name: g.name,
@@ -542,7 +641,7 @@ export function apiGuildBase(g: GuildRec): Record<string, unknown> {
     mfa_level: 0,
     application_id: null,
     system_channel_id: g.defaultTextChannel()?.id ?? null,
-    system_channel_flags: 0,
+    system_channel_flags: NO_FLAGS,
     rules_channel_id: null,
     public_updates_channel_id: null,
     safety_alerts_channel_id: null,
