@@ -23,7 +23,7 @@ describe('nothing lost, nothing twice (issue 6)', () => {
    * request Discord got has been answered (an attempt held back by latency too). Nothing sends it again after that. */
   const delivered = async (name: string) => {
     await eventually(
-      () => h.app.get(NotificationInbox).recent(id(name), 1),
+      () => h.app.get(MemberDms).recent(id(name), 1),
       ([row]) => row?.state === 'sent',
       20000,
     );

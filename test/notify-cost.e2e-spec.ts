@@ -1,4 +1,3 @@
-import type { APIEmbed } from 'discord.js';
 import type { CompiledQuery } from 'kysely';
 import { DatabaseService } from '../src/storage/database.service';
 import { useHarness, type Harness } from './support/e2e-harness';
@@ -86,6 +85,6 @@ describe('the cost of an accepted notification (real HTTP, SQL statements counte
     });
     expect(res.body).toMatchObject({ queued: true });
     const [dm] = await h.sim.waitForDms('dave', 1, 20000);
-    expect((dm.embeds[0] as APIEmbed).title).toBe('Votre abonnement a été résilié');
+    expect(dm.embeds[0].title).toBe('Votre abonnement a été résilié');
   }, 30000);
 });
