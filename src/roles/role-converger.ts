@@ -12,6 +12,7 @@ import { OutboundEvents } from '../events/outbound-events';
 import { Metrics } from '../observability/metrics.service';
 import { backoffDelay, type QueuePolicy } from '../storage/durable-queue';
 import type { MemberRolesTable, RoleChangeTable } from '../storage/tables';
+import { ClaimLoop } from '../storage/claim-loop';
 import { WORKER_ID } from '../storage/worker-id';
 import { GuildRoles, type GuildRoleInfo } from './guild-roles';
 import { PremiumGrants } from './premium-grants';
@@ -43,13 +44,8 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
   private readonly logger = new Logger(RoleConverger.name);
   private readonly waiters = new Map<string, Set<(change?: RoleChangeTable) => void>>();
   private watching: NodeJS.Timeout | undefined;
-  private inFlight = 0;
-  private running = false;
-  private draining = false;
-  private again = false;
-  private poll: NodeJS.Timeout | undefined;
   private renew: NodeJS.Timeout | undefined;
-  private readonly idle = new Set<() => void>();
+  private readonly loop: ClaimLoop<MemberRolesTable>;
 
   constructor(
     private readonly ledger: RoleLedger,
@@ -58,7 +54,16 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly grants: PremiumGrants,
     private readonly events: OutboundEvents,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.loop = new ClaimLoop({
+      name: 'Role passes',
+      concurrency: WORKER.concurrency,
+      pollMs: WORKER.pollMs,
+      claim: (limit) => this.ledger.claimDue(WORKER_ID, limit),
+      work: (row) => this.run(row),
+      logger: this.logger,
+    });
+  }
 
   onModuleInit(): void {
     const stats = () => this.ledger.stats();
@@ -73,51 +78,35 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
     this.renew = setInterval(() => {
-      if (this.inFlight > 0) {
+      if (this.loop.busy > 0) {
         this.ledger.renewLeases(WORKER_ID).catch((e: Error) => this.logger.warn(`Lease renewal failed: ${e.message}`));
       }
     }, WORKER.renewMs);
-    this.poke();
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.poll);
     clearTimeout(this.watching);
     clearInterval(this.renew);
-    if (this.inFlight === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 5000);
-      this.idle.add(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.loop.stop();
   }
 
   /** Converges the member now in this process, unless another pass holds them (it will see the intent). */
   async converge(guildId: string, discordId: string): Promise<void> {
-    if (!this.running) return;
+    if (!this.loop.isRunning) return;
     const row = await this.ledger.tryClaim(guildId, discordId, WORKER_ID);
-    if (row) void this.run(row);
+    if (row) this.loop.run(row);
   }
 
   /** How many passes run in this process now (the request path hands work to the worker past a bound). */
   get busy(): number {
-    return this.inFlight;
+    return this.loop.busy;
   }
 
   /** Looks for due members now. */
   poke(): void {
-    if (!this.running) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.poll);
-    this.poll = setTimeout(() => void this.drain(), 0);
+    this.loop.poke();
   }
 
   /** The change once it settles, or as it stands at the deadline (still `pending`: queued). */
@@ -168,39 +157,14 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
     if (count) for (const change of changes) this.metrics.roleChange(change.state);
   }
 
-  private async drain(): Promise<void> {
-    if (!this.running) return;
-    this.draining = true;
-    try {
-      do {
-        this.again = false;
-        const rows = await this.ledger.claimDue(WORKER_ID, WORKER.concurrency - this.inFlight);
-        for (const row of rows) void this.run(row);
-        if (rows.length > 0 && this.inFlight < WORKER.concurrency) this.again = true;
-      } while (this.again && this.running && this.inFlight < WORKER.concurrency);
-    } catch (error) {
-      this.logger.warn(`Claiming role work failed: ${(error as Error).message}`);
-    } finally {
-      this.draining = false;
-      if (this.running) this.poll = setTimeout(() => void this.drain(), WORKER.pollMs);
-    }
-  }
-
+  /** Passes over a member until no newer intent is left; a failed one leaves the member to its lease. */
   private async run(row: MemberRolesTable): Promise<void> {
-    this.inFlight++;
     try {
       let current: MemberRolesTable | null = row;
-      while (current && this.running) current = await this.pass(current);
+      while (current && this.loop.isRunning) current = await this.pass(current);
     } catch (error) {
       // The lease runs out and the worker (here or on another replica) takes the member again.
-      this.logger.warn(`Role pass for ${row.discord_id} failed: ${(error as Error).message}`);
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) {
-        for (const resolve of this.idle) resolve();
-        this.idle.clear();
-      }
-      this.poke();
+      throw new Error(`pass for ${row.discord_id} failed: ${(error as Error).message}`);
     }
   }
 

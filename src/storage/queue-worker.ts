@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { ClaimLoop } from './claim-loop';
 import type { DurableQueue, FinalState, Job, JobMap, JobRow } from './durable-queue';
 
 /** What one delivery attempt came to. */
@@ -30,12 +31,7 @@ export interface WorkerOptions {
  * workers (replicas) can share one table; the queue's atomic claims keep them from delivering one item twice.
  */
 export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
-  private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private passing = false;
-  private again = false;
-  private readonly idle = new Set<() => void>();
+  private readonly loop: ClaimLoop<Job<Jobs, Row>>;
 
   constructor(
     private readonly queue: DurableQueue<Jobs, Row>,
@@ -43,37 +39,33 @@ export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
     readonly owner: string,
     private readonly options: WorkerOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new ClaimLoop({
+      name: queue.table,
+      concurrency: options.concurrency,
+      pollMs: options.pollMs,
+      claim: async (limit) => {
+        const jobs = (await queue.claim(owner, limit)).map((row) => queue.read(row));
+        if (jobs.length > 0) await this.prepare(jobs);
+        return jobs;
+      },
+      work: (job) => this.attempt(job),
+      logger,
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.poke();
+    this.loop.start();
   }
 
   /** Stops claiming, and waits (at most `timeoutMs`) for the deliveries under way. */
-  async stop(timeoutMs = 5000): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    if (this.inFlight === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.idle.add(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  stop(timeoutMs = 5000): Promise<void> {
+    return this.loop.stop(timeoutMs);
   }
 
   /** Looks for due items now (new work was just written). */
   poke(): void {
-    if (!this.running) return;
-    if (this.passing) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass(), 0);
+    this.loop.poke();
   }
 
   /**
@@ -97,26 +89,6 @@ export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
     return state;
   }
 
-  private async pass(): Promise<void> {
-    if (!this.running) return;
-    this.passing = true;
-    try {
-      do {
-        this.again = false;
-        const rows = await this.queue.claim(this.owner, this.options.concurrency - this.inFlight);
-        const jobs = rows.map((row) => this.queue.read(row));
-        if (jobs.length > 0) await this.prepare(jobs);
-        for (const job of jobs) void this.run(job);
-        if (rows.length > 0 && this.inFlight < this.options.concurrency) this.again = true;
-      } while (this.again && this.running && this.inFlight < this.options.concurrency);
-    } catch (error) {
-      this.logger.warn(`${this.queue.table}: claiming failed: ${(error as Error).message}`);
-    } finally {
-      this.passing = false;
-      if (this.running) this.timer = setTimeout(() => void this.pass(), this.options.pollMs);
-    }
-  }
-
   /** The handler's preparation of a batch; a failure only means each attempt finds what it needs itself. */
   private async prepare(jobs: Job<Jobs, Row>[]): Promise<void> {
     try {
@@ -126,26 +98,19 @@ export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
     }
   }
 
-  private async run(row: Job<Jobs, Row>): Promise<void> {
-    this.inFlight++;
+  /** One attempt of the worker's, settled; a failure to settle leaves the item to its lease. */
+  private async attempt(job: Job<Jobs, Row>): Promise<void> {
+    let result: DeliveryResult<FinalState<Row>>;
     try {
-      let result: DeliveryResult<FinalState<Row>>;
-      try {
-        result = await this.handler.deliver(row, AbortSignal.timeout(this.options.attemptTimeoutMs));
-      } catch (error) {
-        result = { retry: (error as Error).message };
-      }
-      const state = await this.settle(row, result);
-      this.handler.settled?.(row, state);
+      result = await this.handler.deliver(job, AbortSignal.timeout(this.options.attemptTimeoutMs));
     } catch (error) {
-      this.logger.warn(`${this.queue.table} ${row.id}: settling failed: ${(error as Error).message}`);
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) {
-        for (const resolve of this.idle) resolve();
-        this.idle.clear();
-      }
-      this.poke();
+      result = { retry: (error as Error).message };
+    }
+    try {
+      const state = await this.settle(job, result);
+      this.handler.settled?.(job, state);
+    } catch (error) {
+      throw new Error(`${job.id}: settling failed: ${(error as Error).message}`);
     }
   }
 }
