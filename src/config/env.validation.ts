@@ -53,6 +53,10 @@ const OptionalSnowflakeList = () =>
     Matches(SNOWFLAKE_LIST, { message: 'must be a comma-separated list of Discord ids' }),
   );
 
+/** An optional TCP port; empty counts as unset. */
+const OptionalPort = () =>
+  applyDecorators(Transform(emptyToUndefined), Transform(toInt), IsOptional(), IsInt(), Min(0), Max(65535));
+
 /**
  * The process environment as the service accepts it. Validated once at boot (see loadConfig);
  * nothing else in the code reads process.env.
@@ -107,20 +111,10 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   INTERNAL_API_REQUIRE_SIGNATURE: boolean = false;
 
-  @Transform(emptyToUndefined)
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @OptionalPort()
   PORT?: number;
 
-  @Transform(emptyToUndefined)
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @OptionalPort()
   INTERNAL_PORT?: number;
 
   @IsString()

@@ -57,16 +57,6 @@ export interface RoleChangeInput {
   explicit?: boolean;
 }
 
-/** The legacy table of changes waiting for a join, before the ledger: read once at boot, then emptied. */
-interface LegacyPendingRow {
-  guild_id: string;
-  discord_id: string;
-  plan: string;
-  add_roles: string | null;
-  remove_roles: string | null;
-  created_at: number;
-}
-
 /**
  * The one way a role change reaches Discord. It checks what can be checked before anything is stored
  * (the plan, the roles and the bot's standing: a refused change changes nothing), stores the intent in the
@@ -225,7 +215,7 @@ export class RolesService implements OnApplicationBootstrap {
   /** Changes stored for absent members before the ledger existed become ledger intents, once. */
   private async adoptLegacyPending(): Promise<void> {
     const db = this.database.db;
-    const rows = (await db.selectFrom('pending_role_changes').selectAll().execute()) as LegacyPendingRow[];
+    const rows = await db.selectFrom('pending_role_changes').selectAll().execute();
     for (const row of rows) {
       const explicit = row.add_roles !== null || row.remove_roles !== null;
       const change = explicit
