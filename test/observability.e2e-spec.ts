@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { DiscordSim } from './discord-sim/sim-client';
 import { defaultGuildSpec } from './discord-sim/world';
 import { startHarness, TEST_SECRET, type Harness } from './support/e2e-harness';
+import { eventually } from './support/wait';
 
 const METRICS_TOKEN = 'metrics-token-for-e2e-0123456789';
 
@@ -188,7 +189,11 @@ describe('observability (real HTTP, simulator)', () => {
     it('should log one line per interaction with command, user, latency and outcome', async () => {
       const handle = await h.sim.slash({ user: 'bob', name: 'subscription' });
       await handle.waitForFinal();
-      const line = logs.lines().find((l) => l.message === 'interaction' && l.interactionId === handle.id);
+      // The line is written when the handler ends, which is just after Discord has the final reply.
+      const line = await eventually(
+        () => logs.lines().find((l) => l.message === 'interaction' && l.interactionId === handle.id),
+        (found) => found !== undefined,
+      );
       expect(line).toMatchObject({
         level: 'info',
         command: 'subscription',
