@@ -2,17 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type MigrationProvider,
-  type SqliteDatabase,
-} from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import { MIGRATIONS } from './migrations/index';
+import { GroupCommitSqlite } from './sqlite-group-commit';
 import type { Db, Tables } from './tables';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -37,25 +30,6 @@ const PG_TYPES = {
 };
 
 const PG_CONNECT_TIMEOUT_MS = 10_000;
-
-/** Prepared statements kept per SQL text: Kysely prepares every query again, which is SQLite's compile step. */
-const STATEMENTS_MAX = 500;
-
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare: (text: string) => {
-      let statement = statements.get(text);
-      if (!statement) {
-        if (statements.size >= STATEMENTS_MAX) statements.clear();
-        statement = sqlite.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
-}
 
 /**
  * SQLite: how often the write-ahead log is copied back into the database file. SQLite's own automatic
@@ -105,7 +79,7 @@ export class DatabaseService implements OnApplicationShutdown {
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('wal_autocheckpoint = 0');
       this.checkpoints = setInterval(() => this.checkpoint(sqlite), SQLITE_CHECKPOINT_MS).unref();
-      this.db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+      this.db = new Kysely<Tables>({ dialect: new GroupCommitSqlite(sqlite).dialect() });
     }
   }
 
@@ -145,6 +119,8 @@ export class DatabaseService implements OnApplicationShutdown {
   /** Copies the log back without waiting for readers; a busy database is simply tried again next time. */
   private checkpoint(sqlite: BetterSqlite3.Database): void {
     if (!sqlite.open) return clearInterval(this.checkpoints);
+    // A batch of statements is being written (see GroupCommitSqlite): the next tick copies it.
+    if (sqlite.inTransaction) return;
     try {
       sqlite.pragma('wal_checkpoint(PASSIVE)');
     } catch (error) {
