@@ -10,6 +10,7 @@ import { GroupCommitSqlite } from './sqlite-group-commit';
 interface Tables {
   items: { id: string };
   children: { id: string; parent: string };
+  doomed: { id: string };
 }
 
 /** A database file, written through GroupCommitSqlite, and a second connection that sees only what is committed. */
@@ -20,7 +21,9 @@ function open() {
   sqlite.pragma('journal_mode = WAL');
   sqlite.exec(`
     create table items (id text primary key);
-    create table children (id text primary key, parent text references items (id) deferrable initially deferred);`);
+    create table children (id text primary key, parent text references items (id) deferrable initially deferred);
+    create table doomed (id text primary key);
+    create trigger doom before insert on doomed begin select raise(rollback, 'doomed'); end;`);
   sqlite.pragma('foreign_keys = ON');
   const store = new GroupCommitSqlite(sqlite);
   const db = new Kysely<Tables>({ dialect: store.dialect() });
@@ -80,6 +83,18 @@ describe('GroupCommitSqlite', () => {
     expect(t.committed()).toEqual(['b']);
   });
 
+  it('should fail the statements of a batch SQLite rolled back, and run the next ones in a new batch', async () => {
+    // raise(rollback) undoes the whole transaction, as SQLite does by itself on a full disk or an I/O error.
+    const results = await Promise.allSettled([
+      insert(t.db, 'a'),
+      t.db.insertInto('doomed').values({ id: 'x' }).execute(),
+      insert(t.db, 'b'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+    expect(t.committed()).toEqual(['b']);
+    expect(t.sqlite.inTransaction).toBe(false);
+  });
+
   it('should run an explicit transaction alone: statements sent meanwhile are not part of it', async () => {
     let sentDuring: Promise<unknown> | undefined;
     const transaction = t.db.transaction().execute(async (trx) => {
@@ -108,6 +123,7 @@ describe('GroupCommitSqlite', () => {
     | { kind: 'insert'; id: number }
     | { kind: 'transaction'; ids: number[]; rollback: boolean }
     | { kind: 'read' }
+    | { kind: 'doomed' }
     | { kind: 'tick' };
 
   it('should store exactly what it answered as stored, whatever the interleaving (property)', async () => {
@@ -120,6 +136,7 @@ describe('GroupCommitSqlite', () => {
         rollback: fc.boolean(),
       }),
       fc.constant({ kind: 'read' as const }),
+      fc.constant({ kind: 'doomed' as const }),
       fc.constant({ kind: 'tick' as const }),
     );
     let run = 0;
@@ -132,7 +149,23 @@ describe('GroupCommitSqlite', () => {
           if (o.kind === 'tick') {
             await new Promise((resolve) => setImmediate(resolve));
           } else if (o.kind === 'read') {
-            pending.push(t.db.selectFrom('items').select('id').execute());
+            // A read in a batch that is rolled back fails too: it may have seen what was never stored.
+            pending.push(
+              t.db
+                .selectFrom('items')
+                .select('id')
+                .execute()
+                .catch(() => undefined),
+            );
+          } else if (o.kind === 'doomed') {
+            // Takes its whole batch down (see above).
+            pending.push(
+              t.db
+                .insertInto('doomed')
+                .values({ id: 'x' })
+                .execute()
+                .catch(() => undefined),
+            );
           } else if (o.kind === 'insert') {
             const key = prefix + o.id;
             // Answered as stored: it is, for a reader on another connection, at that moment.

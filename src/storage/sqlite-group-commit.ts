@@ -14,9 +14,10 @@ const STATEMENTS_MAX = 500;
 /** The statements run since the last commit, committed together; each waits for that commit. */
 interface Batch {
   committed: Promise<void>;
+  /** Commits the batch (at the end of its turn, or when the database closes). */
   commit: () => void;
-  /** Set when SQLite gave the whole transaction up (it does on some errors): the commit then fails with it. */
-  lost?: unknown;
+  /** Ends the batch as failed: SQLite gave the whole transaction up (it does on some errors). */
+  fail: (error: unknown) => void;
 }
 
 /**
@@ -61,7 +62,9 @@ export class GroupCommitSqlite {
     try {
       result = this.run<R>(query);
     } catch (error) {
-      if (!this.sqlite.inTransaction) batch.lost = error;
+      // The statement took the batch down with it: nothing of the batch is stored, and what comes next
+      // must not run outside a transaction thinking it is inside one.
+      if (!this.sqlite.inTransaction) batch.fail(error);
       throw error;
     }
     await batch.committed;
@@ -124,13 +127,15 @@ export class GroupCommitSqlite {
     const committed = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
     // A batch whose only statement failed has nobody waiting for its commit.
     committed.catch(() => undefined);
+    const detach = () => {
+      if (this.batch !== batch) return false;
+      this.batch = undefined;
+      return true;
+    };
     const batch: Batch = {
       committed,
       commit: () => {
-        if (this.batch !== batch) return;
-        this.batch = undefined;
-        // SQLite already rolled the whole batch back: nothing of it is stored.
-        if (batch.lost !== undefined) return reject(batch.lost);
+        if (!detach()) return;
         try {
           this.sqlite.exec('commit');
           resolve();
@@ -138,6 +143,9 @@ export class GroupCommitSqlite {
           if (this.sqlite.inTransaction) this.sqlite.exec('rollback');
           reject(error);
         }
+      },
+      fail: (error) => {
+        if (detach()) reject(error);
       },
     };
     this.batch = batch;
