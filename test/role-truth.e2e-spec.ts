@@ -176,6 +176,37 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
       }
     });
 
+    it('should refuse an occurred_at from the future, an hour 24 or a year past 9999 with 422, and store nothing', async () => {
+      const soon = new Date(Date.now() + 4 * 60_000).toISOString();
+      expect((await roles({ discord_id: id('erin'), plan: 'moddy_max', occurred_at: soon })).body.success).toBe(true);
+      const poisoned = ['2099-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59', '2026-11-02T24:00:00Z'];
+      for (const occurred_at of poisoned) {
+        for (const [path, body] of [
+          ['/internal/roles/update', { discord_id: id('erin'), plan: 'free', occurred_at }],
+          ['/internal/notify', { discord_id: id('erin'), action: 'subscription_cancelled', occurred_at }],
+        ] as const) {
+          const res = await h.call(path, body);
+          expect([occurred_at, res]).toMatchObject([
+            occurred_at,
+            { status: 422, body: { detail: [{ loc: ['body', 'occurred_at'] }] } },
+          ]);
+        }
+      }
+      const future = await h.call('/internal/roles/update', {
+        discord_id: id('erin'),
+        plan: 'free',
+        occurred_at: '2099-01-01T00:00:00Z',
+      });
+      expect((future.body as { detail: { msg: string }[] }).detail[0].msg).toMatch(
+        /more than 5 minutes ahead of the service's clock \(now \d{4}-\d{2}-\d{2}T/,
+      );
+      expect(await hasPremium('erin')).toBe(true);
+      expect(await h.sim.dmsTo('erin')).toEqual([]);
+      // Real events after the refused ones move the member as usual.
+      expect((await roles({ discord_id: id('erin'), plan: 'free' })).body.success).toBe(true);
+      expect(await hasPremium('erin')).toBe(false);
+    });
+
     it('should still DM an older subscription event but leave the premium state as it is', async () => {
       const notify = (action: string, plan: string | null, occurred_at: string) =>
         h.call('/internal/notify', { discord_id: id('frank'), action, plan, occurred_at });
@@ -185,6 +216,32 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
       const late = await notify('subscription_cancelled', null, '2026-11-04T00:00:00Z');
       expect(late.body).toMatchObject({ success: true, notification_sent: true, stale: true });
       expect(await h.sim.dmsTo('frank')).toHaveLength(2);
+    });
+  });
+
+  describe('ids that cannot be members', () => {
+    it('should refuse a discord_id Discord could not have issued, on every route, with 422', async () => {
+      for (const discord_id of ['0' + id('erin').slice(1), '9223372036854775808', '18446744073709551615']) {
+        for (const [path, body] of [
+          ['/internal/roles/update', { discord_id, plan: 'moddy_max' }],
+          ['/internal/notify', { discord_id, action: 'subscription_created', plan: 'moddy_max' }],
+          ['/internal/subscription/refresh', { discord_id }],
+          ['/internal/refunds/notify', { discord_id, refund_id: 're_1', amount: 100, currency: 'eur' }],
+        ] as const) {
+          const res = await h.call(path, body);
+          expect([path, discord_id, res.status]).toEqual([path, discord_id, 422]);
+        }
+      }
+      expect(await discordChanges()).toEqual([]);
+    });
+
+    it("should refuse the bot's own id as the member of a role update with 422", async () => {
+      const res = await h.call('/internal/roles/update', { discord_id: h.sim.world.botUserId, plan: 'moddy_max' });
+      expect(res).toMatchObject({
+        status: 422,
+        body: { detail: [{ loc: ['body', 'discord_id'], msg: expect.stringContaining('the bot itself') as string }] },
+      });
+      expect(await discordChanges()).toEqual([]);
     });
   });
 

@@ -130,10 +130,12 @@ export class DiscordRestService {
     return me ? [...me.roles.cache.keys()] : undefined;
   }
 
+  private ownId: string | undefined;
+
+  /** The bot's own user id (read once: it never changes). */
   async botUser(): Promise<string> {
-    if (this.client.user) return this.client.user.id;
-    const me = (await this.client.rest.get(Routes.user('@me'))) as { id: string };
-    return me.id;
+    this.ownId ??= this.client.user?.id ?? ((await this.client.rest.get(Routes.user('@me'))) as { id: string }).id;
+    return this.ownId;
   }
 
   async addRole(guildId: string, userId: string, roleId: string, reason: string): Promise<void> {

@@ -24,6 +24,8 @@ const MEMBER_READ_TIMEOUT_MS = 8_000;
 /** Backoff of a member whose pass failed for a transient reason (Discord down, rate limited). */
 const RETRY: Pick<QueuePolicy, 'baseDelayMs' | 'maxDelayMs'> = { baseDelayMs: 2_000, maxDelayMs: 10 * 60_000 };
 const WORKER = { concurrency: 8, pollMs: 500, renewMs: 5_000 };
+/** How often changes that waited 90 days for a member who never joined are dropped. */
+const EXPIRE_EVERY_MS = 10 * 60_000;
 /** How often a waiting caller looks at its change when no local pass wakes it (another replica's pass). */
 const WAIT_POLL_MS = 250;
 /**
@@ -45,6 +47,7 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
   private readonly waiters = new Map<string, Set<(change?: RoleChangeTable) => void>>();
   private watching: NodeJS.Timeout | undefined;
   private renew: NodeJS.Timeout | undefined;
+  private expiring: NodeJS.Timeout | undefined;
   private readonly loop: ClaimLoop<MemberRolesTable>;
 
   constructor(
@@ -84,11 +87,20 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
       }
     }, WORKER.renewMs);
     this.loop.start();
+    const expire = () => {
+      this.ledger
+        .expireUnjoined()
+        .then((n) => n > 0 && this.logger.log(`Dropped the changes of ${n} member(s) who did not join within 90 days`))
+        .catch((e: Error) => this.logger.warn(`Expiring unjoined members' changes failed: ${e.message}`));
+    };
+    expire();
+    this.expiring = setInterval(expire, EXPIRE_EVERY_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.watching);
     clearInterval(this.renew);
+    clearInterval(this.expiring);
     await this.loop.stop();
   }
 

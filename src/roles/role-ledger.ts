@@ -41,7 +41,8 @@ export interface RoleIntent {
   occurredAt?: number | null;
   /**
    * For intents computed from a read of the member's state (sync, sweep): the version that read saw. If a
-   * newer intent arrived since, this one is dropped: the newer one wins.
+   * newer intent arrived since, this one is dropped: the newer one wins. Otherwise it applies, whatever
+   * occurred_at the stored intents claim (the read saw the truth after every one of them).
    */
   basedOnVersion?: number;
 }
@@ -123,7 +124,10 @@ export class RoleLedger {
       occurred_at: occurredAt,
       created_at: now,
     };
-    if (occurredAt !== null && row.occurred_at !== null && occurredAt < row.occurred_at) {
+    // A truth read (basedOnVersion) is newer than everything stored when no intent arrived while it was read:
+    // it applies whatever time a past event claimed. Only an event from the backend can be stale.
+    const read = intent.basedOnVersion !== undefined;
+    if (!read && occurredAt !== null && row.occurred_at !== null && occurredAt < row.occurred_at) {
       const results = [...intent.changes.keys()].map((role_id): RoleResult => ({
         role_id,
         outcome: 'unchanged',
@@ -403,28 +407,11 @@ export class RoleLedger {
         .updateTable('member_roles')
         .where('guild_id', '=', guildId)
         .where('discord_id', '=', discordId);
-      const desired = parseDesired(row);
-      if (row.state === 'waiting_join' && row.expires_at !== null && row.expires_at < now) {
-        for (const [roleId, d] of Object.entries(desired)) if (d.done !== d.v) delete desired[roleId];
-        await member
-          .set({
-            desired: JSON.stringify(desired),
-            applied_version: row.version,
-            state: 'idle',
-            joins: row.joins + 1,
-            expires_at: null,
-            updated_at: now,
-          })
-          .execute();
-        await trx
-          .updateTable('role_changes')
-          .set({ state: 'expired', settled_at: now })
-          .where('guild_id', '=', guildId)
-          .where('discord_id', '=', discordId)
-          .where('state', 'in', ['pending', 'waiting_join'])
-          .execute();
+      if (isExpired(row, now)) {
+        await this.expireIn(trx, row, now, { joins: row.joins + 1 });
         return false;
       }
+      const desired = parseDesired(row);
       if (row.state !== 'idle') {
         await member
           .set({ state: 'pending', joins: row.joins + 1, next_attempt_at: now, expires_at: null, updated_at: now })
@@ -478,6 +465,66 @@ export class RoleLedger {
     });
   }
 
+  /**
+   * Changes that waited 90 days for a member who never joined are dropped (expired), so waiting rows do not
+   * pile up: a member left with nothing intended is forgotten. Returns how many members were expired.
+   */
+  async expireUnjoined(now = Date.now(), limit = 500): Promise<number> {
+    const due = await this.db
+      .selectFrom('member_roles')
+      .select(['guild_id', 'discord_id'])
+      .where('state', '=', 'waiting_join')
+      .where('expires_at', '<', now)
+      .limit(limit)
+      .execute();
+    let expired = 0;
+    for (const { guild_id, discord_id } of due) {
+      const done = await this.db.transaction().execute(async (trx) => {
+        const row = await this.lockExisting(trx, guild_id, discord_id);
+        if (!row || !isExpired(row, now)) return false;
+        await this.expireIn(trx, row, now, {});
+        return true;
+      });
+      if (done) expired++;
+    }
+    return expired;
+  }
+
+  /** Drops what was never applied for a member whose wait expired, and marks their open changes expired. */
+  private async expireIn(trx: Trx, row: MemberRolesTable, now: number, extra: { joins?: number }): Promise<void> {
+    const desired = parseDesired(row);
+    for (const [roleId, d] of Object.entries(desired)) if (d.done !== d.v) delete desired[roleId];
+    const member = trx
+      .updateTable('member_roles')
+      .where('guild_id', '=', row.guild_id)
+      .where('discord_id', '=', row.discord_id);
+    if (Object.keys(desired).length === 0 && extra.joins === undefined) {
+      await trx
+        .deleteFrom('member_roles')
+        .where('guild_id', '=', row.guild_id)
+        .where('discord_id', '=', row.discord_id)
+        .execute();
+    } else {
+      await member
+        .set({
+          desired: JSON.stringify(desired),
+          applied_version: row.version,
+          state: 'idle',
+          expires_at: null,
+          updated_at: now,
+          ...extra,
+        })
+        .execute();
+    }
+    await trx
+      .updateTable('role_changes')
+      .set({ state: 'expired', settled_at: now })
+      .where('guild_id', '=', row.guild_id)
+      .where('discord_id', '=', row.discord_id)
+      .where('state', 'in', ['pending', 'waiting_join'])
+      .execute();
+  }
+
   /** Members of the guild the ledger wants to hold a role, or with changes not applied yet (the sweep). */
   async membersOfInterest(guildId: string): Promise<string[]> {
     const rows = await this.db
@@ -509,6 +556,11 @@ export class RoleLedger {
     const oldest = row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
     return { depth: Number(row?.depth ?? 0), oldestAgeMs: oldest === null ? null : now - oldest };
   }
+}
+
+/** A member whose changes waited for a join longer than they are kept. */
+function isExpired(row: MemberRolesTable, now: number): boolean {
+  return row.state === 'waiting_join' && row.expires_at !== null && row.expires_at < now;
 }
 
 /** A member the ledger has not seen yet: nothing intended, nothing applied. */

@@ -3,11 +3,16 @@ import { UpdateRolesRequest } from './dto/update-roles.request';
 import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { UpdateRolesResponse } from './dto/update-roles.response';
 import { RolesService } from './roles.service';
+import { DiscordRestService } from '../discord/discord-rest.service';
+import { unprocessable } from '../common/pipes/validation.pipe';
 
 @Controller('internal/roles')
 @InternalApi()
 export class RolesController {
-  constructor(private readonly roles: RolesService) {}
+  constructor(
+    private readonly roles: RolesService,
+    private readonly discord: DiscordRestService,
+  ) {}
 
   @Post('update')
   @ApiInternalPost({
@@ -23,7 +28,15 @@ export class RolesController {
     unavailable: 'No guild is known: {"error":"MODDY_GUILD_ID is not configured"}',
   })
   @HttpCode(200)
-  update(@Body() body: UpdateRolesRequest): Promise<UpdateRolesResponse> {
+  async update(@Body() body: UpdateRolesRequest): Promise<UpdateRolesResponse> {
+    if (body.discord_id === (await this.ownId())) {
+      throw unprocessable('discord_id', 'discord_id is the bot itself: a bot never holds a membership role');
+    }
     return this.roles.updateRoles(body);
+  }
+
+  /** The bot's id; undefined while Discord cannot tell it (the change is then checked when it is applied). */
+  private ownId(): Promise<string | undefined> {
+    return this.discord.botUser().catch(() => undefined);
   }
 }

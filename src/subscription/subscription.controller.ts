@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, HttpException, Logger, Post } from '@nestjs
 import { BackendError } from '../backend/backend.errors';
 import { RolesSync } from '../roles/roles-sync.service';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
-import { SNOWFLAKE } from '../common/validation/snowflake';
+import { IsString } from 'class-validator';
+import { IsSnowflake } from '../common/validation/snowflake';
 import { ApiSnowflake } from '../openapi/api-fields';
 import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
 import { SubscriptionService } from './subscription.service';
@@ -12,7 +12,7 @@ import { SubscriptionService } from './subscription.service';
 export class RefreshSubscriptionRequest {
   @ApiSnowflake()
   @IsString()
-  @Matches(SNOWFLAKE, { message: 'discord_id must be a Discord snowflake (17 to 20 digits)' })
+  @IsSnowflake('discord_id')
   readonly discord_id!: string;
 }
 

@@ -48,6 +48,11 @@ function flatten(errors: ValidationError[], loc: (string | number)[]): Validatio
   });
 }
 
+/** A 422 in the contract's shape for one field a DTO cannot judge alone (it needs the service's state). */
+export function unprocessable(field: string, msg: string, type = 'value_error'): UnprocessableEntityException {
+  return new UnprocessableEntityException({ detail: [{ loc: ['body', field], msg, type }] });
+}
+
 /** Turns class-validator errors into the FastAPI shape: 422 {detail:[{loc, msg, type}]}. */
 export function toValidationDetails(errors: ValidationError[]): ValidationDetail[] {
   return flatten(errors, ['body']);

@@ -14,7 +14,7 @@ import {
 import { MinorAmount } from '../../common/validation/minor-amount.decorator';
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
 import { MAX_MINOR_AMOUNT } from '../../common/validation/minor-amount.decorator';
-import { SNOWFLAKE } from '../../common/validation/snowflake';
+import { IsSnowflake } from '../../common/validation/snowflake';
 import { ApiSnowflake } from '../../openapi/api-fields';
 
 /** The invoice of an invoice event (contract InvoiceInfo), validated strictly since it reaches a DM. */
@@ -58,7 +58,7 @@ export class NotifiedInvoice {
 export class InvoiceNotifyRequest {
   @ApiSnowflake()
   @IsString()
-  @Matches(SNOWFLAKE, { message: 'discord_id must be a Discord snowflake (17 to 20 digits)' })
+  @IsSnowflake('discord_id')
   readonly discord_id!: string;
 
   @ApiProperty({ type: String, enum: ['invoice_paid', 'payment_failed'] })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { BoundedMetadata } from '../../common/validation/bounded-metadata.decorator';
 import { OccurredAt } from '../../common/validation/occurred-at.decorator';
-import { SNOWFLAKE } from '../../common/validation/snowflake';
+import { IsSnowflake } from '../../common/validation/snowflake';
 import { ApiSnowflake } from '../../openapi/api-fields';
 import { NOTIFY_ACTIONS, type NotifyAction } from '../../dm/dm-kinds';
 
@@ -11,7 +11,7 @@ import { NOTIFY_ACTIONS, type NotifyAction } from '../../dm/dm-kinds';
 export class NotifyUserRequest {
   @ApiSnowflake()
   @IsString()
-  @Matches(SNOWFLAKE, { message: 'discord_id must be a Discord snowflake (17 to 20 digits)' })
+  @IsSnowflake('discord_id')
   readonly discord_id!: string;
 
   @ApiProperty({ type: String, enum: NOTIFY_ACTIONS })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { MAX_MINOR_AMOUNT, MinorAmount } from '../../common/validation/minor-amount.decorator';
-import { SNOWFLAKE } from '../../common/validation/snowflake';
+import { IsSnowflake } from '../../common/validation/snowflake';
 import { ApiSnowflake } from '../../openapi/api-fields';
 
 /** Contract 1.1 `POST /internal/refunds/notify`: a refund issued outside Discord (e.g. the payment dashboard). */
@@ -9,7 +9,7 @@ import { ApiSnowflake } from '../../openapi/api-fields';
 export class RefundNotifyRequest {
   @ApiSnowflake()
   @IsString()
-  @Matches(SNOWFLAKE, { message: 'discord_id must be a Discord snowflake (17 to 20 digits)' })
+  @IsSnowflake('discord_id')
   readonly discord_id!: string;
 
   @ApiProperty({ type: String, minLength: 1, maxLength: 255, description: 'one DM per refund_id' })

@@ -2,9 +2,9 @@ import type { Kysely, Migration } from 'kysely';
 import { createNotifications, createOutboundEvents, outboundEventsAsJobs } from './delivery';
 import { addIdempotencyLeases, createIdempotencyKeys, createSignatureUses } from './internal-api';
 import { createLeases } from './leases';
-import { addPremiumOccurredAt, createMemberProfiles } from './members';
+import { addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
 import { createRefundTables } from './refunds';
-import { createPendingRoleChanges, createRoleTruth } from './roles';
+import { clampFutureRoleTimes, createPendingRoleChanges, createRoleTruth } from './roles';
 
 type Step = (db: Kysely<unknown>) => Promise<void>;
 
@@ -33,4 +33,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_signature_uses': steps(createSignatureUses),
   '0006_role_truth': steps(createRoleTruth, createLeases, addPremiumOccurredAt),
   '0007_outbound_events_as_jobs': steps(outboundEventsAsJobs),
+  '0008_truth_for_every_member': steps(
+    (db) => clampFutureRoleTimes(db),
+    (db) => clampFuturePremiumTimes(db),
+  ),
 };

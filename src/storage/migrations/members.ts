@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /** 0003: what the bot remembers of a member (language, premium state). */
 export async function createMemberProfiles(db: Kysely<unknown>): Promise<void> {
@@ -15,4 +15,9 @@ export async function createMemberProfiles(db: Kysely<unknown>): Promise<void> {
 /** 0006: the time of the event that set the premium state (older events change nothing). */
 export async function addPremiumOccurredAt(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('member_profiles').addColumn('premium_occurred_at', 'bigint').execute();
+}
+
+/** 0008: premium states set by an event from the future come back to the time of the migration (see roles.ts). */
+export async function clampFuturePremiumTimes(db: Kysely<unknown>, now = Date.now()): Promise<void> {
+  await sql`update member_profiles set premium_occurred_at = ${now} where premium_occurred_at > ${now}`.execute(db);
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /** 0003: role changes for members not in the guild yet (member_roles replaced it in 0006; old rows are moved over at boot). */
 export async function createPendingRoleChanges(db: Kysely<unknown>): Promise<void> {
@@ -94,4 +94,12 @@ export async function createRoleTruth(db: Kysely<unknown>): Promise<void> {
     .addColumn('decision', 'text')
     .execute();
   await db.schema.createIndex('role_sweeps_state').on('role_sweeps').columns(['state', 'created_at']).execute();
+}
+
+/**
+ * 0008: occurred_at values from the future (accepted before contract 1.2 bounded them) come back to the time
+ * of the migration: one such value outranked every real event for its member for good.
+ */
+export async function clampFutureRoleTimes(db: Kysely<unknown>, now = Date.now()): Promise<void> {
+  await sql`update member_roles set occurred_at = ${now} where occurred_at > ${now}`.execute(db);
 }
