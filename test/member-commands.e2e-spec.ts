@@ -215,8 +215,8 @@ describe('member commands (issue 4)', () => {
         Billing: 'Yearly',
         Price: '€99.00 per year',
         Renews: '<t:1803891600:D> (<t:1803891600:R>)',
-        // alice pays but does not hold the premium role in the simulator's server.
-        'Premium role': '⚠️ Not applied yet. Ask the staff: they can fix it with /admin roles sync.',
+        // alice pays but did not hold the premium role in the simulator's server: the command gave it.
+        'Premium role': '✅ Applied just now in the Moddy server.',
       });
       expect(buttonsOf(view)).toEqual([
         { type: 2, style: 5, label: 'Manage subscription', url: 'https://moddy.example/billing' },
@@ -235,7 +235,7 @@ describe('member commands (issue 4)', () => {
         Facturation: 'Annuel',
         Prix: '99,00 € par an',
         Renouvellement: '<t:1803891600:D> (<t:1803891600:R>)',
-        'Rôle premium': '⚠️ Pas encore appliqué. Demandez à l’équipe : elle peut corriger cela avec /admin roles sync.',
+        'Rôle premium': '✅ Appliqué à l’instant sur le serveur Moddy.',
       });
       expect(buttonsOf(view).map((b) => b.label)).toEqual(['Gérer l’abonnement']);
     });

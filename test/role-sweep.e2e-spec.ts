@@ -1,4 +1,5 @@
 import { PremiumService } from '../src/roles/premium.service';
+import { RoleLedger } from '../src/roles/role-ledger';
 import { RoleSweeper } from '../src/roles/role-sweep.service';
 import { DatabaseService } from '../src/storage/database.service';
 import type { InteractionView, SimMessage } from './discord-sim/types';
@@ -283,18 +284,47 @@ describe('drift found and repaired: the sweep, its brake, staff grants (issue 10
   });
 
   describe('/subscription', () => {
+    // In the bot's DMs, where a member who is not in the server can ask too.
+    const field = async (user: string) => {
+      const view = await (await h.sim.slash({ user, name: 'subscription', guildId: null })).waitForFinal();
+      return embedOf(view).fields?.find((f) => f.name === 'Premium role')?.value;
+    };
+
     it('should tell the member where their premium role stands', async () => {
-      // In the bot's DMs, where a member who is not in the server can ask too.
-      const field = async (user: string) => {
-        const view = await (await h.sim.slash({ user, name: 'subscription', guildId: null })).waitForFinal();
-        return embedOf(view).fields?.find((f) => f.name === 'Premium role')?.value;
-      };
-      expect(await field('frank')).toBe('⚠️ Not applied yet. Ask the staff: they can fix it with /admin roles sync.');
       await h.call('/internal/roles/update', { discord_id: id('frank'), plan: 'moddy_max' });
       expect(await field('frank')).toBe('✅ Applied in the Moddy server.');
       await h.call('/internal/roles/update', { discord_id: id('carol'), plan: 'moddy_max' });
       expect(await field('carol')).toMatch(/^🕒 Waiting for you to join the Moddy server/);
       expect(await field('erin')).toBeUndefined(); // no subscription, nothing expected
+    });
+
+    it('should give a paying member the store never heard of their role at once, and say so (issue 21)', async () => {
+      // frank pays (the demo backend says so); the bot was never told anything about him.
+      expect(await hasPremium('frank')).toBe(false);
+      expect(await field('frank')).toBe('✅ Applied just now in the Moddy server.');
+      expect(await hasPremium('frank')).toBe(true);
+      expect(await field('frank')).toBe('✅ Applied in the Moddy server.');
+      const ledger = h.app.get(RoleLedger);
+      const [change] = await ledger.recentChanges(id('frank'), 5);
+      expect(change).toMatchObject({ source: 'self_heal', state: 'applied' });
+    });
+
+    it('should add nothing for a member without a subscription, and never remove a role', async () => {
+      await giveByHand('erin');
+      expect(await field('erin')).toBeUndefined();
+      expect(await field('m0')).toBeUndefined();
+      expect(await hasPremium('erin')).toBe(true); // held by hand without paying: left to the sweep and its brake
+      expect(await hasPremium('m0')).toBe(false);
+      expect(await roleWrites()).toBe(0);
+    });
+
+    it('should say the role is being applied when Discord cannot finish within the command', async () => {
+      await h.sim.setFaults({ routeLatency: [{ route: 'PUT /guilds/*/members/*/roles/*', ms: 4000 }] });
+      expect(await field('frank')).toBe('🕒 Being applied, in a moment.');
+      await eventually(
+        () => hasPremium('frank'),
+        (has) => has,
+      );
     });
   });
 });

@@ -59,6 +59,7 @@ export const enUS = {
     role: {
       field: 'Premium role',
       applied: '✅ Applied in the Moddy server.',
+      appliedNow: '✅ Applied just now in the Moddy server.',
       pending: '🕒 Waiting for you to join the Moddy server: it is given as soon as you join.',
       queued: '🕒 Being applied, in a moment.',
       notApplied: '⚠️ Not applied yet. Ask the staff: they can fix it with /admin roles sync.',
@@ -384,6 +385,7 @@ export const enUS = {
       brake: 'safety brake',
       grant: 'staff grant',
       grant_end: 'grant ended',
+      self_heal: '/subscription check',
     },
     roleState: {
       pending: 'pending',

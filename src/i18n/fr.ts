@@ -58,6 +58,7 @@ export const fr: Catalogue = {
     role: {
       field: 'Rôle premium',
       applied: '✅ Appliqué sur le serveur Moddy.',
+      appliedNow: '✅ Appliqué à l’instant sur le serveur Moddy.',
       pending: '🕒 En attente de votre arrivée sur le serveur Moddy : il vous est donné dès que vous le rejoignez.',
       queued: '🕒 En cours d’application, dans un instant.',
       notApplied: '⚠️ Pas encore appliqué. Demandez à l’équipe : elle peut corriger cela avec /admin roles sync.',
@@ -394,6 +395,7 @@ export const fr: Catalogue = {
       brake: 'frein de sécurité',
       grant: 'attribution par l’équipe',
       grant_end: 'fin d’attribution',
+      self_heal: 'vérification par /subscription',
     },
     roleState: {
       pending: 'en attente',

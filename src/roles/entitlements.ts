@@ -27,7 +27,13 @@ export interface Entitled {
  * one more class in the list.
  */
 export interface EntitlementSource {
-  entitlementsOf(discordId: string, now: number): Promise<Entitled[]>;
+  entitlementsOf(discordId: string, now: number, known?: KnownTruth): Promise<Entitled[]>;
+}
+
+/** What the caller has just read itself, so the source need not read it again. */
+export interface KnownTruth {
+  /** The member's subscription as the backend answered it a moment ago (null: none). */
+  subscription: Pick<SubscriptionInfo, 'status'> | null;
 }
 
 /** The backend's subscription (POST /internal/subscription/info). */
@@ -39,9 +45,12 @@ export class SubscriptionEntitlements implements EntitlementSource {
     private readonly config: AppConfig,
   ) {}
 
-  async entitlementsOf(discordId: string): Promise<Entitled[]> {
-    const info = await this.subscriptions.info(discordId);
-    const subscription = info.has_subscription ? info.subscription : null;
+  async entitlementsOf(discordId: string, _now: number, known?: KnownTruth): Promise<Entitled[]> {
+    let subscription = known?.subscription;
+    if (subscription === undefined) {
+      const info = await this.subscriptions.info(discordId);
+      subscription = info.has_subscription ? info.subscription : null;
+    }
     if (!subscription || !isEntitling(subscription)) return [];
     return [{ source: 'subscription', plan: await this.planOf(discordId) }];
   }
@@ -80,8 +89,11 @@ export class Entitlements {
     this.sources = [subscription, grants];
   }
 
-  /** Every reason the member is entitled to premium now; empty: entitled to nothing. Throws when unknown. */
-  async of(discordId: string, now = Date.now()): Promise<Entitled[]> {
-    return (await Promise.all(this.sources.map((s) => s.entitlementsOf(discordId, now)))).flat();
+  /**
+   * Every reason the member is entitled to premium now; empty: entitled to nothing. Throws when unknown.
+   * `known`: what the caller read from the backend itself a moment ago (not from a cache).
+   */
+  async of(discordId: string, now = Date.now(), known?: KnownTruth): Promise<Entitled[]> {
+    return (await Promise.all(this.sources.map((s) => s.entitlementsOf(discordId, now, known)))).flat();
   }
 }

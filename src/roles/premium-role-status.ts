@@ -2,18 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
-import { SubscriptionEntitlements } from './entitlements';
+import { Entitlements, isEntitling, SubscriptionEntitlements, type KnownTruth } from './entitlements';
 import { PremiumGrants } from './premium-grants';
 import { RoleLedger } from './role-ledger';
+import { rolesForPlans } from './role-plan';
+import { RolesService } from './roles.service';
 
-/** Where a member's premium role in MODDY_GUILD_ID stands, as they are told in `/subscription`. */
-export type PremiumRoleState = 'applied' | 'pending_join' | 'queued' | 'not_applied';
+/**
+ * Where a member's premium role in MODDY_GUILD_ID stands, as they are told in `/subscription`: `applied_now`
+ * when this very command found it missing and gave it.
+ */
+export type PremiumRoleState = 'applied' | 'applied_now' | 'pending_join' | 'queued' | 'not_applied';
 
 const LOOKUP_BUDGET_MS = 2000;
 
 /**
  * The member's premium role, expected (their subscription, their staff grants) against what Discord shows,
- * with the ledger's word on what is in progress. Undefined when nothing is expected or it cannot be told.
+ * with the ledger's word on what is in progress. A member who is entitled and lacks a plan role gets it at
+ * once (level, not edge: a callback lost upstream, a role removed by hand, a member the service was never
+ * told about): the truth is read again, fresh, and the missing roles go through the member's ordered role
+ * path. It never removes a role. Undefined when nothing is expected or it cannot be told.
  */
 @Injectable()
 export class PremiumRoleStatus {
@@ -23,14 +31,19 @@ export class PremiumRoleStatus {
     private readonly ledger: RoleLedger,
     private readonly grants: PremiumGrants,
     private readonly subscriptions: SubscriptionEntitlements,
+    private readonly entitlements: Entitlements,
+    private readonly roles: RolesService,
   ) {}
 
-  /** `subscribed`: the subscription the member was just shown carries the perks. */
-  async of(discordId: string, subscribed: boolean): Promise<PremiumRoleState | undefined> {
+  /**
+   * `shown`: the subscription the member was just shown, and whether it was read from the backend for this
+   * very call (`fresh`) rather than from a cache: a fresh one is the truth a repair may act on.
+   */
+  async of(discordId: string, shown: KnownTruth & { fresh: boolean }): Promise<PremiumRoleState | undefined> {
     const guildId = this.config.guildId;
     if (!guildId) return undefined;
     const plans = (await this.grants.live(discordId)).map((g) => g.plan);
-    if (subscribed) plans.push(await this.subscriptions.planOf(discordId));
+    if (shown.subscription && isEntitling(shown.subscription)) plans.push(await this.subscriptions.planOf(discordId));
     const expected = new Set(plans.flatMap((p) => this.config.planRoles.rolesOf(p) ?? []));
     if (expected.size === 0) return undefined;
     const row = await this.ledger.member(guildId, discordId);
@@ -43,6 +56,42 @@ export class PremiumRoleStatus {
       return kind === 'unknown_member' || kind === 'unknown_user' ? 'pending_join' : undefined;
     }
     if ([...expected].every((r) => roles.includes(r))) return 'applied';
-    return row?.state === 'pending' ? 'queued' : 'not_applied';
+    if (row?.state === 'pending') return 'queued';
+    return this.heal(guildId, discordId, roles, shown.fresh ? shown : undefined, row?.version ?? 0);
+  }
+
+  /**
+   * Gives the plan roles the member lacks, when the truth entitles them: `known` when the caller has just read
+   * it, else read again now (a cached subscription may be up to a minute old).
+   */
+  private async heal(
+    guildId: string,
+    discordId: string,
+    held: string[],
+    known: KnownTruth | undefined,
+    basedOnVersion: number,
+  ): Promise<PremiumRoleState> {
+    const readAt = Date.now();
+    const entitled = await this.entitlements.of(discordId, readAt, known).catch(() => undefined);
+    if (!entitled || entitled.length === 0) return 'not_applied';
+    const wanted = rolesForPlans(
+      entitled.map((e) => e.plan),
+      this.config.planRoles,
+    );
+    const add = [...wanted].filter(([roleId, want]) => want && !held.includes(roleId)).map(([roleId]) => roleId);
+    if (add.length === 0) return 'applied';
+    const answer = await this.roles.apply({
+      guildId,
+      discordId,
+      change: { add, remove: [] },
+      source: 'self_heal',
+      plan: entitled[0].plan,
+      occurredAt: readAt,
+      basedOnVersion,
+    });
+    if (answer.queued) return 'queued';
+    if (answer.pending) return 'pending_join';
+    const added = (answer.results ?? []).some((r) => r.outcome === 'added');
+    return answer.success && added ? 'applied_now' : 'not_applied';
   }
 }

@@ -174,7 +174,7 @@ export type RoleChangeState =
 
 /** Who asked for a role change. */
 export type RoleChangeSource =
-  'backend' | 'refresh' | 'join' | 'staff_sync' | 'sweep' | 'brake' | 'grant' | 'grant_end';
+  'backend' | 'refresh' | 'join' | 'staff_sync' | 'sweep' | 'brake' | 'grant' | 'grant_end' | 'self_heal';
 
 export type MemberRoleState = 'idle' | 'pending' | 'waiting_join';
 

@@ -7,8 +7,6 @@ import { describeCommand } from '../discord/command-text';
 import { EVERYWHERE, MemberCommand } from '../discord/member-command';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
-import { isEntitling } from '../roles/entitlements';
-import { PremiumRoleStatus } from '../roles/premium-role-status';
 import { AdminSubscriptionOptions } from './dto/subscription-command.options';
 import { SubscriptionService } from './subscription.service';
 import { buildSubscriptionView } from './subscription.view';
@@ -21,7 +19,6 @@ export class SubscriptionCommands {
     private readonly subscriptions: SubscriptionService,
     private readonly locale: InteractionLocale,
     private readonly config: AppConfig,
-    private readonly premiumRole: PremiumRoleStatus,
   ) {}
 
   @SlashCommand({
@@ -31,8 +28,7 @@ export class SubscriptionCommands {
   })
   async onSubscription(@Context() [interaction]: SlashCommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const subscription = await this.subscriptions.subscriptionOf(interaction.user.id);
-    const premiumRole = await this.premiumRole.of(interaction.user.id, !!subscription && isEntitling(subscription));
+    const { subscription, premiumRole } = await this.subscriptions.overviewOf(interaction.user.id);
     await interaction.editReply(
       buildSubscriptionView(this.locale.of(interaction), subscription, {
         billingUrl: this.config.billingUrl,

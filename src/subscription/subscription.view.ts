@@ -46,6 +46,7 @@ function roleField(locale: SupportedLocale, state: PremiumRoleState): APIEmbedFi
   const key = (
     {
       applied: 'subscription.role.applied',
+      applied_now: 'subscription.role.appliedNow',
       pending_join: 'subscription.role.pending',
       queued: 'subscription.role.queued',
       not_applied: 'subscription.role.notApplied',
