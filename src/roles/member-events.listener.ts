@@ -2,15 +2,20 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Context, On, type ContextOf } from 'necord';
 import { AppConfig } from '../config/app-config';
 import { OutboundEvents } from '../events/outbound-events';
+import { MemberChecks } from './member-checks';
 import { RolesService } from './roles.service';
 
-/** Member joins and leaves: pending role changes are applied on join; the Moddy guild's are reported. */
+/**
+ * Member joins and leaves: pending role changes are applied on join, a member the ledger never heard of gets
+ * a read of their truth; the Moddy guild's joins and leaves are reported.
+ */
 @Injectable()
 export class MemberEventsListener {
   private readonly logger = new Logger(MemberEventsListener.name);
 
   constructor(
     private readonly roles: RolesService,
+    private readonly checks: MemberChecks,
     private readonly events: OutboundEvents,
     private readonly config: AppConfig,
   ) {}
@@ -24,9 +29,13 @@ export class MemberEventsListener {
       });
     }
     try {
-      await this.roles.memberJoined(member.guild.id, member.id);
+      const outcome = await this.roles.memberJoined(member.guild.id, member.id);
+      // A member the ledger never heard of may be paying all the same: their truth is read (plan roles live here).
+      if (outcome === 'unknown' && member.guild.id === this.config.guildId && !member.user.bot) {
+        await this.checks.joined(member.guild.id, member.id);
+      }
     } catch (error) {
-      this.logger.warn(`Pending role change for ${member.id} could not be applied: ${(error as Error).message}`);
+      this.logger.warn(`Roles for ${member.id} on joining could not be handled: ${(error as Error).message}`);
     }
   }
 

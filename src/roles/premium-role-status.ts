@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
-import { Entitlements, isEntitling, SubscriptionEntitlements, type KnownTruth } from './entitlements';
+import { isEntitling, SubscriptionEntitlements, type KnownTruth } from './entitlements';
 import { PremiumGrants } from './premium-grants';
 import { RoleLedger } from './role-ledger';
-import { rolesForPlans } from './role-plan';
 import { RolesService } from './roles.service';
+import { driftOf, TruthReader } from './truth-read';
 
 /**
  * Where a member's premium role in MODDY_GUILD_ID stands, as they are told in `/subscription`: `applied_now`
@@ -31,7 +31,7 @@ export class PremiumRoleStatus {
     private readonly ledger: RoleLedger,
     private readonly grants: PremiumGrants,
     private readonly subscriptions: SubscriptionEntitlements,
-    private readonly entitlements: Entitlements,
+    private readonly truth: TruthReader,
     private readonly roles: RolesService,
   ) {}
 
@@ -57,7 +57,7 @@ export class PremiumRoleStatus {
     }
     if ([...expected].every((r) => roles.includes(r))) return 'applied';
     if (row?.state === 'pending') return 'queued';
-    return this.heal(guildId, discordId, roles, shown.fresh ? shown : undefined, row?.version ?? 0);
+    return this.heal(guildId, discordId, new Set(roles), shown.fresh ? shown : undefined);
   }
 
   /**
@@ -67,27 +67,21 @@ export class PremiumRoleStatus {
   private async heal(
     guildId: string,
     discordId: string,
-    held: string[],
+    held: ReadonlySet<string>,
     known: KnownTruth | undefined,
-    basedOnVersion: number,
   ): Promise<PremiumRoleState> {
-    const readAt = Date.now();
-    const entitled = await this.entitlements.of(discordId, readAt, known).catch(() => undefined);
-    if (!entitled || entitled.length === 0) return 'not_applied';
-    const wanted = rolesForPlans(
-      entitled.map((e) => e.plan),
-      this.config.planRoles,
-    );
-    const add = [...wanted].filter(([roleId, want]) => want && !held.includes(roleId)).map(([roleId]) => roleId);
+    const read = await this.truth.read(guildId, discordId, known).catch(() => undefined);
+    if (!read || read.entitled.length === 0) return 'not_applied';
+    const { add } = driftOf(read.wanted, held);
     if (add.length === 0) return 'applied';
     const answer = await this.roles.apply({
       guildId,
       discordId,
       change: { add, remove: [] },
       source: 'self_heal',
-      plan: entitled[0].plan,
-      occurredAt: readAt,
-      basedOnVersion,
+      plan: read.entitled[0].plan,
+      occurredAt: read.readAt,
+      basedOnVersion: read.basedOnVersion,
     });
     if (answer.queued) return 'queued';
     if (answer.pending) return 'pending_join';

@@ -69,6 +69,9 @@ export interface SettleResult {
 
 type Trx = Transaction<Tables>;
 
+/** What a join means for the member's roles: work to apply, nothing, or a member the ledger never heard of. */
+export type JoinOutcome = 'work' | 'nothing' | 'unknown';
+
 export function parseDesired(row: Pick<MemberRolesTable, 'desired'>): DesiredRoles {
   return JSON.parse(row.desired) as DesiredRoles;
 }
@@ -397,19 +400,19 @@ export class RoleLedger {
   /**
    * A member joined: changes waiting for them are due now (or expire, past 90 days); for a member the
    * ledger already knows, the roles they should hold are asserted again (Discord drops roles on leave).
-   * Returns whether there is work to do.
+   * Returns whether there is work to do, or `unknown` for a member the ledger has no row of.
    */
-  async memberJoined(guildId: string, discordId: string, now = Date.now()): Promise<boolean> {
+  async memberJoined(guildId: string, discordId: string, now = Date.now()): Promise<JoinOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const row = await this.lockExisting(trx, guildId, discordId);
-      if (!row) return false;
+      if (!row) return 'unknown';
       const member = trx
         .updateTable('member_roles')
         .where('guild_id', '=', guildId)
         .where('discord_id', '=', discordId);
       if (isExpired(row, now)) {
         await this.expireIn(trx, row, now, { joins: row.joins + 1 });
-        return false;
+        return 'nothing';
       }
       const desired = parseDesired(row);
       if (row.state !== 'idle') {
@@ -423,12 +426,12 @@ export class RoleLedger {
           .where('discord_id', '=', discordId)
           .where('state', '=', 'waiting_join')
           .execute();
-        return true;
+        return 'work';
       }
       const held = Object.entries(desired).filter(([, d]) => d.want);
       if (held.length === 0) {
         await member.set({ joins: row.joins + 1, updated_at: now }).execute();
-        return false;
+        return 'nothing';
       }
       const version = row.version + 1;
       for (const [roleId] of held) desired[roleId] = { want: true, v: version };
@@ -461,7 +464,7 @@ export class RoleLedger {
           settled_at: null,
         })
         .execute();
-      return true;
+      return 'work';
     });
   }
 

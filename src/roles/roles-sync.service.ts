@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig, FREE_PLAN } from '../config/app-config';
 import { MemberProfiles } from '../members/member-profiles.service';
 import type { RoleChangeSource } from '../storage/tables';
-import { Entitlements, type Entitled } from './entitlements';
-import { RoleLedger } from './role-ledger';
-import { rolesForPlans } from './role-plan';
+import type { Entitled } from './entitlements';
 import { RolesService, type UpdateRolesResponse } from './roles.service';
+import { TruthReader } from './truth-read';
 
 export interface RolesSyncResult {
   plan: string;
@@ -23,9 +22,8 @@ export interface RolesSyncResult {
 @Injectable()
 export class RolesSync {
   constructor(
-    private readonly entitlements: Entitlements,
+    private readonly truth: TruthReader,
     private readonly roles: RolesService,
-    private readonly ledger: RoleLedger,
     private readonly profiles: MemberProfiles,
     private readonly config: AppConfig,
   ) {}
@@ -33,9 +31,7 @@ export class RolesSync {
   /** Throws (BackendError) when the truth cannot be read: nothing changes then. */
   async sync(discordId: string, source: RoleChangeSource, actorId: string | null = null): Promise<RolesSyncResult> {
     const guildId = this.config.guildId;
-    const basedOnVersion = guildId ? ((await this.ledger.member(guildId, discordId))?.version ?? 0) : 0;
-    const readAt = Date.now();
-    const entitled = await this.entitlements.of(discordId, readAt);
+    const { basedOnVersion, readAt, entitled, wanted } = await this.truth.read(guildId, discordId);
     const plan = entitled[0]?.plan ?? FREE_PLAN;
     const premium = entitled.length > 0;
     // The premium state records what the subscription says; a staff grant is not a subscription.
@@ -43,10 +39,6 @@ export class RolesSync {
     await this.profiles.setPremium(discordId, subscribed !== undefined, subscribed?.plan ?? FREE_PLAN, readAt);
     if (!guildId)
       return { plan, premium, entitled, roles: await this.roles.updateRoles({ discord_id: discordId, plan }) };
-    const wanted = rolesForPlans(
-      entitled.map((e) => e.plan),
-      this.config.planRoles,
-    );
     const change = {
       add: [...wanted].filter(([, want]) => want).map(([roleId]) => roleId),
       remove: [...wanted].filter(([, want]) => !want).map(([roleId]) => roleId),

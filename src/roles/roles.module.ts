@@ -16,6 +16,9 @@ import { PremiumCommands } from './premium.commands';
 import { GatewayOutageWatch } from './gateway-outage.watch';
 import { RolesController } from './roles.controller';
 import { RolesService } from './roles.service';
+import { BackendReadBudget } from './backend-budget';
+import { MemberChecks } from './member-checks';
+import { TruthReader } from './truth-read';
 
 @Module({
   imports: [EventsModule],
@@ -39,6 +42,9 @@ import { RolesService } from './roles.service';
     RoleSweepButtons,
     PremiumCommands,
     MemberEventsListener,
+    TruthReader,
+    BackendReadBudget,
+    MemberChecks,
   ],
   exports: [
     RolesService,

@@ -10,7 +10,7 @@ import type { UpdateRolesRequest } from './dto/update-roles.request';
 import { GuildRoles, type GuildRoleInfo } from './guild-roles';
 import { NOT_MANAGEABLE } from './role-reasons';
 import { RoleConverger, STANDING_MAX_AGE_MS } from './role-converger';
-import { resultsOf, RoleLedger, type RoleResult, type Submission } from './role-ledger';
+import { resultsOf, RoleLedger, type JoinOutcome, type RoleResult, type Submission } from './role-ledger';
 import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
 import type { UpdateRolesResponse } from './dto/update-roles.response';
 
@@ -173,9 +173,14 @@ export class RolesService implements OnApplicationBootstrap {
     return submitted;
   }
 
-  /** A member joined a guild: what waits for them (or the roles they should hold) is applied now. */
-  async memberJoined(guildId: string, discordId: string): Promise<void> {
-    if (await this.ledger.memberJoined(guildId, discordId)) await this.converger.converge(guildId, discordId);
+  /**
+   * A member joined a guild: what waits for them (or the roles they should hold) is applied now. `unknown`:
+   * the ledger never heard of them (their truth is still to be read).
+   */
+  async memberJoined(guildId: string, discordId: string): Promise<JoinOutcome> {
+    const outcome = await this.ledger.memberJoined(guildId, discordId);
+    if (outcome === 'work') await this.converger.converge(guildId, discordId);
+    return outcome;
   }
 
   /** Role id -> why it may not change; an Error when the guild cannot be read at all. */

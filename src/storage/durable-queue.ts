@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { DatabaseService } from './database.service';
 import type { JobColumns, QueueColumns } from './tables';
 
-export type QueueTableName = 'notifications' | 'outbound_events';
+export type QueueTableName = 'notifications' | 'outbound_events' | 'member_checks';
 
 /** A queue's job kinds and the payload each carries (null: none), checked at compile time. */
 export type JobMap<Jobs> = Record<keyof Jobs, object | null>;
@@ -236,6 +236,14 @@ export class DurableQueue<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
       where id = ${id} and state in (${sql.join(from)})
       returning *`.execute(this.db);
     return result.rows[0];
+  }
+
+  /** Forgets items that ended (in a final state or dead) longer than `keepMs` ago; how many. */
+  async purgeEnded(keepMs: number, now = Date.now()): Promise<number> {
+    const result = await sql`
+      delete from ${sql.table(this.table)}
+      where state <> 'pending' and coalesce(delivered_at, created_at) < ${now - keepMs}`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
   }
 
   /** Items waiting to be delivered, and the age of the oldest (for metrics). */

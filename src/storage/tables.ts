@@ -133,6 +133,12 @@ export type OutboundEventType = 'member_joined' | 'member_left' | 'role_updated'
 /** Analytics events for the backend's POST /internal/event/notify, delivered through the queue. */
 export type OutboundEventTable = JobColumns<OutboundEventType, 'sent' | 'failed'>;
 
+/**
+ * Reads of a member's truth the role engine owes (a member the ledger never heard of joined): stored before
+ * they are made, so a restart or a failing backend delays one and never loses it.
+ */
+export type MemberCheckTable = JobColumns<'join', 'done' | 'failed'>;
+
 /** A role change for a member who is not in the guild yet: applied when they join. Latest wins. */
 export interface PendingRoleChangeTable {
   guild_id: string;
@@ -292,6 +298,7 @@ export interface Tables {
   idempotency_keys: IdempotencyKeyTable;
   notifications: NotificationTable;
   outbound_events: OutboundEventTable;
+  member_checks: MemberCheckTable;
   pending_role_changes: PendingRoleChangeTable;
   member_profiles: MemberProfileTable;
   refund_confirmations: RefundConfirmationTable;

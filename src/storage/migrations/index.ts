@@ -4,7 +4,7 @@ import { addIdempotencyLeases, createIdempotencyKeys, createSignatureUses } from
 import { createLeases } from './leases';
 import { addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
 import { createRefundTables } from './refunds';
-import { clampFutureRoleTimes, createPendingRoleChanges, createRoleTruth } from './roles';
+import { clampFutureRoleTimes, createMemberChecks, createPendingRoleChanges, createRoleTruth } from './roles';
 
 type Step = (db: Kysely<unknown>) => Promise<void>;
 
@@ -36,5 +36,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_truth_for_every_member': steps(
     (db) => clampFutureRoleTimes(db),
     (db) => clampFuturePremiumTimes(db),
+    createMemberChecks,
   ),
 };

@@ -103,3 +103,25 @@ export async function createRoleTruth(db: Kysely<unknown>): Promise<void> {
 export async function clampFutureRoleTimes(db: Kysely<unknown>, now = Date.now()): Promise<void> {
   await sql`update member_roles set occurred_at = ${now} where occurred_at > ${now}`.execute(db);
 }
+
+/** 0008: the truth reads owed to members (a member the ledger never heard of joined), a queue of their own. */
+export async function createMemberChecks(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('member_checks')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+    .addColumn('lease_owner', 'text')
+    .addColumn('lease_until', 'bigint')
+    .addColumn('last_error', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('delivered_at', 'bigint')
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('discord_id', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text')
+    .addColumn('dedup_key', 'text', (c) => c.unique())
+    .addColumn('dedup_until', 'bigint')
+    .execute();
+  await db.schema.createIndex('member_checks_due').on('member_checks').columns(['state', 'next_attempt_at']).execute();
+}

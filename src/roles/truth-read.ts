@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Entitlements, type Entitled, type KnownTruth } from './entitlements';
+import { RoleLedger } from './role-ledger';
+import { rolesForPlans, type RoleChange } from './role-plan';
+
+/** One read of a member's truth, as every path that checks and repairs roles makes it. */
+export interface TruthRead {
+  /** The member's ledger version before the read: an intent stored since then wins over this read. */
+  basedOnVersion: number;
+  /** When the truth was read (the intent's occurred_at). */
+  readAt: number;
+  /** Every reason the member is entitled to a plan (empty: none). */
+  entitled: Entitled[];
+  /** Each plan role: held (true) or not (false), by the truth. */
+  wanted: Map<string, boolean>;
+}
+
+/**
+ * Reads a member's truth (the backend's subscription and staff grants) the one way the sync, the sweep, the
+ * brake, `/subscription` and joins do: the ledger version first, then the truth, so that whatever arrives
+ * while it is read wins over it. Throws when the truth cannot be read: unknown is never "not entitled".
+ */
+@Injectable()
+export class TruthReader {
+  constructor(
+    private readonly ledger: RoleLedger,
+    private readonly entitlements: Entitlements,
+    private readonly config: AppConfig,
+  ) {}
+
+  async read(guildId: string | undefined, discordId: string, known?: KnownTruth): Promise<TruthRead> {
+    const basedOnVersion = guildId ? ((await this.ledger.member(guildId, discordId))?.version ?? 0) : 0;
+    const readAt = Date.now();
+    const entitled = await this.entitlements.of(discordId, readAt, known);
+    const wanted = rolesForPlans(
+      entitled.map((e) => e.plan),
+      this.config.planRoles,
+    );
+    return { basedOnVersion, readAt, entitled, wanted };
+  }
+}
+
+/** The plan roles to add and to remove for a member holding `held` to match the truth. */
+export function driftOf(wanted: ReadonlyMap<string, boolean>, held: ReadonlySet<string>): RoleChange {
+  const add = [...wanted].filter(([roleId, want]) => want && !held.has(roleId)).map(([roleId]) => roleId);
+  const remove = [...wanted].filter(([roleId, want]) => !want && held.has(roleId)).map(([roleId]) => roleId);
+  return { add, remove };
+}
