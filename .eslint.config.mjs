@@ -24,7 +24,7 @@ const FEATURE_API = {
   invoices: ['invoices.module.ts', 'invoices.client.ts', 'dto/invoice-info.dto.ts'],
   roles: [
     'roles.module.ts',
-    ...['roles.service.ts', 'roles-sync.service.ts', 'role-ledger.ts', 'role-sweep.service.ts'],
+    ...['roles.service.ts', 'roles-sync.service.ts', 'role-ledger.ts', 'role-sweep.service.ts', 'role-sweep.types.ts'],
     ...['premium-grants.ts', 'premium-role-status.ts', 'entitlements.ts'],
     // The words of a role result: the support desk shows the same lines as /admin roles sync.
     ...['roles-sync.view.ts', 'role-reasons.ts'],

@@ -29,7 +29,7 @@ import {
   buildSyncAllConfirm,
   buildSyncAllNote,
 } from '../src/roles/role-sweep.view';
-import type { Drift } from '../src/roles/role-sweep.service';
+import type { Drift } from '../src/roles/role-sweep.types';
 import { buildRolesSyncView } from '../src/roles/roles-sync.view';
 import type { UpdateRolesResponse } from '../src/roles/roles.service';
 import type { NotificationTable, PremiumGrantTable, RoleChangeSource, RoleChangeState } from '../src/storage/tables';
@@ -352,7 +352,13 @@ describe('French typography in every rendered message (issue 13)', () => {
         fc.array(fc.record({ discordId: snowflake, roles: fc.array(snowflake), entitledTo: fc.array(plan) }), {
           maxLength: 12,
         }),
-        fc.record({ checked: fc.nat(1000), skipped, drifts: fc.constant<Drift[]>([]) }),
+        fc.record({
+          scope: fc.constantFrom('all' as const, 'holders' as const),
+          source: fc.constantFrom('reads' as const, 'list' as const),
+          checked: fc.nat(1000),
+          skipped,
+          drifts: fc.constant<Drift[]>([]),
+        }),
         (roles, p, g, readable, held, scan) =>
           expectFrenchSpacing([
             buildRolesSyncView('fr', '<@1>', { plan: p, premium: true, entitled: [], roles }),
@@ -372,6 +378,8 @@ describe('French typography in every rendered message (issue 13)', () => {
             buildSyncAllNote('fr', 'roleSyncAll.cancelled'),
             buildSweepSummaryView('fr', {
               trigger: 'staff',
+              scope: scan.scope,
+              source: scan.source,
               checked: scan.checked,
               added: 1,
               removed: 2,

@@ -91,7 +91,7 @@ describe('observability (real HTTP, simulator)', () => {
           before,
           'moddy_backend_request_duration_seconds_count{endpoint="/internal/subscription/info",status="200"}',
         ) ?? 0;
-      await (await h.sim.slash({ user: 'dave', name: 'subscription' })).waitForFinal();
+      await (await h.sim.slash({ user: 'bob', name: 'subscription' })).waitForFinal();
       const after = await scrape();
       expect(sample(after, 'moddy_commands_total{command="subscription",outcome="ok"}')).toBe(ok + 1);
       expect(

@@ -71,14 +71,21 @@ describe('drift found and repaired: the sweep, its brake, staff grants (issue 10
   describe('the sweep', () => {
     it('should remove a plan role given by hand and add one a payer lacks, within the brake', async () => {
       await giveByHand('erin', 'm0');
-      // frank pays; the bot was told (premium state) but the role never arrived.
+      // frank pays; the bot was told (premium state) but the role never arrived. alice (active) and dave
+      // (past due) pay too, and the service was never told anything about them.
       await h.call('/internal/notify', { discord_id: id('frank'), action: 'subscription_created', plan: 'moddy_max' });
       const sweep = await sweepNow();
       expect(sweep?.state).toBe('done');
-      expect(JSON.parse(sweep?.summary ?? '{}')).toMatchObject({ added: 1, removed: 2, heldBack: 0 });
+      expect(JSON.parse(sweep?.summary ?? '{}')).toMatchObject({
+        scope: 'all',
+        checked: 26, // every member of the server but the bot
+        added: 3,
+        removed: 2,
+        heldBack: 0,
+      });
       expect(await hasPremium('erin')).toBe(false);
       expect(await hasPremium('m0')).toBe(false);
-      expect(await hasPremium('frank')).toBe(true);
+      for (const name of ['frank', 'alice', 'dave']) expect([name, await hasPremium(name)]).toEqual([name, true]);
       // bob pays and holds the role: left alone.
       expect(await hasPremium('bob')).toBe(true);
     });
@@ -90,7 +97,7 @@ describe('drift found and repaired: the sweep, its brake, staff grants (issue 10
       expect(JSON.parse(sweep?.summary ?? '{}')).toMatchObject({
         checked: 0,
         removed: 0,
-        skipped: { backend_error: 3 },
+        skipped: { backend_error: 26 },
       });
       expect(await hasPremium('erin')).toBe(true);
       expect(await hasPremium('bob')).toBe(true);
@@ -193,7 +200,9 @@ describe('drift found and repaired: the sweep, its brake, staff grants (issue 10
       const view = await (await admin('audit', 'roles')).waitForFinal(20000);
       expect(view.ephemeral).toBe(true);
       const text = embedOf(view).description ?? '';
-      expect(text).toContain('Checked 3 · would add 1 · would remove 1 · skipped 0');
+      expect(text).toContain('Checked: every member of the server, each read from the backend.');
+      expect(text).toContain('Checked 26 · would add 3 · would remove 1 · skipped 0');
+      expect(text).toContain(`<@${id('alice')}>: expected Moddy Max, holds nothing`);
       expect(text).toContain(`<@${id('erin')}>: expected Free, holds Moddy Max`);
       expect(text).toContain(`<@${id('frank')}>: expected Moddy Max, holds nothing`);
       expect(await roleWrites()).toBe(0);

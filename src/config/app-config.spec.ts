@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     });
     expect(config.planRoles.toObject()).toEqual({});
     expect(config.managedRoleIds).toEqual([]);
-    expect(config.roleSync).toEqual({ intervalHours: 24, backendRps: 5, maxRemovals: 10 });
+    expect(config.roleSync).toEqual({ intervalHours: 24, backendRps: 5, maxRemovals: 10, scope: 'all' });
     expect(config.version).toBe('1.2.3');
   });
 

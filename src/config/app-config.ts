@@ -47,6 +47,8 @@ export class AppConfig {
     backendRps: number;
     /** A sweep that would take plan roles from more members than this waits for a staff click. */
     maxRemovals: number;
+    /** Whom a sweep checks: every member of MODDY_GUILD_ID, or plan-role holders and members the store knows. */
+    scope: 'all' | 'holders';
   };
   readonly adminUserIds!: string[];
   readonly adminRoleIds!: string[];
@@ -196,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
       intervalHours: e.ROLE_SYNC_INTERVAL_HOURS,
       backendRps: e.ROLE_SYNC_BACKEND_RPS,
       maxRemovals: e.ROLE_SYNC_MAX_REMOVALS,
+      scope: e.ROLE_SYNC_SCOPE,
     },
     adminUserIds: splitList(e.ADMIN_USER_IDS),
     adminRoleIds: splitList(e.ADMIN_ROLE_IDS),

@@ -21,6 +21,7 @@ const SNOWFLAKE_LIST = /^\s*([0-9]{17,20}\s*(,\s*[0-9]{17,20}\s*)*)?$/;
 export const SUPPORTED_LOCALES = ['en-US', 'fr'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose', 'trace', 'silent'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
+export const ROLE_SYNC_SCOPES = ['all', 'holders'] as const;
 
 /** Variables whose values must never appear in an error line or a log. */
 const SECRET_VARIABLES = new Set(['DISCORD_TOKEN', 'INTERNAL_API_SECRET', 'DATABASE_URL', 'METRICS_TOKEN']);
@@ -162,6 +163,9 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   ROLE_SYNC_MAX_REMOVALS: number = 10;
 
+  @IsIn(ROLE_SYNC_SCOPES, { message: `must be one of ${ROLE_SYNC_SCOPES.join(', ')}` })
+  ROLE_SYNC_SCOPE: (typeof ROLE_SYNC_SCOPES)[number] = 'all';
+
   @OptionalSnowflakeList()
   ADMIN_USER_IDS?: string;
 
@@ -225,6 +229,7 @@ const ENVIRONMENT_VARIABLES = [
   'ROLE_SYNC_INTERVAL_HOURS',
   'ROLE_SYNC_BACKEND_RPS',
   'ROLE_SYNC_MAX_REMOVALS',
+  'ROLE_SYNC_SCOPE',
   'ADMIN_USER_IDS',
   'ADMIN_ROLE_IDS',
   'AUDIT_CHANNEL_ID',

@@ -304,6 +304,9 @@ export const enUS = {
     more: '…and {count} more',
     partial: 'Stopped after {minutes} min (a reply cannot wait longer): these counts cover part of the members only.',
     held: 'A sweep holds {count} removals back for a decision:',
+    scopeAll: 'Checked: every member of the server, each read from the backend.',
+    scopeHolders: 'Checked: plan-role holders and the members the service knows of (ROLE_SYNC_SCOPE=holders).',
+    scopeList: 'Checked: every member of the server, from the backend’s list of paying members.',
   },
   roleSyncAll: {
     title: 'Sweep every member?',

@@ -311,6 +311,10 @@ export const fr: Catalogue = {
     partial:
       'Arrêté après {minutes} min (une réponse ne peut pas attendre plus) : ces chiffres ne couvrent qu’une partie des membres.',
     held: 'Une vérification retient {count} retraits en attente d’une décision :',
+    scopeAll: 'Vérifiés : tous les membres du serveur, chacun lu auprès du backend.',
+    scopeHolders:
+      'Vérifiés : les détenteurs d’un rôle d’offre et les membres connus du service (ROLE_SYNC_SCOPE=holders).',
+    scopeList: 'Vérifiés : tous les membres du serveur, d’après la liste des membres payants du backend.',
   },
   roleSyncAll: {
     title: 'Vérifier tous les membres ?',

@@ -7,7 +7,7 @@ import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
 import { translate } from '../i18n/i18n';
 import type { PremiumGrantTable, RoleSweepTable } from '../storage/tables';
-import type { BrakeDecision, HeldRemoval } from './role-sweep.service';
+import type { BrakeDecision, HeldRemoval } from './role-sweep.types';
 import { buildBrakeDecidedMessage, buildBrakeMessage } from './role-sweep.view';
 
 export type GrantEvent = 'auditGranted' | 'auditRevoked' | 'auditExpired';

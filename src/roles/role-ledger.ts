@@ -539,6 +539,16 @@ export class RoleLedger {
     return rows.map((r) => r.discord_id);
   }
 
+  /** Each member of the guild the ledger knows, and their version (a sweep's intents are based on them). */
+  async versions(guildId: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('member_roles')
+      .select(['discord_id', 'version'])
+      .where('guild_id', '=', guildId)
+      .execute();
+    return new Map(rows.map((r) => [r.discord_id, r.version]));
+  }
+
   /** The states of these changes (the sweep waits for its own). */
   async changeStates(ids: string[]): Promise<RoleChangeTable[]> {
     const rows: RoleChangeTable[] = [];

@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SubscriptionClient } from '../backend/subscription.client';
 import { AppConfig } from '../config/app-config';
+import { PlanRoles } from '../config/plan-roles';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { MemberProfiles } from '../members/member-profiles.service';
 import { Metrics } from '../observability/metrics.service';
@@ -8,12 +10,26 @@ import { newQueueId } from '../storage/durable-queue';
 import { Leases } from '../storage/leases';
 import type { RoleSweepTable, RoleSweepTrigger } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
-import { Entitlements, type Entitled } from './entitlements';
-import { RoleAuditLog } from './role-audit-log';
+import { BackendReadBudget } from './backend-budget';
+import { GrantEntitlements, SubscriptionEntitlements, type Entitled } from './entitlements';
 import { PremiumGrants } from './premium-grants';
+import { RoleAuditLog } from './role-audit-log';
 import { RoleLedger } from './role-ledger';
 import { rolesForPlans } from './role-plan';
+import type {
+  BrakeDecision,
+  BrakeOutcome,
+  Drift,
+  HeldRemoval,
+  SkipReason,
+  SweepScan,
+  SweepScope,
+  SweepSource,
+  SweepSummary,
+} from './role-sweep.types';
+import { heldOf } from './role-sweep.types';
 import { RolesService } from './roles.service';
+import { driftOf, TruthReader } from './truth-read';
 
 const LEASE = 'role_sweep';
 const LEASE_MS = 30_000;
@@ -22,91 +38,79 @@ const TICK_MS = 30_000;
 const READS_IN_FLIGHT = 8;
 /** How long a sweep waits for the converger to apply its changes before it reports. */
 const SETTLE_WAIT_MS = 15 * 60_000;
+/** How often a running sweep stores how far it got (a crash repeats at most this much of its reads). */
+const PROGRESS_EVERY_MS = 2_000;
+const PROGRESS_EVERY_MEMBERS = 100;
+/** Discord's largest page of guild members. */
+const MEMBER_PAGE = 1000;
 
-type SkipReason = 'backend_error' | 'left' | 'outdated';
-
-/** One member whose plan roles differ from what the truth entitles them to. */
-export interface Drift {
-  discordId: string;
-  /** The plans the member is entitled to (empty: none). */
-  entitled: Entitled[];
-  /** The plan their roles show, if they match one. */
-  held: string | undefined;
-  add: string[];
-  remove: string[];
-  /** The ledger version seen before the truth was read (a newer intent wins over the sweep). */
-  basedOnVersion: number;
-  readAt: number;
-}
-
-export interface SweepScan {
-  checked: number;
-  skipped: Record<SkipReason, number>;
-  drifts: Drift[];
-}
-
-export interface SweepSummary {
-  trigger: RoleSweepTrigger;
+/** Where a running sweep stands, stored with it: a sweep taken over after a crash goes on from `after`. */
+interface SweepProgress {
+  /** Every candidate up to this member id (in id order) is checked. */
+  after: string | null;
   checked: number;
   added: number;
-  removed: number;
-  heldBack: number;
   skipped: Record<SkipReason, number>;
-  durationMs: number;
+  /** The removals found so far: decided (or held by the brake) once every member is checked. */
+  removals: Drift[];
+  source: SweepSource;
 }
 
-/** A removal the safety brake held back, as staff see it. */
-export interface HeldRemoval {
-  discordId: string;
-  roles: string[];
-  /** The plans the member is entitled to (empty: none). */
-  entitledTo: string[];
+/** What a walk is about to check: members in id order, with what is known of each before any read. */
+interface WalkPlan {
+  source: SweepSource;
+  /** Candidates in the guild, in id order. */
+  candidates: string[];
+  /** Each member of the guild (bots aside) and the plan roles they hold. */
+  holding: Map<string, Set<string>>;
+  /** Members the store knows of (premium, a change waiting, a grant) who are not in the guild. */
+  left: number;
+  /** With the backend's list: each entitled member and their plan when the backend gave it. */
+  listed?: Map<string, string | undefined>;
+  /** With the backend's list: the ledger version of each member known to it when the list was read. */
+  versions?: Map<string, number>;
+  listedAt?: number;
+  grantMembers: Set<string>;
 }
 
-export type BrakeDecision =
-  { kind: 'applied'; by: string; removed: number; kept: number; skipped: number } | { kind: 'dismissed'; by: string };
+/** What checking one member came to. */
+type Checked = { kind: 'checked'; drift?: Drift } | { kind: 'skipped'; reason: SkipReason };
 
-/** What a click on the brake's buttons came to. */
-export type BrakeOutcome =
-  | { kind: 'done'; sweep: RoleSweepTable; decision: BrakeDecision }
-  /** Already decided (by this decision), or no such held sweep. */
-  | { kind: 'already'; sweep: RoleSweepTable | undefined };
-
-/** Starts calls at most `perSecond` times a second. */
-class Pacer {
-  private nextAt = 0;
-  constructor(private readonly perSecond: number) {}
-
-  async next(): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.nextAt);
-    this.nextAt = at + 1000 / this.perSecond;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
-  }
-}
+/** Ids in numeric order (snowflakes are integers written without leading zeros). */
+const byId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The sweep: finds role drift in MODDY_GUILD_ID (a call lost upstream, a manual change, an outage) and
- * repairs it through the members' ordered role path. It looks at every member holding a plan role and
- * every member the store holds as premium, with a change waiting, or with a staff grant; asks the truth for
- * each (at ROLE_SYNC_BACKEND_RPS); skips a member whose answer failed (unknown is never "not entitled") or
- * who left. One replica sweeps at a time (a lease); a sweep that would remove plan roles from more than
- * ROLE_SYNC_MAX_REMOVALS members applies its additions and holds the removals for a staff decision.
+ * The sweep: finds role drift in MODDY_GUILD_ID (a call lost upstream, a manual change, a member the service
+ * was never told about) and repairs it through the members' ordered role path. Scope `all` (ROLE_SYNC_SCOPE,
+ * and the first sweep on a store whatever it says) checks every member of the guild; `holders` only the
+ * plan-role holders and the members the store knows. The truth comes from one backend read per member at
+ * ROLE_SYNC_BACKEND_RPS (a failed read skips the member: unknown is never "not entitled"), or, when the backend
+ * offers it (contract 1.2), from its list of entitled members, with reads only for the holders outside it.
+ * The walk goes in member id order and stores how far it got, so a crash, a deploy or another replica taking
+ * the lease over goes on from there. Additions are stored as they are found; removals wait for the end: one
+ * that would remove plan roles from more than ROLE_SYNC_MAX_REMOVALS members holds them for a staff decision.
  */
 @Injectable()
 export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RoleSweeper.name);
-  private readonly bootAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
+  /** The lease went to another replica: the walk stops where it is (the other one goes on from there). */
+  private leaseLost = false;
+  /** False once the backend said it does not offer its list (404/501): not asked again until a restart. */
+  private listOffered: boolean | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly discord: DiscordRestService,
     private readonly ledger: RoleLedger,
     private readonly roles: RolesService,
-    private readonly entitlements: Entitlements,
+    private readonly truth: TruthReader,
+    private readonly subscriptions: SubscriptionClient,
+    private readonly subscriptionEntitlements: SubscriptionEntitlements,
+    private readonly grantEntitlements: GrantEntitlements,
+    private readonly budget: BackendReadBudget,
     private readonly grants: PremiumGrants,
     private readonly profiles: MemberProfiles,
     private readonly leases: Leases,
@@ -122,6 +126,8 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       async () => (await this.heldSweeps()).reduce((sum, s) => sum + heldOf(s).length, 0),
     );
     this.timer = setInterval(() => this.kick(), TICK_MS);
+    // A sweep left running by a crash or a deploy goes on now, and the first one on a new store starts.
+    this.kick();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -165,10 +171,24 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       decided_by: null,
       decided_at: null,
       decision: null,
+      scope: await this.scopeOfNext(),
+      progress: null,
     };
     await this.db.insertInto('role_sweeps').values(row).execute();
     this.kick();
     return { sweep: row, created: true };
+  }
+
+  /** ROLE_SYNC_SCOPE, except that a store on which no sweep ever walked the whole guild gets a full walk. */
+  private async scopeOfNext(): Promise<SweepScope> {
+    if (this.config.roleSync.scope === 'all') return 'all';
+    const full = await this.db
+      .selectFrom('role_sweeps')
+      .select('id')
+      .where('scope', '=', 'all')
+      .where('finished_at', 'is not', null)
+      .executeTakeFirst();
+    return full ? 'holders' : 'all';
   }
 
   sweep(id: string): Promise<RoleSweepTable | undefined> {
@@ -190,8 +210,14 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   /** Whatever sweep is due, under the lease: a crashed one first, then a requested one, then the schedule. */
   private async tick(): Promise<void> {
     if (!(await this.leases.acquire(LEASE, WORKER_ID, LEASE_MS))) return;
+    this.leaseLost = false;
     const renew = setInterval(() => {
-      this.leases.acquire(LEASE, WORKER_ID, LEASE_MS).catch(() => undefined);
+      this.leases
+        .acquire(LEASE, WORKER_ID, LEASE_MS)
+        .then((held) => {
+          if (!held) this.leaseLost = true;
+        })
+        .catch(() => undefined);
     }, LEASE_MS / 3);
     try {
       await this.scheduleIfDue();
@@ -202,15 +228,16 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
           .where('state', 'in', ['running', 'requested'])
           .orderBy('created_at')
           .executeTakeFirst();
-        if (!next || this.stopped) break;
+        if (!next || this.stopped || this.leaseLost) break;
         await this.run(next);
       }
     } finally {
       clearInterval(renew);
-      await this.leases.release(LEASE, WORKER_ID);
+      if (!this.leaseLost) await this.leases.release(LEASE, WORKER_ID);
     }
   }
 
+  /** A sweep every ROLE_SYNC_INTERVAL_HOURS; on a store that never had one, at once. */
   private async scheduleIfDue(now = Date.now()): Promise<void> {
     const hours = this.config.roleSync.intervalHours;
     if (hours === 0 || !this.config.guildId) return;
@@ -218,32 +245,74 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       .selectFrom('role_sweeps')
       .select((eb) => eb.fn.max('created_at').as('at'))
       .executeTakeFirst();
-    const since = last?.at === null || last?.at === undefined ? this.bootAt : Number(last.at);
-    if (now - since >= hours * 3_600_000) await this.request('schedule', null, now);
+    const at = last?.at === null || last?.at === undefined ? undefined : Number(last.at);
+    if (at === undefined || now - at >= hours * 3_600_000) await this.request('schedule', null, now);
   }
 
-  /** Runs one sweep (this process holds the lease). */
+  /** Runs one sweep (this process holds the lease), from where it stands when it was taken over. */
   private async run(sweep: RoleSweepTable): Promise<void> {
-    const started = Date.now();
+    const guildId = this.config.guildId;
+    if (!guildId) throw new Error('MODDY_GUILD_ID is not configured');
+    const started = sweep.started_at ?? Date.now();
+    const scope: SweepScope = sweep.scope ?? 'holders';
+    const resumed = sweep.progress !== null;
+    const progress: SweepProgress = resumed
+      ? (JSON.parse(sweep.progress as string) as SweepProgress)
+      : {
+          after: null,
+          checked: 0,
+          added: 0,
+          skipped: { backend_error: 0, left: 0, outdated: 0 },
+          removals: [],
+          source: 'reads',
+        };
     await this.db
       .updateTable('role_sweeps')
       .set({ state: 'running', started_at: started })
       .where('id', '=', sweep.id)
       .execute();
-    const scan = await this.scan();
+    if (resumed) this.logger.log(`Role sweep ${sweep.id} goes on after member ${progress.after ?? '(none)'}`);
+
     const additions: string[] = [];
-    let added = 0;
-    const skipped = { ...scan.skipped };
-    for (const drift of scan.drifts.filter((d) => d.add.length > 0)) {
-      const id = await this.store(drift, drift.add, []);
-      if (id) {
-        additions.push(id);
-        added++;
-      } else skipped.outdated++;
-    }
-    const removals = scan.drifts.filter((d) => d.remove.length > 0);
+    let savedAt = Date.now();
+    let unsaved = 0;
+    const save = () =>
+      this.db
+        .updateTable('role_sweeps')
+        .set({ progress: JSON.stringify(progress) })
+        .where('id', '=', sweep.id)
+        .execute();
+    const plan = await this.plan(guildId, scope);
+    progress.source = plan.source;
+    progress.skipped.left = plan.left;
+    const completed = await this.walk(plan, progress.after, async (discordId, result) => {
+      if (result.kind === 'skipped') progress.skipped[result.reason]++;
+      else {
+        progress.checked++;
+        const drift = result.drift;
+        if (drift && drift.add.length > 0) {
+          const id = await this.store(drift, drift.add, []);
+          if (id) {
+            additions.push(id);
+            progress.added++;
+          } else progress.skipped.outdated++;
+        }
+        if (drift && drift.remove.length > 0) progress.removals.push({ ...drift, add: [] });
+      }
+      progress.after = discordId;
+      if (++unsaved >= PROGRESS_EVERY_MEMBERS || Date.now() - savedAt >= PROGRESS_EVERY_MS) {
+        savedAt = Date.now();
+        unsaved = 0;
+        await save();
+      }
+    });
+    await save();
+    if (!completed) return; // stopped or taken over: the next holder of the lease goes on from `after`
+
+    const removals = progress.removals;
     const held: HeldRemoval[] = [];
     let removed = 0;
+    const skipped = { ...progress.skipped };
     const stored: string[] = [...additions];
     if (removals.length > this.config.roleSync.maxRemovals) {
       held.push(
@@ -265,8 +334,10 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     await this.waitApplied(stored);
     const summary: SweepSummary = {
       trigger: sweep.trigger,
-      checked: scan.checked,
-      added,
+      scope,
+      source: plan.source,
+      checked: progress.checked,
+      added: progress.added,
       removed,
       heldBack: held.length,
       skipped,
@@ -280,11 +351,12 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
         finished_at: Date.now(),
         summary: JSON.stringify(summary),
         held: held.length > 0 ? JSON.stringify(held) : null,
+        progress: null,
       })
       .where('id', '=', sweep.id)
       .execute();
     this.logger.log({
-      message: `Role sweep ${state}: checked ${summary.checked}, added ${added}, removed ${removed}, held back ${held.length}, skipped ${skipped.backend_error + skipped.left + skipped.outdated} (backend_error ${skipped.backend_error}, left ${skipped.left}, outdated ${skipped.outdated}) in ${summary.durationMs} ms`,
+      message: `Role sweep ${state} (${scope}, ${plan.source}): checked ${summary.checked}, added ${summary.added}, removed ${removed}, held back ${held.length}, skipped ${skipped.backend_error + skipped.left + skipped.outdated} (backend_error ${skipped.backend_error}, left ${skipped.left}, outdated ${skipped.outdated}) in ${summary.durationMs} ms`,
       sweep: sweep.id,
       ...summary,
     });
@@ -322,73 +394,204 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * The drift of MODDY_GUILD_ID now, changing nothing (also the dry run of `/admin roles audit`).
-   * `onProgress` hears (checked, total) as members are checked; past `deadline` the scan stops early.
+   * The drift of MODDY_GUILD_ID now, in ROLE_SYNC_SCOPE, changing nothing (the dry run of `/admin roles
+   * audit`). `onProgress` hears (checked, total) as members are checked; past `deadline` the scan stops early.
    */
-  async scan(onProgress?: (done: number, total: number) => void, deadline = Number.POSITIVE_INFINITY) {
+  async scan(
+    onProgress?: (done: number, total: number) => void,
+    deadline = Number.POSITIVE_INFINITY,
+  ): Promise<SweepScan> {
     const guildId = this.config.guildId;
     if (!guildId) throw new Error('MODDY_GUILD_ID is not configured');
+    const scope = this.config.roleSync.scope;
+    const plan = await this.plan(guildId, scope);
+    const result: SweepScan = {
+      scope,
+      source: plan.source,
+      checked: 0,
+      skipped: { backend_error: 0, left: plan.left, outdated: 0 },
+      drifts: [],
+    };
+    let done = 0;
+    await this.walk(
+      plan,
+      null,
+      (_discordId, checked) => {
+        if (checked.kind === 'skipped') result.skipped[checked.reason]++;
+        else {
+          result.checked++;
+          if (checked.drift) result.drifts.push(checked.drift);
+        }
+        onProgress?.(++done, plan.candidates.length);
+        return Promise.resolve();
+      },
+      deadline,
+    );
+    return result;
+  }
+
+  /** Reads the guild's members and decides whom to check, and how (the backend's list when it has one). */
+  private async plan(guildId: string, scope: SweepScope): Promise<WalkPlan> {
     const planRoles = new Set(this.config.planRoles.allRoles);
-    const inGuild = new Set<string>();
     const holding = new Map<string, Set<string>>();
     for (let after = '0'; ;) {
-      const page = await this.discord.listMembers(guildId, after);
+      const page = await this.discord.listMembers(guildId, after, MEMBER_PAGE);
       for (const m of page) {
-        inGuild.add(m.user.id);
-        const held = m.roles.filter((r) => planRoles.has(r));
-        if (held.length > 0) holding.set(m.user.id, new Set(held));
+        if (m.user.bot) continue;
+        holding.set(m.user.id, new Set(m.roles.filter((r) => planRoles.has(r))));
       }
-      if (page.length < 1000) break;
+      if (page.length < MEMBER_PAGE) break;
       after = page[page.length - 1].user.id;
     }
-    const candidates = new Set([
-      ...holding.keys(),
+    const holders = [...holding].filter(([, held]) => held.size > 0).map(([id]) => id);
+    const grantMembers = new Set(await this.grants.liveMembers());
+    const known = new Set([
       ...(await this.profiles.premiumMembers()),
       ...(await this.ledger.membersOfInterest(guildId)),
-      ...(await this.grants.liveMembers()),
+      ...grantMembers,
     ]);
-    const result: SweepScan = { checked: 0, skipped: { backend_error: 0, left: 0, outdated: 0 }, drifts: [] };
-    const pacer = new Pacer(this.config.roleSync.backendRps);
-    const queue = [...candidates].filter((id) => {
-      if (inGuild.has(id)) return true;
-      result.skipped.left++;
-      return false;
-    });
-    const total = queue.length;
-    let done = 0;
-    const check = async (discordId: string) => {
-      const basedOnVersion = (await this.ledger.member(guildId, discordId))?.version ?? 0;
-      const readAt = Date.now();
-      let entitled: Entitled[];
+    const left = [...known].filter((id) => !holding.has(id)).length;
+    const listed = await this.entitledList(guildId);
+    let candidates: Iterable<string>;
+    if (listed) {
+      // Entitled by the list, holding a plan role, or with a grant: everyone else is entitled to nothing and
+      // holds nothing to take away.
+      candidates = new Set([...listed.members.keys(), ...holders, ...grantMembers]);
+    } else if (scope === 'all') candidates = holding.keys();
+    else candidates = new Set([...holders, ...known]);
+    return {
+      source: listed ? 'list' : 'reads',
+      candidates: [...candidates].filter((id) => holding.has(id)).sort(byId),
+      holding,
+      left,
+      grantMembers,
+      ...(listed ? { listed: listed.members, versions: listed.versions, listedAt: listed.at } : {}),
+    };
+  }
+
+  /**
+   * The backend's list of entitled members (contract 1.2), with the ledger's versions read just before it;
+   * undefined when the backend does not offer it (said once, not asked again until a restart) or it failed.
+   */
+  private async entitledList(guildId: string) {
+    if (this.listOffered === false) return undefined;
+    const versions = await this.ledger.versions(guildId);
+    const at = Date.now();
+    const members = new Map<string, string | undefined>();
+    try {
+      for (let cursor: string | null = null; ;) {
+        await this.budget.take();
+        const page = await this.subscriptions.entitled(cursor);
+        if (!page) {
+          this.listOffered = false;
+          this.logger.log(
+            'The backend does not offer /internal/subscription/entitled (contract 1.2): sweeps read members one by one',
+          );
+          return undefined;
+        }
+        for (const id of page.discord_ids) members.set(id, page.plans?.[id]);
+        if (!page.next_cursor || page.discord_ids.length === 0) break;
+        cursor = page.next_cursor;
+      }
+    } catch (error) {
+      this.logger.warn(
+        `The backend's list of entitled members failed (${(error as Error).message}): reading members one by one`,
+      );
+      return undefined;
+    }
+    this.listOffered = true;
+    return { members, versions, at };
+  }
+
+  /**
+   * Checks the plan's candidates after `after`, in id order, telling `onChecked` each member's result in that
+   * order (so `after` can be stored as progress). Reads are paced by the backend budget, a few in flight.
+   * False when it stopped before the end (shutdown, lease lost, deadline).
+   */
+  private async walk(
+    plan: WalkPlan,
+    after: string | null,
+    onChecked: (discordId: string, result: Checked) => Promise<void>,
+    deadline = Number.POSITIVE_INFINITY,
+  ): Promise<boolean> {
+    const queue = after === null ? plan.candidates : plan.candidates.filter((id) => byId(id, after) > 0);
+    const results = new Map<number, Checked>();
+    let reported = 0;
+    let next = 0;
+    let stop = false;
+    // Results are told in id order: a result waits for the ones before it.
+    let reporting = Promise.resolve();
+    const report = () => {
+      reporting = reporting.then(async () => {
+        while (results.has(reported)) {
+          const result = results.get(reported) as Checked;
+          results.delete(reported);
+          await onChecked(queue[reported], result);
+          reported++;
+        }
+      });
+      return reporting;
+    };
+    const worker = async () => {
+      while (next < queue.length) {
+        if (this.stopped || this.leaseLost || Date.now() > deadline) {
+          stop = true;
+          return;
+        }
+        const index = next++;
+        results.set(index, await this.check(plan, queue[index]));
+        await report();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, queue.length) }, worker));
+    await reporting;
+    return !stop && reported === queue.length;
+  }
+
+  /** One member against the truth: from the backend's list when it names them, else one paced read. */
+  private async check(plan: WalkPlan, discordId: string): Promise<Checked> {
+    const held = plan.holding.get(discordId) ?? new Set<string>();
+    let basedOnVersion: number;
+    let readAt: number;
+    let entitled: Entitled[];
+    if (plan.listed?.has(discordId)) {
+      basedOnVersion = plan.versions?.get(discordId) ?? 0;
+      readAt = plan.listedAt ?? Date.now();
+      const listedPlan = plan.listed.get(discordId);
+      const subscribed =
+        listedPlan && this.config.planRoles.isPremium(listedPlan) ? PlanRoles.normalize(listedPlan) : undefined;
+      entitled = [
+        { source: 'subscription', plan: subscribed ?? (await this.subscriptionEntitlements.planOf(discordId)) },
+      ];
+      if (plan.grantMembers.has(discordId))
+        entitled.push(...(await this.grantEntitlements.entitlementsOf(discordId, readAt)));
+    } else {
+      await this.budget.take();
       try {
-        entitled = await this.entitlements.of(discordId, readAt);
+        ({ basedOnVersion, readAt, entitled } = await this.truth.read(this.config.guildId, discordId));
       } catch (error) {
         this.logger.warn(`Role sweep skipped ${discordId}: the truth could not be read (${(error as Error).message})`);
-        result.skipped.backend_error++;
-        return;
+        return { kind: 'skipped', reason: 'backend_error' };
       }
-      result.checked++;
-      const actual = holding.get(discordId) ?? new Set<string>();
-      const wanted = rolesForPlans(
-        entitled.map((e) => e.plan),
-        this.config.planRoles,
-      );
-      const add = [...wanted].filter(([r, want]) => want && !actual.has(r)).map(([r]) => r);
-      const remove = [...wanted].filter(([r, want]) => !want && actual.has(r)).map(([r]) => r);
-      if (add.length + remove.length === 0) return;
-      const held = this.config.planRoles.planHolding(actual);
-      result.drifts.push({ discordId, entitled, held, add, remove, basedOnVersion, readAt });
+    }
+    const wanted = rolesForPlans(
+      entitled.map((e) => e.plan),
+      this.config.planRoles,
+    );
+    const { add, remove } = driftOf(wanted, held);
+    if (add.length + remove.length === 0) return { kind: 'checked' };
+    return {
+      kind: 'checked',
+      drift: {
+        discordId,
+        entitled,
+        held: this.config.planRoles.planHolding(held),
+        add,
+        remove,
+        basedOnVersion,
+        readAt,
+      },
     };
-    const workers = Array.from({ length: Math.min(READS_IN_FLIGHT, queue.length) }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        if (Date.now() > deadline || this.stopped) return;
-        await pacer.next();
-        await check(id);
-        onProgress?.(++done, total);
-      }
-    });
-    await Promise.all(workers);
-    return result;
   }
 
   /**
@@ -422,23 +625,16 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     const sweep = await this.sweep(sweepId);
     const decision = { kind: 'applied' as const, by: staffId, removed: 0, kept: 0, skipped: 0 };
     if (!guildId || !sweep) return decision;
-    const pacer = new Pacer(this.config.roleSync.backendRps);
     for (const held of heldOf(sweep)) {
-      await pacer.next();
-      const basedOnVersion = (await this.ledger.member(guildId, held.discordId))?.version ?? 0;
-      const readAt = Date.now();
-      let entitled: Entitled[];
+      await this.budget.take();
+      let read;
       try {
-        entitled = await this.entitlements.of(held.discordId, readAt);
+        read = await this.truth.read(guildId, held.discordId);
       } catch {
         decision.skipped++;
         continue;
       }
-      const wanted = rolesForPlans(
-        entitled.map((e) => e.plan),
-        this.config.planRoles,
-      );
-      const remove = held.roles.filter((r) => wanted.get(r) === false);
+      const remove = held.roles.filter((r) => read.wanted.get(r) === false);
       if (remove.length === 0) {
         decision.kept++;
         continue;
@@ -449,8 +645,8 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
         change: { add: [], remove },
         source: 'brake',
         actorId: staffId,
-        occurredAt: readAt,
-        basedOnVersion,
+        occurredAt: read.readAt,
+        basedOnVersion: read.basedOnVersion,
       });
       if (!('answer' in stored) && stored.kind === 'accepted') decision.removed++;
       else decision.kept++;
@@ -466,12 +662,4 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       .where('id', '=', sweepId)
       .execute();
   }
-}
-
-export function heldOf(sweep: Pick<RoleSweepTable, 'held'>): HeldRemoval[] {
-  return sweep.held === null ? [] : (JSON.parse(sweep.held) as HeldRemoval[]);
-}
-
-export function summaryOf(sweep: Pick<RoleSweepTable, 'summary'>): SweepSummary | undefined {
-  return sweep.summary === null ? undefined : (JSON.parse(sweep.summary) as SweepSummary);
 }

@@ -3,7 +3,8 @@ import type { Client } from 'discord.js';
 import fc from 'fast-check';
 import { GatewayOutageWatch, OUTAGE_SWEEP_AFTER_MS } from './gateway-outage.watch';
 import { parseGrantDuration } from './premium.service';
-import type { Drift, HeldRemoval, RoleSweeper, SweepScan } from './role-sweep.service';
+import type { RoleSweeper } from './role-sweep.service';
+import type { Drift, HeldRemoval, SweepScan } from './role-sweep.types';
 import { buildAuditView, buildBrakeMessage } from './role-sweep.view';
 
 describe(GatewayOutageWatch.name, () => {
@@ -87,7 +88,13 @@ describe('sweep views within Discord limits (property)', () => {
             basedOnVersion: 0,
             readAt: 0,
           }));
-          const scan: SweepScan = { checked: held.length, skipped: { backend_error: 0, left: 0, outdated: 0 }, drifts };
+          const scan: SweepScan = {
+            scope: 'all',
+            source: 'reads',
+            checked: held.length,
+            skipped: { backend_error: 0, left: 0, outdated: 0 },
+            drifts,
+          };
           const audit = buildAuditView(locale, scan);
           expect((audit.embeds[0].description ?? '').length).toBeLessThanOrEqual(4096);
           expect(audit.components.length).toBeLessThanOrEqual(5);

@@ -12,7 +12,7 @@ import { discordTimestamp, planName } from '../discord/format';
 import type { MessageView } from '../discord/message-view';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 import type { RoleSweepTable } from '../storage/tables';
-import type { BrakeDecision, Drift, HeldRemoval, SweepScan, SweepSummary } from './role-sweep.service';
+import type { BrakeDecision, Drift, HeldRemoval, SweepScan, SweepSummary } from './role-sweep.types';
 
 export const BRAKE_APPLY_PATTERN = 'rolesweep/apply/:id';
 export const BRAKE_DISMISS_PATTERN = 'rolesweep/dismiss/:id';
@@ -157,7 +157,13 @@ export function buildAuditView(
   const add = scan.drifts.filter((d) => d.add.length > 0).length;
   const remove = scan.drifts.filter((d) => d.remove.length > 0).length;
   const skipped = scan.skipped.backend_error + scan.skipped.left;
-  const lines = [t('roleAudit.counts', { checked: scan.checked, add, remove, skipped })];
+  const scope =
+    scan.source === 'list'
+      ? 'roleAudit.scopeList'
+      : scan.scope === 'all'
+        ? 'roleAudit.scopeAll'
+        : 'roleAudit.scopeHolders';
+  const lines = [t(scope), t('roleAudit.counts', { checked: scan.checked, add, remove, skipped })];
   if (skipped > 0) lines.push(t('roleAudit.skipped', { backend: scan.skipped.backend_error, left: scan.skipped.left }));
   if (options.stoppedAfterMinutes !== undefined) {
     lines.push(t('roleAudit.partial', { minutes: options.stoppedAfterMinutes }));

@@ -15,7 +15,8 @@ import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { RolesSyncOptions } from './dto/roles-sync.options';
-import { heldOf, RoleSweeper, summaryOf } from './role-sweep.service';
+import { RoleSweeper } from './role-sweep.service';
+import { heldOf, summaryOf } from './role-sweep.types';
 import {
   alreadyDecidedText,
   BRAKE_APPLY_PATTERN,

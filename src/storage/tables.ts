@@ -277,6 +277,10 @@ export interface RoleSweepTable {
   decided_at: number | null;
   /** JSON: what Apply did. */
   decision: string | null;
+  /** `all` (every member) or `holders`; null for sweeps from before 0008 (holders). */
+  scope: 'all' | 'holders' | null;
+  /** JSON SweepProgress while it runs: where a sweep taken over after a crash goes on from. */
+  progress: string | null;
 }
 
 /** Named leases: one holder at a time across replicas (the sweep). */

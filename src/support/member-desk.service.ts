@@ -7,7 +7,8 @@ import { DiscordRestService } from '../discord/discord-rest.service';
 import { isEntitling, SubscriptionEntitlements } from '../roles/entitlements';
 import { PremiumGrants } from '../roles/premium-grants';
 import { parseDesired, RoleLedger } from '../roles/role-ledger';
-import { heldOf, RoleSweeper } from '../roles/role-sweep.service';
+import { RoleSweeper } from '../roles/role-sweep.service';
+import { heldOf } from '../roles/role-sweep.types';
 import { SubscriptionService } from '../subscription/subscription.service';
 import type { PremiumGrantTable, RoleChangeSource } from '../storage/tables';
 

@@ -67,6 +67,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       HOST: '127.0.0.1',
       // Quiet unless TEST_LOGS=1 (see jest-setup.ts); a test may ask for a level through `env`.
       LOG_LEVEL: process.env.TEST_LOGS ? 'debug' : 'silent',
+      // No sweep on its own (the first start on a store would walk the guild): tests ask for the ones they need.
+      ROLE_SYNC_INTERVAL_HOURS: '0',
       ...(pg ? { DATABASE_URL: pg.url } : {}),
       ...options.env,
     },

@@ -4,7 +4,13 @@ import { addIdempotencyLeases, createIdempotencyKeys, createSignatureUses } from
 import { createLeases } from './leases';
 import { addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
 import { createRefundTables } from './refunds';
-import { clampFutureRoleTimes, createMemberChecks, createPendingRoleChanges, createRoleTruth } from './roles';
+import {
+  addSweepProgress,
+  clampFutureRoleTimes,
+  createMemberChecks,
+  createPendingRoleChanges,
+  createRoleTruth,
+} from './roles';
 
 type Step = (db: Kysely<unknown>) => Promise<void>;
 
@@ -37,5 +43,6 @@ export const MIGRATIONS: Record<string, Migration> = {
     (db) => clampFutureRoleTimes(db),
     (db) => clampFuturePremiumTimes(db),
     createMemberChecks,
+    addSweepProgress,
   ),
 };

@@ -125,3 +125,9 @@ export async function createMemberChecks(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('member_checks_due').on('member_checks').columns(['state', 'next_attempt_at']).execute();
 }
+
+/** 0008: a sweep's scope, and its progress (a sweep resumes from the last member it checked). */
+export async function addSweepProgress(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('role_sweeps').addColumn('scope', 'text').execute();
+  await db.schema.alterTable('role_sweeps').addColumn('progress', 'text').execute();
+}
