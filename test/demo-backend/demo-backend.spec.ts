@@ -221,6 +221,35 @@ describe(DemoBackend.name, () => {
     });
   });
 
+  describe('POST /internal/subscription/entitled (contract 1.2, optional)', () => {
+    it('should answer 404 unless offered, as a 1.0 backend', async () => {
+      expect((await call(backend, BACKEND_PATHS.entitled, { cursor: null })).status).toBe(404);
+    });
+
+    it('should page the members with an entitling subscription in id order', async () => {
+      backend.entitledList = true;
+      try {
+        const ids: string[] = [];
+        let pages = 0;
+        for (let cursor: string | null = null; pages === 0 || cursor !== null; pages++) {
+          const page = await call(backend, BACKEND_PATHS.entitled, { cursor, limit: 2 });
+          ids.push(...(page.json.discord_ids as string[]));
+          cursor = page.json.next_cursor as string | null;
+        }
+        // alice, bob, carol and frank are active, dave past due; erin and admin have no subscription.
+        const entitled = DEMO_USERS.filter(
+          (u) => u.subscription && ['active', 'trialing', 'past_due'].includes(u.subscription.status),
+        );
+        expect(entitled).toHaveLength(5);
+        expect(pages).toBe(3);
+        expect(ids).toEqual(entitled.map((u) => u.discordId).sort());
+        expect((await call(backend, BACKEND_PATHS.entitled, { limit: 0 })).status).toBe(422);
+      } finally {
+        backend.entitledList = false;
+      }
+    });
+  });
+
   describe('POST /internal/subscription/invoices', () => {
     it('should return 10 invoices newest first by default', async () => {
       const res = await call(backend, BACKEND_PATHS.invoices, { discord_id: FRANK.discordId });

@@ -28,6 +28,8 @@ export const BACKEND_PATHS = Object.freeze({
   subscriptionInfo: '/internal/subscription/info',
   invoices: '/internal/subscription/invoices',
   refund: '/internal/subscription/refund',
+  /** Contract 1.2, optional: offered only when asked for (entitledList), else 404 as a 1.0 backend answers. */
+  entitled: '/internal/subscription/entitled',
 } as const);
 export type BackendPath = (typeof BACKEND_PATHS)[keyof typeof BACKEND_PATHS];
 
@@ -38,7 +40,10 @@ const METHOD_OF: Readonly<Record<BackendPath, 'GET' | 'POST'>> = {
   '/internal/subscription/info': 'POST',
   '/internal/subscription/invoices': 'POST',
   '/internal/subscription/refund': 'POST',
+  '/internal/subscription/entitled': 'POST',
 };
+/** The statuses whose subscription entitles a member to its plan (the bot's own rule). */
+const ENTITLING = new Set(['active', 'trialing', 'past_due']);
 const ALL_PATHS = Object.keys(METHOD_OF) as BackendPath[];
 
 export const EVENT_TYPES = ['member_joined', 'member_left', 'role_updated', 'command_used', 'message_sent'] as const;
@@ -130,6 +135,8 @@ export interface DemoBackendOptions {
   ids?: Readonly<Record<string, string>>;
   /** Called with one line per request answered. */
   log?: (line: string) => void;
+  /** Offer the 1.2 list of entitled members (`/internal/subscription/entitled`); default: 404, as a 1.0 backend. */
+  entitledList?: boolean;
 }
 
 interface Reply {
@@ -159,6 +166,8 @@ export class DemoBackend {
   private stopped = false;
   private boundPort = 0;
   private boundHost = '127.0.0.1';
+  /** Whether `/internal/subscription/entitled` is offered (contract 1.2). */
+  entitledList = false;
 
   private constructor(
     fixtures: DemoFixtures,
@@ -176,6 +185,7 @@ export class DemoBackend {
     if (secret === '') throw new Error('DemoBackend: the secret must not be empty (the backend has no open mode)');
     const fixtures = remapFixtures(opts.fixtures ?? defaultFixtures(), opts.ids ?? {});
     const backend = new DemoBackend(fixtures, secret, opts.log);
+    backend.entitledList = opts.entitledList ?? false;
     await backend.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
     return backend;
   }
@@ -433,7 +443,7 @@ export class DemoBackend {
       const denied = this.checkAuth(record.headers.authorization);
       if (denied) return { reply: denied };
     }
-    const path = ALL_PATHS.find((p) => p === record.path);
+    const path = ALL_PATHS.find((p) => p === record.path && (p !== BACKEND_PATHS.entitled || this.entitledList));
     if (!path) return { reply: { status: 404, body: { detail: 'Not Found' } } };
     if (record.method !== METHOD_OF[path]) return { reply: { status: 405, body: { detail: 'Method Not Allowed' } } };
 
@@ -514,6 +524,12 @@ export class DemoBackend {
         if (check.issues.length || limit === null) return unprocessable(check.issues);
         return ok(this.invoices(discordId, limit));
       }
+      case '/internal/subscription/entitled': {
+        const cursor = check.optionalString('cursor');
+        const limit = check.integer('limit', { min: 1, max: 1000, fallback: 1000 });
+        if (check.issues.length || limit === null) return unprocessable(check.issues);
+        return ok(this.entitled(cursor, limit));
+      }
       case '/internal/subscription/refund': {
         const discordId = check.snowflake('discord_id');
         const amount = check.integer('amount', { min: 1, fallback: null, nullable: true });
@@ -554,6 +570,17 @@ export class DemoBackend {
       return { success: true, message: 'No active subscription', has_subscription: false, subscription: null };
     }
     return { success: true, message: 'Subscription found', has_subscription: true, subscription: user.subscription };
+  }
+
+  /** One page of the members with an entitling subscription, in id order; the cursor is the last id given. */
+  private entitled(cursor: string | null, limit: number): Record<string, unknown> {
+    const ids = [...this.state.values()]
+      .filter((u) => u.customerId && u.subscription && ENTITLING.has(u.subscription.status))
+      .map((u) => u.discordId)
+      .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
+      .filter((id) => cursor === null || id.length > cursor.length || (id.length === cursor.length && id > cursor));
+    const page = ids.slice(0, limit);
+    return { discord_ids: page, next_cursor: ids.length > limit ? page[page.length - 1] : null };
   }
 
   private invoices(discordId: string, limit: number): Record<string, unknown> {
@@ -723,6 +750,7 @@ const DEFAULT_500_DETAIL: Readonly<Record<BackendPath, string>> = {
   '/internal/subscription/info': 'Stripe error: (demo) the payment provider is unavailable',
   '/internal/subscription/invoices': 'Stripe error: (demo) the payment provider is unavailable',
   '/internal/subscription/refund': 'Stripe error: (demo) the payment provider is unavailable',
+  '/internal/subscription/entitled': 'Database connection error',
 };
 
 function faultReply(path: BackendPath, fault: DemoFault): Reply {
