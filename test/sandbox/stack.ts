@@ -63,7 +63,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const id = world.users[user.name];
       if (id) ids[user.name] = id;
     }
-    backend = await DemoBackend.start({ secret: SANDBOX_SECRET, ids });
+    // As a 1.2 backend: the sweep reads its list of paying members instead of one call per member.
+    backend = await DemoBackend.start({ secret: SANDBOX_SECRET, ids, entitledList: true });
     const auditChannelId = world.channels.announcements ?? world.channelId;
     const config = loadConfig(
       {
@@ -80,6 +81,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         HOST: '127.0.0.1',
         LOG_LEVEL: options.logLevel ?? 'info',
         LOG_FORMAT: 'json',
+        // No sweep on its own (a new store's first start would sweep at once, racing the lines typed):
+        // `/admin roles sync` runs one.
+        ROLE_SYNC_INTERVAL_HOURS: '0',
       },
       'sandbox',
     );
