@@ -123,21 +123,31 @@ export async function roleBurst(count: number): Promise<RoleBurstResult> {
 }
 
 /**
- * A backend for the sweep: every member subscribes but each `lapsed`-th one, so the sweep finds that much
- * drift. Answers in-process (a few hundred reads a second at most).
+ * A backend for the sweep: the members `pays` names subscribe, the others do not. With `list`, it offers the
+ * contract 1.2 list of entitled members (else 404, as a 1.0 backend). Answers in-process.
  */
-async function sweepBackend(lapsed: (discordId: string) => boolean): Promise<{ url: string; server: Server }> {
+async function sweepBackend(
+  pays: (discordId: string) => boolean,
+  list: string[] | undefined,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
     req.on('end', () => {
-      const body = (raw ? JSON.parse(raw) : {}) as { discord_id?: string };
-      const send = (value: unknown) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
+      const body = (raw ? JSON.parse(raw) : {}) as { discord_id?: string; cursor?: string | null; limit?: number };
+      const send = (value: unknown, status = 200) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
       };
+      if (req.url === '/internal/subscription/entitled') {
+        if (!list) return send({ detail: 'Not Found' }, 404);
+        const from = body.cursor ? Number(body.cursor) : 0;
+        const limit = body.limit ?? 1000;
+        const page = list.slice(from, from + limit);
+        return send({ discord_ids: page, next_cursor: from + limit < list.length ? String(from + limit) : null });
+      }
       if (req.url === '/internal/subscription/info') {
-        if (body.discord_id && lapsed(body.discord_id)) {
+        if (!body.discord_id || !pays(body.discord_id)) {
           send({ success: true, message: 'No active subscription', has_subscription: false, subscription: null });
           return;
         }
@@ -171,18 +181,26 @@ async function sweepBackend(lapsed: (discordId: string) => boolean): Promise<{ u
 }
 
 export interface SweepBenchResult {
-  holders: number;
-  drifted: number;
+  members: number;
+  /** Members who pay without the role (added) and hold it without paying (removed). */
+  toAdd: number;
+  toRemove: number;
   backendRps: number;
+  /** Whether the backend offered its list of entitled members (contract 1.2). */
+  list: boolean;
+  /** Backend reads of one member (the sweep's, and one per `/subscription` of the commands meanwhile). */
+  backendReads: number;
   /** The sweep's own duration (its log line). */
   durationS: number | null;
   /**
-   * What the budgets allow at best: the member list and the backend reads (ROLE_SYNC_BACKEND_RPS), then the
-   * removals at Discord's 50/s (read the member, remove the role). The removals cannot overlap the reads: the
-   * safety brake decides on the number of removals, known once every member is read.
+   * What the budgets allow at best, one after the other: the member pages (and the list's pages) at Discord's
+   * and the backend's rate, the backend reads at ROLE_SYNC_BACKEND_RPS, then every role change at Discord's
+   * 50/s (read the member, change the role). Additions are applied while the reads go on, so a sweep can beat
+   * this floor; removals wait for the last read (the brake needs them all).
    */
   floorS: number;
   ratio: number | null;
+  added: number | null;
   removed: number | null;
   commands: number;
   deferP99Ms: number;
@@ -190,26 +208,34 @@ export interface SweepBenchResult {
 }
 
 /**
- * Issue 10's sweep over `holders` members holding the premium role, 1 in 20 of whom no longer pays, with
- * ROLE_SYNC_BACKEND_RPS raised so that reading the truth takes about a minute; `/subscription` runs at
- * 5 per second meanwhile and its defer latency is measured on the simulator's clock.
+ * Issue 21's full sweep over `count` members: 1 in 10 pays without the role, 1 in 20 holds it without paying,
+ * 1 in 20 pays and holds it. ROLE_SYNC_BACKEND_RPS is raised so that reading every member takes about a
+ * minute; `/subscription` runs at 5 per second meanwhile and its defer latency is measured on the simulator's
+ * clock. With `list`, the backend offers its list of entitled members, and only the holders outside it are read.
  */
-export async function sweepBench(holders: number): Promise<SweepBenchResult> {
-  const sim = await guildOf(holders, 'h', () => true);
-  const ids = Array.from({ length: holders }, (_, i) => sim.userId(`h${i}`));
-  const lapsedIds = new Set(ids.filter((_, i) => i % 20 === 0));
-  const backend = await sweepBackend((id) => lapsedIds.has(id));
-  const backendRps = Math.ceil(holders / 60);
+export async function sweepBench(count: number, list: boolean): Promise<SweepBenchResult> {
+  const paysWithout = (i: number) => i % 10 === 0;
+  const holdsWithout = (i: number) => i % 20 === 5;
+  const paysAndHolds = (i: number) => i % 20 === 15;
+  const sim = await guildOf(count, 'h', (i) => holdsWithout(i) || paysAndHolds(i));
+  const ids = Array.from({ length: count }, (_, i) => sim.userId(`h${i}`));
+  const paying = new Set(ids.filter((_, i) => paysWithout(i) || paysAndHolds(i)));
+  const backend = await sweepBackend((id) => paying.has(id), list ? [...paying] : undefined);
+  const backendRps = Math.ceil(count / 60);
   const port = await freePort();
   const bot = startBot(
     {
       ...botEnv(sim, port, backend.url),
       ROLE_SYNC_BACKEND_RPS: String(backendRps),
-      ROLE_SYNC_MAX_REMOVALS: String(holders),
+      ROLE_SYNC_MAX_REMOVALS: String(count),
       ROLE_SYNC_INTERVAL_HOURS: '0',
     },
     'sweep',
   );
+  let backendReads = 0;
+  backend.server.on('request', (req: { url?: string }) => {
+    if (req.url === '/internal/subscription/info') backendReads++;
+  });
   try {
     await bot.waitForLine((l) => String(l.message).startsWith('Internal API listening'), 30_000);
     await sim.waitForReady();
@@ -219,7 +245,8 @@ export async function sweepBench(holders: number): Promise<SweepBenchResult> {
     await sync.waitForFinal();
     await (await sim.click({ user: 'admin', customId: 'rolesync/run', messageOf: sync })).waitForResponse();
     const views: Promise<InteractionView>[] = [];
-    const commandUsers = ids.slice(1, 301);
+    // Members whose roles are right: their commands measure the sweep's effect on others, not a repair.
+    const commandUsers = ids.filter((_, i) => i % 5 === 1).slice(0, 300);
     let done: Record<string, unknown> | undefined;
     const watch = bot.waitForLine((l) => /^Role sweep (done|held)/.test(String(l.message)), 30 * 60_000);
     void watch.then((line) => (done = line));
@@ -230,17 +257,29 @@ export async function sweepBench(holders: number): Promise<SweepBenchResult> {
     }
     const line = await watch;
     const measured = (await Promise.all(views)).filter((v) => v.callbacks[0] && v.status !== 'failed');
-    const drifted = lapsedIds.size;
+    const toAdd = ids.filter((_, i) => paysWithout(i)).length;
+    // The default world's own holders (bob) do not pay this backend either.
+    const defaultHolders = defaultGuildSpec().members?.filter((m) => m.roles?.includes('premium')).length ?? 0;
+    const toRemove = ids.filter((_, i) => holdsWithout(i)).length + defaultHolders;
+    const pages = Math.ceil((count + 10) / 1000);
+    const reads = list ? toRemove : count;
     const floorS =
-      Math.ceil(holders / 1000) / GLOBAL_PER_SECOND + holders / backendRps + (2 * drifted) / GLOBAL_PER_SECOND;
+      pages / GLOBAL_PER_SECOND +
+      (list ? Math.ceil(paying.size / 1000) / backendRps : 0) +
+      reads / backendRps +
+      (2 * (toAdd + toRemove)) / GLOBAL_PER_SECOND;
     const durationS = typeof line.durationMs === 'number' ? line.durationMs / 1000 : null;
     return {
-      holders,
-      drifted,
+      members: count,
+      toAdd,
+      toRemove,
       backendRps,
+      list,
+      backendReads,
       durationS,
       floorS,
       ratio: durationS === null ? null : durationS / floorS,
+      added: typeof line.added === 'number' ? line.added : null,
       removed: typeof line.removed === 'number' ? line.removed : null,
       commands: views.length,
       deferP99Ms: percentile(

@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { RoleLedger } from '../../src/roles/role-ledger';
+import { RoleSweeper } from '../../src/roles/role-sweep.service';
 import { DatabaseService } from '../../src/storage/database.service';
+import { FRANK } from '../demo-backend/demo-backend';
+import { fuzzParameters } from './fuzz';
 import type { InteractionView } from '../discord-sim/types';
 import type { TestDatabase } from './databases';
 import { useHarness, type Harness, type HarnessOptions } from './e2e-harness';
@@ -8,6 +12,16 @@ import { roleSim } from './role-world';
 import { eventually } from './wait';
 
 const INFO = '/internal/subscription/info';
+const MINUTE = 60_000;
+
+/** One step of the property's interleavings. */
+type Step =
+  /** The member subscribes or cancels; the backend's callbacks follow after a delay, stamped with a skewed time. */
+  | { kind: 'bill'; member: number; pays: boolean; skewMs: number; delayMs: number; notify: boolean }
+  | { kind: 'heal'; member: number }
+  | { kind: 'sweep' }
+  | { kind: 'leave'; member: number }
+  | { kind: 'join'; member: number };
 
 /**
  * Truth for every member (issue 21): a paying member the service was never told about gets their role when
@@ -58,6 +72,110 @@ export function everyMemberSuite(store: TestDatabase['name']): void {
   afterAll(async () => {
     await options.sim?.stop();
     await schema?.drop();
+  });
+
+  describe('every path together (property)', () => {
+    const members = ['m0', 'm1', 'm2', 'm3'];
+    const member = fc.nat(members.length - 1);
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant('bill' as const),
+          member,
+          pays: fc.boolean(),
+          // past, now, or ahead of the service's clock within the accepted skew
+          skewMs: fc.oneof(fc.integer({ min: -10 * MINUTE, max: 0 }), fc.integer({ min: 0, max: 5 * MINUTE - 5000 })),
+          delayMs: fc.integer({ min: 0, max: 300 }),
+          notify: fc.boolean(),
+        }),
+      },
+      fc.record({ kind: fc.constant('heal' as const), member }),
+      fc.record({ kind: fc.constant('sweep' as const) }),
+      fc.record({ kind: fc.constant('leave' as const), member }),
+      fc.record({ kind: fc.constant('join' as const), member }),
+    );
+    const sweep = async () => {
+      const sweeper = h.app.get(RoleSweeper);
+      const { sweep: asked } = await sweeper.request('staff', null);
+      await eventually(
+        () => sweeper.sweep(asked.id),
+        (s) => s?.state === 'done' || s?.state === 'held',
+        60000,
+        50,
+      );
+    };
+    /** Nothing left to do: no role change pending, no join check waiting. */
+    const quiet = () =>
+      eventually(
+        async () => {
+          const db = h.app.get(DatabaseService).db;
+          const changes = await db.selectFrom('role_changes').select('id').where('state', '=', 'pending').execute();
+          const checks = await db.selectFrom('member_checks').select('id').where('state', '=', 'pending').execute();
+          return changes.length + checks.length;
+        },
+        (open) => open === 0,
+        60000,
+        50,
+      );
+
+    it('should end every member at the truth, whatever the order of updates, notifies, joins, self-heals and sweeps', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 12 }), async (steps) => {
+          await h.sim.reset();
+          h.backend.reset();
+          const db = h.app.get(DatabaseService).db;
+          for (const table of ['member_roles', 'role_changes', 'member_checks', 'member_profiles'] as const) {
+            await db.deleteFrom(table).execute();
+          }
+          const paying = new Set<string>();
+          const away = new Set<string>();
+          const calls: Promise<unknown>[] = [];
+          for (const s of steps) {
+            const name = 'member' in s ? members[s.member] : '';
+            if (s.kind === 'bill') {
+              if (s.pays) {
+                h.backend.setUser({ ...FRANK, name, discordId: id(name), invoices: [] });
+                paying.add(name);
+              } else {
+                h.backend.removeUser(id(name));
+                paying.delete(name);
+              }
+              const occurred_at = new Date(Date.now() + s.skewMs).toISOString();
+              const plan = s.pays ? 'moddy_max' : 'free';
+              calls.push(
+                new Promise((resolve) => setTimeout(resolve, s.delayMs)).then(async () => {
+                  await h.call('/internal/roles/update', { discord_id: id(name), plan, occurred_at });
+                  if (s.notify) {
+                    const action = s.pays ? 'subscription_created' : 'subscription_cancelled';
+                    await h.call('/internal/notify', { discord_id: id(name), action, plan, occurred_at });
+                  }
+                }),
+              );
+            } else if (s.kind === 'heal') {
+              if (!away.has(name)) await (await h.sim.slash({ user: name, name: 'subscription' })).waitForFinal();
+            } else if (s.kind === 'sweep') await sweep();
+            else if (s.kind === 'leave' && !away.has(name)) {
+              await leave(name);
+              away.add(name);
+            } else if (s.kind === 'join' && away.has(name)) {
+              await join(name);
+              away.delete(name);
+            }
+          }
+          await Promise.all(calls);
+          for (const name of away) await join(name);
+          await quiet();
+          // The backend's word is the state: the last sweep reads it for everyone, whatever times were stamped.
+          await sweep();
+          await quiet();
+          for (const name of members) {
+            expect([name, await hasPremium(name)]).toEqual([name, paying.has(name)]);
+          }
+        }),
+        { ...fuzzParameters(`${store} every path together`), numRuns: process.env.FUZZ_RUNS ? 100 : 6 },
+      );
+    }, 600000);
   });
 
   describe('/subscription', () => {
