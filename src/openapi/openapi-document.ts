@@ -17,7 +17,7 @@ const DESCRIPTION = [
   'or `{"error":"Invalid Authorization format"}`, 403 `{"error":"Invalid secret"}`. Business outcomes are 200',
   '(`success:false`, `notification_sent:false`), never 4xx/5xx. Unknown top-level fields are ignored.',
   '',
-  'NEW in 1.2: `occurred_at` at most 5 minutes ahead of the bot\'s clock (else 422), and a Discord id that Discord',
+  "NEW in 1.2: `occurred_at` at most 5 minutes ahead of the bot's clock (else 422), and a Discord id that Discord",
   'could not have issued (a leading zero, above 2^63 - 1) is 422. The bot also calls one optional backend endpoint',
   'when the backend offers it: `POST /internal/subscription/entitled` `{cursor, limit}` -> `{discord_ids, plans?,',
   'next_cursor}`, the members with an entitling subscription, which the role sweep reads instead of one',
