@@ -155,6 +155,33 @@ describeEachDatabase(`the sweep over ${COUNT} members on $name (issue 21)`, ({ n
     expect(await second.exited).toBe(0);
   }, 240000);
 
+  it('should give a paying member who joined while the backend was down their role, after a restart in between', async () => {
+    await sim.reset();
+    seed();
+    const where = await newStore();
+    const env = { ...envFor(await freePort(), where), ROLE_SYNC_INTERVAL_HOURS: '0' };
+    const first = await start(env);
+    backend.failWith(INFO, 503, { times: 100_000 });
+    const carolReads = () =>
+      backend.requests(INFO).filter((r) => (r.body as { discord_id: string }).discord_id === sim.userId('carol'));
+    // carol pays and was never in the server: her join's read is stored, then fails.
+    await sim.memberJoin(sim.world.guildId, 'carol');
+    await eventually(carolReads, (reads) => reads.length >= 1, 30000, 50);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect((await sim.memberRoleNames('carol')).includes('premium')).toBe(false);
+    backend.clearFaults(INFO);
+    const second = await start(env);
+    await eventually(
+      async () => (await sim.memberRoleNames('carol')).includes('premium'),
+      (has) => has,
+      60000,
+      250,
+    );
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120000);
+
   it("should read the backend only for the role holders outside the backend's list when it offers one", async () => {
     await sim.reset();
     seed();

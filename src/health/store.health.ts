@@ -19,7 +19,7 @@ export class StoreHealthIndicator {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.database.ping(),
+        this.database.checkWritable(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('timed out')), STORE_TIMEOUT_MS);
         }),

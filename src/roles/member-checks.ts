@@ -13,7 +13,8 @@ import { driftOf, TruthReader } from './truth-read';
  * to 10 minutes between tries.
  */
 const CHECK_QUEUE: QueuePolicy = {
-  leaseMs: 60_000,
+  // Longer than an attempt (below); a crashed attempt is taken up again this soon.
+  leaseMs: 20_000,
   maxAttempts: Number.POSITIVE_INFINITY,
   baseDelayMs: 5_000,
   maxDelayMs: 10 * 60_000,
@@ -53,12 +54,12 @@ export class MemberChecks
       dedupWindowMs: REJOIN_WINDOW_MS,
       columns: () => ({}),
     });
-    // Reads wait for the budget inside an attempt: the timeout covers that wait.
+    // Reads wait for the budget inside an attempt: the timeout covers that wait and a read with its retries.
     this.worker = new QueueWorker(
       this.queue,
       this,
       WORKER_ID,
-      { concurrency: 2, pollMs: 2_000, attemptTimeoutMs: 30_000 },
+      { concurrency: 2, pollMs: 2_000, attemptTimeoutMs: 15_000 },
       this.logger,
     );
   }

@@ -1,5 +1,8 @@
 import type { Logger } from '@nestjs/common';
 
+/** The longest a loop waits between two claims while the store keeps failing. */
+const MAX_BACKOFF_MS = 10_000;
+
 export interface ClaimLoopOptions<T> {
   /** What the loop works on, in its log lines. */
   name: string;
@@ -26,6 +29,8 @@ export class ClaimLoop<T> {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly idle = new Set<() => void>();
+  /** Claims that failed in a row (the store is down): the loop waits longer after each, and says so once. */
+  private failures = 0;
 
   constructor(private readonly options: ClaimLoopOptions<T>) {}
 
@@ -85,12 +90,23 @@ export class ClaimLoop<T> {
         for (const item of items) this.run(item);
         if (items.length > 0 && this.inFlight < concurrency) this.again = true;
       } while (this.again && this.running && this.inFlight < concurrency);
+      if (this.failures > 0) this.options.logger.log(`${this.options.name}: claiming works again`);
+      this.failures = 0;
     } catch (error) {
-      this.options.logger.warn(`${this.options.name}: claiming failed: ${(error as Error).message}`);
+      if (this.failures === 0) {
+        this.options.logger.warn(`${this.options.name}: claiming failed, backing off: ${(error as Error).message}`);
+      }
+      this.failures++;
     } finally {
       this.passing = false;
-      if (this.running) this.timer = setTimeout(() => void this.pass(), this.options.pollMs);
+      if (this.running) this.timer = setTimeout(() => void this.pass(), this.delay());
     }
+  }
+
+  /** The next look at the store: every pollMs, or up to MAX_BACKOFF_MS apart while claims keep failing. */
+  private delay(): number {
+    if (this.failures === 0) return this.options.pollMs;
+    return Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** Math.min(this.failures, 16));
   }
 
   private async track(item: T): Promise<void> {

@@ -298,6 +298,12 @@ export interface SignatureUseTable {
   expires_at: number;
 }
 
+/** One row the readiness probe writes. */
+export interface StoreProbeTable {
+  id: number;
+  checked_at: number;
+}
+
 export interface Tables {
   idempotency_keys: IdempotencyKeyTable;
   notifications: NotificationTable;
@@ -314,6 +320,7 @@ export interface Tables {
   role_sweeps: RoleSweepTable;
   leases: LeaseTable;
   signature_uses: SignatureUseTable;
+  store_probe: StoreProbeTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -175,7 +175,7 @@ export function everyMemberSuite(store: TestDatabase['name']): void {
         }),
         { ...fuzzParameters(`${store} every path together`), numRuns: process.env.FUZZ_RUNS ? 100 : 6 },
       );
-    }, 600000);
+    }, 3_600_000);
   });
 
   describe('/subscription', () => {

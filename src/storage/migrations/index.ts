@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { createNotifications, createOutboundEvents, outboundEventsAsJobs } from './delivery';
 import { addIdempotencyLeases, createIdempotencyKeys, createSignatureUses } from './internal-api';
-import { createLeases } from './leases';
+import { createLeases, createStoreProbe } from './leases';
 import { addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
 import { createRefundTables } from './refunds';
 import {
@@ -44,5 +44,6 @@ export const MIGRATIONS: Record<string, Migration> = {
     (db) => clampFuturePremiumTimes(db),
     createMemberChecks,
     addSweepProgress,
+    createStoreProbe,
   ),
 };
