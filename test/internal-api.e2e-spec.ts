@@ -98,6 +98,21 @@ describe('internal API (contract rules, real HTTP)', () => {
       expect(await h.sim.dmsTo('alice')).toHaveLength(1);
     });
 
+    it('should refuse a signed request replayed with another Idempotency-Key, or without one, with 409', async () => {
+      // A grant, then a `free`, then the grant again under a new key: it must not give the role back.
+      const grant = JSON.stringify({ discord_id: h.sim.userId('erin'), plan: 'moddy_max' });
+      const grantHeaders = { ...sign(grant, now()), 'idempotency-key': 'grant-1' };
+      expect((await h.call('/internal/roles/update', grant, grantHeaders)).status).toBe(200);
+      const free = JSON.stringify({ discord_id: h.sim.userId('erin'), plan: 'free' });
+      expect((await h.call('/internal/roles/update', free, sign(free, now()))).status).toBe(200);
+      const { 'idempotency-key': _first, ...withoutKey } = grantHeaders;
+      for (const headers of [{ ...withoutKey, 'idempotency-key': 'anything-new' }, withoutKey]) {
+        const replay = await h.call('/internal/roles/update', grant, headers);
+        expect(replay).toMatchObject({ status: 409, body: { error: 'Signature already used: replayed request' } });
+      }
+      expect(await h.sim.memberRoleNames('erin')).not.toContain('premium');
+    });
+
     it('should answer 401 Invalid signature for a wrong, stale, future or half-sent signature', async () => {
       const body = JSON.stringify(ALICE_BODY(h));
       const cases = [
@@ -344,7 +359,7 @@ describe('internal API (contract rules, real HTTP)', () => {
 
     it('should name the check that is down and nothing of its error (the open probe has no secret)', async () => {
       const ping = jest
-        .spyOn(h.app.get(DatabaseService), 'ping')
+        .spyOn(h.app.get(DatabaseService), 'checkWritable')
         .mockRejectedValue(new Error('connect ECONNREFUSED 10.0.0.7:5432'));
       try {
         const res = await fetch(`${h.url}/health/ready`);
@@ -356,5 +371,21 @@ describe('internal API (contract rules, real HTTP)', () => {
         ping.mockRestore();
       }
     });
+  });
+});
+
+describe('signatures with a separate signing key (contract 1.2)', () => {
+  let h: Harness;
+  const SIGNING_SECRET = 'signing-secret-that-never-travels-0123456789';
+
+  useHarness((harness) => (h = harness), { env: { INTERNAL_API_SIGNING_SECRET: SIGNING_SECRET } });
+
+  it('should check signatures with INTERNAL_API_SIGNING_SECRET, not with the secret every request carries', async () => {
+    const body = JSON.stringify(ALICE_BODY(h));
+    expect(await h.call('/internal/notify', body, sign(body, now(), TEST_SECRET))).toMatchObject({
+      status: 401,
+      body: { error: 'Invalid signature' },
+    });
+    expect((await h.call('/internal/notify', body, sign(body, now(), SIGNING_SECRET))).status).toBe(200);
   });
 });

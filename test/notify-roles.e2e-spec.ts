@@ -176,7 +176,10 @@ describe('POST /internal/notify and /internal/roles/update against Discord', () 
 describe('a bot that requires signatures and has no guild configured', () => {
   let h: Harness;
 
-  useHarness((harness) => (h = harness), { env: { INTERNAL_API_REQUIRE_SIGNATURE: 'true', MODDY_GUILD_ID: '' } });
+  const SIGNING_SECRET = 'signing-secret-never-on-the-wire-0123456789';
+  useHarness((harness) => (h = harness), {
+    env: { INTERNAL_API_REQUIRE_SIGNATURE: 'true', INTERNAL_API_SIGNING_SECRET: SIGNING_SECRET, MODDY_GUILD_ID: '' },
+  });
 
   it('should refuse an unsigned request with 401 Invalid signature', async () => {
     const res = await h.call('/internal/notify', { discord_id: h.sim.userId('alice'), action: 'subscription_updated' });
@@ -187,7 +190,7 @@ describe('a bot that requires signatures and has no guild configured', () => {
     const body = JSON.stringify({ discord_id: h.sim.userId('alice'), plan: 'moddy_max' });
     const timestamp = Math.floor(Date.now() / 1000);
     const { createHmac } = await import('node:crypto');
-    const signature = createHmac('sha256', h.config.internalApi.secret).update(`${timestamp}.${body}`).digest('hex');
+    const signature = createHmac('sha256', SIGNING_SECRET).update(`${timestamp}.${body}`).digest('hex');
     const res = await h.call('/internal/roles/update', body, {
       'x-moddy-timestamp': String(timestamp),
       'x-moddy-signature': `sha256=${signature}`,

@@ -17,7 +17,13 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('should apply the documented defaults', () => {
     const config = loadConfig(base, '1.2.3');
-    expect(config.internalApi).toEqual({ secret: SECRET, requireSignature: false, port: 3000, host: '::' });
+    expect(config.internalApi).toEqual({
+      secret: SECRET,
+      requireSignature: false,
+      signingSecret: undefined,
+      port: 3000,
+      host: '::',
+    });
     expect(config.backend).toEqual({ url: 'http://website-backend.railway.internal:8080', timeoutMs: 5000 });
     expect(config.defaultLocale).toBe('en-US');
     expect(config.dataDir).toBe('./data');
@@ -114,6 +120,23 @@ describe('loadConfig', () => {
     const problems = problemsOf({ ...base, METRICS_TOKEN: 'short-token' });
     expect(problems).toEqual(['METRICS_TOKEN must be at least 16 characters long']);
     expect(problems.join('\n')).not.toContain('short-token');
+  });
+
+  it('should want a separate signing key to require signatures, and never print it', () => {
+    expect(problemsOf({ ...base, INTERNAL_API_REQUIRE_SIGNATURE: 'true' })).toEqual([
+      expect.stringMatching(/^INTERNAL_API_SIGNING_SECRET is required when INTERNAL_API_REQUIRE_SIGNATURE=true/),
+    ]);
+    expect(problemsOf({ ...base, INTERNAL_API_SIGNING_SECRET: SECRET })).toEqual([
+      'INTERNAL_API_SIGNING_SECRET must differ from INTERNAL_API_SECRET (which every request carries)',
+    ]);
+    const short = problemsOf({ ...base, INTERNAL_API_SIGNING_SECRET: 'short-signing-key' });
+    expect(short).toEqual(['INTERNAL_API_SIGNING_SECRET must be at least 32 characters long']);
+    const key = 'k'.repeat(40);
+    const config = loadConfig(
+      { ...base, INTERNAL_API_REQUIRE_SIGNATURE: 'true', INTERNAL_API_SIGNING_SECRET: key },
+      '1',
+    );
+    expect(config.internalApi).toMatchObject({ requireSignature: true, signingSecret: key });
   });
 
   it('should never print the Discord token or database URL', () => {

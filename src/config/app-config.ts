@@ -3,6 +3,7 @@ import { PlanRoles } from './plan-roles';
 import {
   ConfigError,
   validateEnvironment,
+  type EnvironmentVariables,
   type LOG_FORMATS,
   type LOG_LEVELS,
   type SUPPORTED_LOCALES,
@@ -30,6 +31,8 @@ export class AppConfig {
   readonly internalApi!: {
     secret: string;
     requireSignature: boolean;
+    /** The key of the request signatures (contract 1.2): never sent on the wire, unlike `secret`. */
+    signingSecret?: string;
     port: number;
     host: string;
   };
@@ -159,6 +162,23 @@ function parsePlanRoles(raw: string | undefined, premiumRoleId: string | undefin
   return new PlanRoles(entries);
 }
 
+/**
+ * A signature protects something only when its key never travels on the wire: every request carries
+ * INTERNAL_API_SECRET, so anyone who sees one could sign any body with it.
+ */
+function signingProblems(e: EnvironmentVariables): string[] {
+  if (e.INTERNAL_API_SIGNING_SECRET !== undefined && e.INTERNAL_API_SIGNING_SECRET === e.INTERNAL_API_SECRET) {
+    return ['INTERNAL_API_SIGNING_SECRET must differ from INTERNAL_API_SECRET (which every request carries)'];
+  }
+  if (e.INTERNAL_API_REQUIRE_SIGNATURE && e.INTERNAL_API_SIGNING_SECRET === undefined) {
+    return [
+      'INTERNAL_API_SIGNING_SECRET is required when INTERNAL_API_REQUIRE_SIGNATURE=true (signatures made with ' +
+        'INTERNAL_API_SECRET, which every request carries, protect nothing)',
+    ];
+  }
+  return [];
+}
+
 /** Reads and validates the environment once; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, version: string): AppConfig {
   const problems: string[] = [];
@@ -174,7 +194,8 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
   const e = collect(() => validateEnvironment(env));
   const planRoles = collect(() => parsePlanRoles(env.PLAN_ROLES?.trim() || undefined, e?.MODDY_PREMIUM_ROLE_ID));
   const shards = e ? collect(() => shardPlan(e, (env.DISCORD_SHARDS ?? '').trim() !== '')) : undefined;
-  if (!e || !planRoles || !shards) throw new ConfigError(problems);
+  if (e) problems.push(...signingProblems(e));
+  if (!e || !planRoles || !shards || problems.length > 0) throw new ConfigError(problems);
   return new AppConfig({
     discord: {
       token: e.DISCORD_TOKEN,
@@ -186,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
     internalApi: {
       secret: e.INTERNAL_API_SECRET,
       requireSignature: e.INTERNAL_API_REQUIRE_SIGNATURE,
+      signingSecret: e.INTERNAL_API_SIGNING_SECRET,
       port: e.PORT ?? e.INTERNAL_PORT ?? 3000,
       host: e.HOST,
     },

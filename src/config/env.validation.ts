@@ -24,7 +24,13 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export const ROLE_SYNC_SCOPES = ['all', 'holders'] as const;
 
 /** Variables whose values must never appear in an error line or a log. */
-const SECRET_VARIABLES = new Set(['DISCORD_TOKEN', 'INTERNAL_API_SECRET', 'DATABASE_URL', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set([
+  'DISCORD_TOKEN',
+  'INTERNAL_API_SECRET',
+  'INTERNAL_API_SIGNING_SECRET',
+  'DATABASE_URL',
+  'METRICS_TOKEN',
+]);
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -111,6 +117,12 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   INTERNAL_API_REQUIRE_SIGNATURE: boolean = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters long' })
+  INTERNAL_API_SIGNING_SECRET?: string;
 
   @OptionalPort()
   PORT?: number;
@@ -217,6 +229,7 @@ const ENVIRONMENT_VARIABLES = [
   'DISCORD_SHARD_IDS',
   'INTERNAL_API_SECRET',
   'INTERNAL_API_REQUIRE_SIGNATURE',
+  'INTERNAL_API_SIGNING_SECRET',
   'PORT',
   'INTERNAL_PORT',
   'HOST',

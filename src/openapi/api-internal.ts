@@ -28,8 +28,9 @@ function ApiInternalController(): ClassDecorator {
       name: 'X-Moddy-Signature',
       required: false,
       description:
-        'NEW in 1.1, optional. sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>. Required when ' +
-        'INTERNAL_API_REQUIRE_SIGNATURE=true. Each signature is accepted once.',
+        'NEW in 1.1, optional. sha256=<hex HMAC-SHA256(key, timestamp + "." + raw body)>, the key being ' +
+        'INTERNAL_API_SIGNING_SECRET (NEW in 1.2; INTERNAL_API_SECRET without it). Required when ' +
+        'INTERNAL_API_REQUIRE_SIGNATURE=true. Each signature is accepted once, whatever Idempotency-Key it carries.',
       schema: { type: 'string', pattern: '^sha256=[0-9a-fA-F]{64}$' },
     }),
     error(

@@ -296,6 +296,8 @@ export interface SignatureUseTable {
   signature: string;
   /** When its timestamp leaves the window (epoch ms). */
   expires_at: number;
+  /** The Idempotency-Key of the request that first used it; null for none. */
+  idempotency_key: string | null;
 }
 
 /** One row the readiness probe writes. */

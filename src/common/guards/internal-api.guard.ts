@@ -76,16 +76,25 @@ export class InternalApiGuard implements CanActivate {
   }
 
   /**
-   * A signed request is accepted once: the same signature again within its window is a replay (someone who
-   * saw the request on the wire) and is refused with 409. With an Idempotency-Key it goes on instead: the
-   * idempotency check answers it with the first response and runs nothing again, which is what the backend's
-   * own retry of the very same bytes expects.
+   * A signed request is accepted once within its window, whatever Idempotency-Key it carries: the same
+   * signature again is a replay (someone who saw the request on the wire) and is refused with 409. Only a
+   * repeat under the key the signature first came with goes on: the idempotency check answers it with the
+   * first response and runs nothing again, which is what the backend's own retry of the very same bytes expects.
    */
   private async refuseReplay(request: RawBodyRequest, signed: { signature: string; timestamp: number }) {
     const expiresAt = (signed.timestamp + SIGNATURE_PAST_WINDOW_S) * 1000;
-    if (await this.signatures.firstUse(signed.signature, expiresAt)) return;
-    if (request.method === 'POST' && request.headers['idempotency-key'] !== undefined) return;
+    const header = request.headers['idempotency-key'];
+    const key = request.method === 'POST' && typeof header === 'string' ? header : null;
+    if ((await this.signatures.use(signed.signature, expiresAt, key)) !== 'replay') return;
     throw new HttpException({ error: 'Signature already used: replayed request' }, HttpStatus.CONFLICT);
+  }
+
+  /**
+   * The key of the signatures: INTERNAL_API_SIGNING_SECRET, which never travels on the wire (contract 1.2); a
+   * 1.1 setup without it signs with INTERNAL_API_SECRET, which every request carries.
+   */
+  private get signingKey(): string {
+    return this.config.internalApi.signingSecret ?? this.config.internalApi.secret;
   }
 
   /** Checks the signature when there is one (or when one is required); gives it back, verified. */
@@ -103,8 +112,7 @@ export class InternalApiGuard implements CanActivate {
     if (age > SIGNATURE_PAST_WINDOW_S || age < -SIGNATURE_FUTURE_WINDOW_S) throw unauthorized('Invalid signature');
     const body = request.rawBody ?? Buffer.alloc(0);
     const expected =
-      'sha256=' +
-      createHmac('sha256', this.config.internalApi.secret).update(`${timestamp}.`).update(body).digest('hex');
+      'sha256=' + createHmac('sha256', this.signingKey).update(`${timestamp}.`).update(body).digest('hex');
     if (!constantTimeEquals(signature.toLowerCase(), expected)) throw unauthorized('Invalid signature');
     return { signature: expected.slice('sha256='.length), timestamp: Number(timestamp) };
   }

@@ -25,14 +25,25 @@ export class SignatureUses implements OnApplicationBootstrap, OnApplicationShutd
     clearInterval(this.purgeTimer);
   }
 
-  /** Records a use of `signature`, valid until `expiresAt`; false when it was used before (a replay). */
-  async firstUse(signature: string, expiresAt: number): Promise<boolean> {
-    const inserted = await this.database.db
+  /**
+   * Records a use of `signature`, valid until `expiresAt`, with the request's Idempotency-Key: `first` for
+   * its first use, `same_key` for a repeat under the key it first came with (the backend's own retry of the
+   * very same bytes), `replay` otherwise.
+   */
+  async use(signature: string, expiresAt: number, key: string | null): Promise<'first' | 'same_key' | 'replay'> {
+    const db = this.database.db;
+    const inserted = await db
       .insertInto('signature_uses')
-      .values({ signature, expires_at: expiresAt })
+      .values({ signature, expires_at: expiresAt, idempotency_key: key })
       .onConflict((oc) => oc.column('signature').doNothing())
       .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return 'first';
+    const first = await db
+      .selectFrom('signature_uses')
+      .select('idempotency_key')
+      .where('signature', '=', signature)
+      .executeTakeFirst();
+    return key !== null && first?.idempotency_key === key ? 'same_key' : 'replay';
   }
 
   async purgeExpired(now = Date.now()): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import { createNotifications, createOutboundEvents, outboundEventsAsJobs } from './delivery';
-import { addIdempotencyLeases, createIdempotencyKeys, createSignatureUses } from './internal-api';
+import { addIdempotencyLeases, addSignatureKeys, createIdempotencyKeys, createSignatureUses } from './internal-api';
 import { createLeases, createStoreProbe } from './leases';
 import { addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
 import { createRefundTables } from './refunds';
@@ -45,5 +45,6 @@ export const MIGRATIONS: Record<string, Migration> = {
     createMemberChecks,
     addSweepProgress,
     createStoreProbe,
+    addSignatureKeys,
   ),
 };

@@ -31,3 +31,8 @@ export async function createSignatureUses(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('signature_uses_expires_at').on('signature_uses').column('expires_at').execute();
 }
+
+/** 0008: the Idempotency-Key a signature first came with (a replay with another key, or none, is refused). */
+export async function addSignatureKeys(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('signature_uses').addColumn('idempotency_key', 'text').execute();
+}
