@@ -7,7 +7,7 @@ import type { DestinationStream, Logger as RootLogger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { observeHttp } from './observability/http-observability';
-import { HTTP_LIMITS, refuseUnauthenticatedEarly } from './common/http/http-limits';
+import { answerProtocolRules, HTTP_LIMITS, refuseUnauthenticatedEarly } from './common/http/http-limits';
 import { useJsonBodyParser } from './common/http/json-body';
 import { createRootLogger, requestIdOf, RequestLogController } from './observability/logging';
 import { Metrics } from './observability/metrics.service';
@@ -78,6 +78,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   observeHttp(adapter.getInstance(), app.get(Metrics));
   // After observeHttp's hook, so a refused request has its request id and its log line too.
   refuseUnauthenticatedEarly(adapter.getInstance(), config.internalApi.secret);
+  answerProtocolRules(adapter.getInstance(), config.internalApi.secret);
   // Shutdown hooks run on app.close(); main.ts calls it on SIGTERM and then exits 0.
   return app;
 }

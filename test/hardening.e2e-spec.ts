@@ -1,7 +1,11 @@
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { DatabaseService } from '../src/storage/database.service';
 import { describeEachDatabase } from './support/databases';
-import { useHarness, type Harness } from './support/e2e-harness';
+import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';
+import { rawRequest } from './support/raw-http';
 import { storeRows } from './support/store-rows';
+import { eventually } from './support/wait';
 
 type Detail = { loc: (string | number)[]; type: string };
 const locsOf = (body: unknown) => (body as { detail: Detail[] }).detail.map((d) => d.loc);
@@ -137,5 +141,104 @@ describeEachDatabase('input the contract refuses, on $name', ({ name: database }
         { amount: 999_999_999_999, refund_id: 're_largest' },
       ]);
     });
+  });
+});
+
+/** Bodies and answers that cannot be read two ways (issue 22), through real HTTP and raw sockets. */
+describe('bodies and answers that cannot be read two ways', () => {
+  let h: Harness;
+  const lines: Record<string, unknown>[] = [];
+  const logs = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  useHarness((harness) => (h = harness), { logDestination: logs, env: { LOG_LEVEL: 'info' } });
+
+  const rows = () => storeRows(h.app.get(DatabaseService));
+  const auth = `Authorization: Bearer ${TEST_SECRET}\r\n`;
+  const notifyBody = () => JSON.stringify({ discord_id: h.sim.userId('alice'), action: 'subscription_created' });
+
+  it('should refuse a key written twice in one object with 422, and store nothing', async () => {
+    const before = await rows();
+    const twice = `{"discord_id":"${h.sim.userId('alice')}","action":"subscription_created","plan":"free","plan":"moddy_max"}`;
+    const res = await h.call('/internal/notify', twice, { 'idempotency-key': 'twice-1' });
+    expect(res).toMatchObject({ status: 422, body: { detail: [{ loc: ['body', 'plan'], type: 'duplicate_key' }] } });
+    expect(await rows()).toEqual(before);
+    expect(await h.sim.dmsTo('alice')).toHaveLength(0);
+  });
+
+  it.each([
+    [{ 'content-type': 'application/json; charset=latin1' }, 'Content-Type charset must be utf-8'],
+    [{ 'content-type': 'application/json; charset="UTF-16"' }, 'Content-Type charset must be utf-8'],
+    [{ 'content-encoding': 'gzip' }, 'Content-Encoding must be identity (compressed bodies are not accepted)'],
+  ])('should refuse %j with 415 and do nothing', async (headers, error) => {
+    const res = await h.call('/internal/notify', notifyBody(), headers);
+    expect(res).toMatchObject({ status: 415, body: { error } });
+    expect(await h.sim.dmsTo('alice')).toHaveLength(0);
+  });
+
+  it('should accept an explicit utf-8 charset and identity encoding', async () => {
+    const headers = { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'identity' };
+    expect((await h.call('/internal/notify', notifyBody(), headers)).status).toBe(200);
+  });
+
+  it('should answer an unknown route in the contract shape', async () => {
+    expect(await h.call('/internal/nope', {})).toMatchObject({ status: 404, body: { error: 'Not found' } });
+    const open = await fetch(`${h.url}/nope`);
+    expect([open.status, await open.json()]).toEqual([404, { error: 'Not found' }]);
+  });
+
+  it('should answer HTTP/1.1 without Host, and an unknown Expect, in the contract shape', async () => {
+    const noHost = await rawRequest(h.url, `GET /internal/health HTTP/1.1\r\n${auth}Connection: close\r\n\r\n`);
+    expect([noHost.status, JSON.parse(noHost.body)]).toEqual([
+      400,
+      { error: 'HTTP/1.1 requests must carry a Host header' },
+    ]);
+    const expect417 = await rawRequest(
+      h.url,
+      `POST /internal/notify HTTP/1.1\r\nHost: x\r\n${auth}Expect: teapot\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
+    expect([expect417.status, JSON.parse(expect417.body)]).toEqual([
+      417,
+      { error: 'Expectation not supported: only Expect: 100-continue is' },
+    ]);
+  });
+
+  it('should refuse Expect: 100-continue without the secret before any 100 Continue', async () => {
+    for (const [authorization, status] of [
+      ['', 401],
+      ['Authorization: Bearer wrong\r\n', 403],
+    ] as const) {
+      const answer = await rawRequest(
+        h.url,
+        `POST /internal/notify HTTP/1.1\r\nHost: x\r\n${authorization}Expect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer.status).toBe(status);
+      expect(answer.body).not.toContain('100 Continue');
+    }
+    // With the secret, the client is told to go on, and the request is served.
+    const granted = await rawRequest(
+      h.url,
+      `POST /internal/notify HTTP/1.1\r\nHost: x\r\n${auth}Expect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
+    expect(granted.status).toBe(100);
+    expect(granted.body).toContain('HTTP/1.1 422');
+  });
+
+  it('should log a client that gives up on its body at info, without a stack', async () => {
+    const { port } = new URL(h.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write(
+      `POST /internal/notify HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`,
+    );
+    socket.end();
+    const aborted = await eventually(
+      () => Promise.resolve(lines.find((l) => String(l.message).includes('aborted'))),
+      (line) => line !== undefined,
+    );
+    expect(aborted).toMatchObject({ level: 'info' });
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 });

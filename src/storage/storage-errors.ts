@@ -5,8 +5,10 @@
  * workers back off; when the store comes back, everything goes on by itself.
  */
 export function isStorageUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Read by shape, not instanceof: Node's own errors come from another realm under a test runner.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;
     // PostgreSQL: connection exceptions (08), resources (53: disk full, out of memory, too many connections),
@@ -15,7 +17,7 @@ export function isStorageUnavailable(error: unknown): boolean {
     // SQLite: disk full, I/O errors, a file it cannot open or write, a lock held past busy_timeout.
     if (/^SQLITE_(FULL|IOERR|CANTOPEN|READONLY|BUSY|NOMEM|PROTOCOL)/.test(code)) return true;
   }
-  return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(error.message));
+  return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
 
 const NETWORK_CODES = new Set([

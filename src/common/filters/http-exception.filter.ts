@@ -12,6 +12,7 @@ import { isStorageUnavailable } from '../../storage/storage-errors';
 /** The contract's words for errors Fastify raises before a request reaches a controller. */
 const TRANSPORT_ERRORS: Record<number, string> = {
   400: 'Malformed JSON body',
+  404: 'Not found',
   413: 'Request body is larger than 64 KiB',
   415: 'Content-Type must be application/json',
 };
@@ -35,11 +36,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
+      // Ours carry `error` or `detail` alone; Nest's own ({message, error, statusCode}, an unknown route's 404
+      // among them) get the contract's shape too.
+      const ours = typeof body === 'object' && body !== null && !('statusCode' in body);
       const shaped =
-        typeof body === 'object' && body !== null && ('error' in body || 'detail' in body)
+        ours && ('error' in body || 'detail' in body)
           ? body
           : { error: TRANSPORT_ERRORS[status] ?? (typeof body === 'string' ? body : exception.message) };
       void reply.status(status).send(shaped);
+      return;
+    }
+    // (Node's own errors are read by their message: under a test runner they come from another realm.)
+    if ((exception as { message?: unknown } | null)?.message === 'aborted') {
+      // The client went away while sending its body: nothing to answer, nothing broken here.
+      this.logger.log('Request aborted by the client before its body was in');
       return;
     }
     if (isStorageUnavailable(exception)) {

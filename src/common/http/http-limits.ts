@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
 import { authorizationRefusal } from '../guards/internal-api.guard';
@@ -51,9 +51,49 @@ export const HTTP_LIMITS: Pick<
   requestTimeout: REQUEST_TIMEOUT_MS,
   // Below the connection timeout, so an idle keep-alive connection is closed by the server that said it would.
   keepAliveTimeout: 5_000,
-  http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+  http: {
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    // Node's own refusal has an empty body: checked in answerProtocolRules instead, in the contract's shape.
+    requireHostHeader: false,
+  },
   clientErrorHandler: answerClientError,
 };
+
+/** Writes a JSON `{error}` answer on a raw Node response and closes the connection. */
+function refuseRaw(res: ServerResponse, status: number, error: string): void {
+  const body = JSON.stringify({ error });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
+  res.end(body);
+}
+
+/**
+ * What Node answers on its own, in the contract's shape: HTTP/1.1 without Host (400), an `Expect` it does not
+ * know (417), and `Expect: 100-continue`, which Node would grant before anyone looked at the request: an
+ * /internal request without the right secret gets its 401 or 403 instead of `100 Continue`.
+ */
+export function answerProtocolRules(fastify: FastifyInstance, secret: string): void {
+  const server = fastify.server;
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = req.url?.startsWith('/internal/')
+      ? authorizationRefusal(req.headers.authorization, secret)
+      : undefined;
+    if (refusal) return refuseRaw(res, refusal.status, refusal.error);
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) =>
+    refuseRaw(res, 417, 'Expectation not supported: only Expect: 100-continue is'),
+  );
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.raw.httpVersion !== '1.1' || request.headers.host) return done();
+    void reply.code(400).header('connection', 'close').send({ error: 'HTTP/1.1 requests must carry a Host header' });
+  });
+}
 
 /**
  * Checks the Authorization header of every /internal route as soon as the headers are in, before the body

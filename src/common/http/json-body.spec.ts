@@ -1,4 +1,6 @@
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-body';
+import fc from 'fast-check';
+import { fuzzParameters } from '../../../test/support/fuzz';
+import { duplicateKey, MAX_JSON_DEPTH, nestsDeeperThan } from './json-body';
 
 const nested = (levels: number, open = '[', close = ']') => `${open.repeat(levels)}${close.repeat(levels)}`;
 
@@ -22,5 +24,28 @@ describe('nestsDeeperThan', () => {
 
   it('should read a megabyte of brackets without a stack', () => {
     expect(nestsDeeperThan(Buffer.from(nested(500_000)), MAX_JSON_DEPTH)).toBe(true);
+  });
+});
+
+describe('duplicateKey', () => {
+  it('should find a key written twice in one object, wherever the object is, as JSON reads keys', () => {
+    expect(duplicateKey('{"plan":"free","plan":"moddy_max"}')).toEqual(['plan']);
+    expect(duplicateKey('{"plan":"free","pl\\u0061n":"moddy_max"}')).toEqual(['plan']);
+    expect(duplicateKey('{"metadata":{"a":1,"b":{"c":[{"d":1,"d":2}]}}}')).toEqual(['metadata', 'b', 'c', 0, 'd']);
+    expect(duplicateKey('[{"a":1},{"a":2}]')).toBeUndefined();
+    expect(duplicateKey('{"a":{"k":1},"b":{"k":1}}')).toBeUndefined();
+    expect(duplicateKey('{"a":"\\"a\\":1,","b":"{\\"a\\""}')).toBeUndefined();
+  });
+
+  it('should find none in any JSON.stringify output and always one once a key is repeated (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string(), fc.jsonValue(), fc.jsonValue(), (value, key, a, b) => {
+        expect(duplicateKey(JSON.stringify(value))).toBeUndefined();
+        const k = JSON.stringify(key);
+        const text = `{${k}:${JSON.stringify(a)},"other":${JSON.stringify(value)},${k}:${JSON.stringify(b)}}`;
+        expect(duplicateKey(text)).toBeDefined();
+      }),
+      fuzzParameters('duplicate keys'),
+    );
   });
 });
