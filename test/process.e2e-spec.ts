@@ -172,6 +172,15 @@ describe('the service process', () => {
         ]);
       });
 
+      it('should name a role of MANAGED_ROLE_IDS that Discord manages itself (issue 22)', async () => {
+        const bot = spawnBot(await env({ MANAGED_ROLE_IDS: sim.world.roles.bot }));
+        await expectStartFailure(
+          bot,
+          /^Start failed: MANAGED_ROLE_IDS names the role @bot \(\d+\), which Discord manages/,
+          [sim.token, TEST_SECRET],
+        );
+      });
+
       it('should name a port already in use', async () => {
         const taken = createServer();
         await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

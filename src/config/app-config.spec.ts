@@ -139,6 +139,16 @@ describe('loadConfig', () => {
     expect(config.internalApi).toMatchObject({ requireSignature: true, signingSecret: key });
   });
 
+  it('should refuse @everyone (the guild id) as a plan or managed role', () => {
+    const guild = '123456789012345678';
+    expect(
+      problemsOf({ ...base, MODDY_GUILD_ID: guild, MANAGED_ROLE_IDS: guild, PLAN_ROLES: `{"moddy_max":["${guild}"]}` }),
+    ).toEqual([
+      'MANAGED_ROLE_IDS names @everyone (the id of MODDY_GUILD_ID): no one can be given it or lose it',
+      'PLAN_ROLES names @everyone (the id of MODDY_GUILD_ID): no one can be given it or lose it',
+    ]);
+  });
+
   it('should never print the Discord token or database URL', () => {
     const problems = problemsOf({ ...base, DISCORD_TOKEN: '', DATABASE_URL: 'mysql://user:pw@host/db' });
     expect(problems.join('\n')).not.toContain('pw@host');

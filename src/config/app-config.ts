@@ -179,6 +179,20 @@ function signingProblems(e: EnvironmentVariables): string[] {
   return [];
 }
 
+/** @everyone's id is the guild's: no one can be given it or have it taken away, so naming it is a mistake. */
+function everyoneProblems(e: EnvironmentVariables, planRoles: PlanRoles): string[] {
+  const guild = e.MODDY_GUILD_ID;
+  if (!guild) return [];
+  const problems: string[] = [];
+  if (splitList(e.MANAGED_ROLE_IDS).includes(guild)) {
+    problems.push('MANAGED_ROLE_IDS names @everyone (the id of MODDY_GUILD_ID): no one can be given it or lose it');
+  }
+  if (planRoles.allRoles.includes(guild)) {
+    problems.push('PLAN_ROLES names @everyone (the id of MODDY_GUILD_ID): no one can be given it or lose it');
+  }
+  return problems;
+}
+
 /** Reads and validates the environment once; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, version: string): AppConfig {
   const problems: string[] = [];
@@ -195,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined>, version: str
   const planRoles = collect(() => parsePlanRoles(env.PLAN_ROLES?.trim() || undefined, e?.MODDY_PREMIUM_ROLE_ID));
   const shards = e ? collect(() => shardPlan(e, (env.DISCORD_SHARDS ?? '').trim() !== '')) : undefined;
   if (e) problems.push(...signingProblems(e));
+  if (e && planRoles) problems.push(...everyoneProblems(e, planRoles));
   if (!e || !planRoles || !shards || problems.length > 0) throw new ConfigError(problems);
   return new AppConfig({
     discord: {

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client, Events, PermissionFlagsBits, type APIRole } from 'discord.js';
+import { AppConfig } from '../config/app-config';
+import { StartFailure } from '../config/start-failure';
 import { botStanding, DiscordRestService, type BotStanding } from '../discord/discord-rest.service';
 import {
   ABOVE_BOT,
@@ -65,13 +67,15 @@ export class GuildRoleInfo {
  * change in Discord is seen by the next read.
  */
 @Injectable()
-export class GuildRoles {
+export class GuildRoles implements OnApplicationBootstrap {
+  private readonly logger = new Logger(GuildRoles.name);
   private readonly inFlight = new Map<string, Promise<GuildRoleInfo>>();
   private readonly last = new Map<string, { info: GuildRoleInfo; at: number }>();
 
   constructor(
     private readonly discord: DiscordRestService,
     private readonly client: Client,
+    private readonly config: AppConfig,
   ) {
     // A role or the bot's member changed: the next read is a fresh one, whatever age its caller accepts.
     const forget = (guildId: string) => this.last.delete(guildId);
@@ -81,6 +85,39 @@ export class GuildRoles {
     client.on(Events.GuildMemberUpdate, (_old, member) => {
       if (member.id === client.user?.id) forget(member.guild.id);
     });
+  }
+
+  /**
+   * Refuses to start when PLAN_ROLES or MANAGED_ROLE_IDS names a role Discord manages itself (a bot's or an
+   * integration's role, the booster role): no one can give it or take it, so every change would fail. When
+   * Discord cannot be read now, the start goes on (each change is checked again when it is applied).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const guildId = this.config.guildId;
+    if (!guildId) return;
+    const named = [
+      ...this.config.planRoles.allRoles.map((id) => ['PLAN_ROLES', id] as const),
+      ...this.config.managedRoleIds.map((id) => ['MANAGED_ROLE_IDS', id] as const),
+    ];
+    if (named.length === 0) return;
+    let roles: APIRole[];
+    try {
+      roles = await this.discord.guildRoles(guildId, { timeoutMs: 10_000 });
+    } catch (error) {
+      this.logger.warn(
+        `The roles of PLAN_ROLES and MANAGED_ROLE_IDS could not be checked at start: ${(error as Error).message}`,
+      );
+      return;
+    }
+    for (const [variable, id] of named) {
+      const role = roles.find((r) => r.id === id);
+      if (role?.managed) {
+        throw new StartFailure(
+          `${variable} names the role @${role.name} (${id}), which Discord manages itself (a bot's or an ` +
+            "integration's role, or the booster role): no one can give it or take it away",
+        );
+      }
+    }
   }
 
   /**
