@@ -58,7 +58,7 @@ describe('the cost of an accepted notification (real HTTP, SQL statements counte
       });
       expect(res.body).toMatchObject({ success: true, notification_sent: true });
     });
-    expect(statements).toEqual(['insert notifications', 'select member_profiles', 'update notifications']);
+    expect(statements).toEqual(['select member_profiles', 'insert notifications', 'update notifications']);
   });
 
   it('should answer a duplicate from the store alone, with no DM attempted', async () => {

@@ -108,13 +108,22 @@ export class MemberDms
   /**
    * Stores a DM in the member's inbox and makes its first attempt within the answer budget (counted from
    * `receivedAt`), in `locale` when the caller knows the member's language. A DM handed over before under
-   * the same key is not sent again.
+   * the same key is not sent again. A member whose DMs Discord refused within the last 24 hours is not tried:
+   * the DM is stored as `dm_closed` at once (`dmClosedUntil` when the caller read it already).
    */
-  async send(dm: NewDm, options: { receivedAt?: number; locale?: SupportedLocale } = {}): Promise<DmSent> {
+  async send(
+    dm: NewDm,
+    options: { receivedAt?: number; locale?: SupportedLocale; dmClosedUntil?: number | null } = {},
+  ): Promise<DmSent> {
     const receivedAt = options.receivedAt ?? Date.now();
+    const profile =
+      options.locale !== undefined && options.dmClosedUntil !== undefined
+        ? { locale: options.locale, dmClosedUntil: options.dmClosedUntil }
+        : await this.profiles.dmProfileOf(dm.discordId);
+    const closed = profile.dmClosedUntil !== null && profile.dmClosedUntil > Date.now();
     // Under a burst, an inline attempt would only wait behind Discord's rate limit: hand it to the worker.
-    const inline = this.inlineAttempts < INLINE_ATTEMPTS_MAX;
-    const stored = await this.queue.enqueue(dm, { claimFor: inline ? WORKER_ID : null });
+    const inline = !closed && this.inlineAttempts < INLINE_ATTEMPTS_MAX;
+    const stored = await this.queue.enqueue(dm, { claimFor: inline || closed ? WORKER_ID : null });
     if (stored.duplicate) {
       this.metrics.notificationOutcome('duplicate');
       const { state, lease_until } = stored.row;
@@ -123,7 +132,8 @@ export class MemberDms
       return { state, duplicate: true, inProgress };
     }
     let state: DeliveryState = 'pending';
-    if (inline) state = await this.firstAttempt(stored.row, receivedAt + DM_BUDGET_MS, options.locale);
+    if (closed) state = await this.worker.settle(stored.row, { final: 'dm_closed', error: 'DMs closed (known)' });
+    else if (inline) state = await this.firstAttempt(stored.row, receivedAt + DM_BUDGET_MS, profile.locale);
     else this.worker.poke();
     this.metrics.notificationOutcome(metricOutcome(state));
     return { state, duplicate: false, inProgress: false };
@@ -194,6 +204,10 @@ export class MemberDms
       const code = discordErrorCode(error);
       switch (kind) {
         case 'dm_closed':
+          // Remembered for 24 hours (shared by replicas): each attempt would be one more 403 against the budget.
+          await this.profiles.dmClosed(job.discord_id).catch((e: Error) => {
+            this.logger.warn(`Could not remember that ${job.discord_id} closed their DMs: ${e.message}`);
+          });
           return { final: 'dm_closed' };
         case 'unknown_user':
           return { final: 'unknown_user' };

@@ -5,6 +5,11 @@ import { resolveLocale } from '../i18n/i18n';
 import { DatabaseService } from '../storage/database.service';
 
 const REMEMBERED_MAX = 50_000;
+/**
+ * How long a member whose DMs Discord refused (50007) is not DMed automatically: each such attempt is one more
+ * 403 against the bot's invalid-request budget (10,000 in 10 minutes blocks its IP for an hour).
+ */
+export const DM_CLOSED_FOR_MS = 24 * 3_600_000;
 
 /** The stored premium column as a state: 1 premium, 0 not, null (or no profile) never told. */
 const premiumState = (row: { premium: number | null } | undefined): boolean | null =>
@@ -28,7 +33,15 @@ export class MemberProfiles {
     if (this.written.get(discordId) === locale) return;
     await this.database.db
       .insertInto('member_profiles')
-      .values({ discord_id: discordId, locale, premium: null, plan: null, premium_occurred_at: null, updated_at: now })
+      .values({
+        discord_id: discordId,
+        locale,
+        premium: null,
+        plan: null,
+        premium_occurred_at: null,
+        updated_at: now,
+        dm_closed_until: null,
+      })
       .onConflict((oc) => oc.column('discord_id').doUpdateSet({ locale, updated_at: now }))
       .execute();
     if (this.written.size >= REMEMBERED_MAX) this.written.clear();
@@ -77,16 +90,47 @@ export class MemberProfiles {
     plan: string | null | undefined,
     occurredAt: number | null = null,
     now = Date.now(),
-  ): Promise<{ premium: boolean | null; stale: boolean; locale: SupportedLocale }> {
+  ): Promise<{ premium: boolean | null; stale: boolean; locale: SupportedLocale; dmClosedUntil: number | null }> {
     let premium: boolean | undefined;
     if (action === 'subscription_cancelled') premium = false;
     else if (plan) premium = this.isPremiumPlan(plan);
     if (premium !== undefined) {
       const stored = await this.storePremium(discordId, premium, plan ?? null, occurredAt, now);
-      if (stored) return { premium, stale: false, locale: this.resolve(stored.locale) };
+      if (stored) {
+        return { premium, stale: false, locale: this.resolve(stored.locale), dmClosedUntil: stored.dm_closed_until };
+      }
     }
     const row = await this.profileOf(discordId);
-    return { premium: premiumState(row), stale: premium !== undefined, locale: this.resolve(row?.locale) };
+    return {
+      premium: premiumState(row),
+      stale: premium !== undefined,
+      locale: this.resolve(row?.locale),
+      dmClosedUntil: row?.dm_closed_until ?? null,
+    };
+  }
+
+  /** What a DM to the member needs, in one read: their language, and until when their DMs are known closed. */
+  async dmProfileOf(discordId: string): Promise<{ locale: SupportedLocale; dmClosedUntil: number | null }> {
+    const row = await this.profileOf(discordId);
+    return { locale: this.resolve(row?.locale), dmClosedUntil: row?.dm_closed_until ?? null };
+  }
+
+  /** Discord refused a DM to the member (50007): no automatic DM is tried for DM_CLOSED_FOR_MS. */
+  async dmClosed(discordId: string, now = Date.now()): Promise<void> {
+    const until = now + DM_CLOSED_FOR_MS;
+    await this.database.db
+      .insertInto('member_profiles')
+      .values({
+        discord_id: discordId,
+        locale: null,
+        premium: null,
+        plan: null,
+        premium_occurred_at: null,
+        updated_at: now,
+        dm_closed_until: until,
+      })
+      .onConflict((oc) => oc.column('discord_id').doUpdateSet({ dm_closed_until: until, updated_at: now }))
+      .execute();
   }
 
   /**
@@ -110,10 +154,10 @@ export class MemberProfiles {
     plan: string | null,
     occurredAt: number | null,
     now: number,
-  ): Promise<{ locale: string | null } | undefined> {
+  ): Promise<{ locale: string | null; dm_closed_until: number | null } | undefined> {
     // Written as SQL (the notify path's hottest statement): the query builder costs as much as SQLite here.
     const flag = premium ? 1 : 0;
-    const { rows } = await sql<{ locale: string | null }>`
+    const { rows } = await sql<{ locale: string | null; dm_closed_until: number | null }>`
       insert into member_profiles (discord_id, locale, premium, plan, premium_occurred_at, updated_at)
       values (${discordId}, null, ${flag}, ${plan}, ${occurredAt}, ${now})
       on conflict (discord_id) do update set
@@ -121,7 +165,7 @@ export class MemberProfiles {
         premium_occurred_at = coalesce(excluded.premium_occurred_at, member_profiles.premium_occurred_at)
       where excluded.premium_occurred_at is null or member_profiles.premium_occurred_at is null
         or excluded.premium_occurred_at >= member_profiles.premium_occurred_at
-      returning locale`.execute(this.database.db);
+      returning locale, dm_closed_until`.execute(this.database.db);
     return rows[0];
   }
 
@@ -132,7 +176,7 @@ export class MemberProfiles {
   private profileOf(discordId: string) {
     return this.database.db
       .selectFrom('member_profiles')
-      .select(['premium', 'locale'])
+      .select(['premium', 'locale', 'dm_closed_until'])
       .where('discord_id', '=', discordId)
       .executeTakeFirst();
   }

@@ -140,7 +140,13 @@ export class GroupCommitSqlite {
           this.sqlite.exec('commit');
           resolve();
         } catch (error) {
-          if (this.sqlite.inTransaction) this.sqlite.exec('rollback');
+          // A commit that fails (a full or failing disk) may leave the transaction open; a rollback that fails
+          // too must not escape this timer callback (it would end the process): the batch fails either way.
+          try {
+            if (this.sqlite.inTransaction) this.sqlite.exec('rollback');
+          } catch {
+            // SQLite rolls back by itself when it can
+          }
           reject(error);
         }
       },

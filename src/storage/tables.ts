@@ -160,6 +160,8 @@ export interface MemberProfileTable {
   /** occurred_at of the event that set premium (epoch ms): an older event leaves it as it is. */
   premium_occurred_at: number | null;
   updated_at: number;
+  /** Until when the member's DMs are known closed (Discord said 50007): no automatic DM is tried before. */
+  dm_closed_until: number | null;
 }
 
 /** How a role change for one member ended (or where it waits). */

@@ -2,7 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import { createNotifications, createOutboundEvents, outboundEventsAsJobs } from './delivery';
 import { addIdempotencyLeases, addSignatureKeys, createIdempotencyKeys, createSignatureUses } from './internal-api';
 import { createLeases, createStoreProbe } from './leases';
-import { addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
+import { addDmClosedUntil, addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
 import { createRefundTables } from './refunds';
 import {
   addSweepProgress,
@@ -46,5 +46,6 @@ export const MIGRATIONS: Record<string, Migration> = {
     addSweepProgress,
     createStoreProbe,
     addSignatureKeys,
+    addDmClosedUntil,
   ),
 };

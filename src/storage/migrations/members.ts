@@ -21,3 +21,8 @@ export async function addPremiumOccurredAt(db: Kysely<unknown>): Promise<void> {
 export async function clampFuturePremiumTimes(db: Kysely<unknown>, now = Date.now()): Promise<void> {
   await sql`update member_profiles set premium_occurred_at = ${now} where premium_occurred_at > ${now}`.execute(db);
 }
+
+/** 0008: until when a member's DMs are known closed (50007): no automatic DM is tried before then. */
+export async function addDmClosedUntil(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('member_profiles').addColumn('dm_closed_until', 'bigint').execute();
+}
