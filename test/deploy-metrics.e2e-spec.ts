@@ -127,6 +127,9 @@ describe('alert rules and dashboard against the running service', () => {
       'ModdyBackendErrors',
       'ModdyRoleSweepHeld',
       'ModdyDiscordRateLimited',
+      'ModdyDiscordInvalidRequests',
+      'ModdyStorageUnavailable',
+      'ModdyRoleRefused',
     ]);
     for (const rule of rules) {
       const names = metricNames(rule.expr);

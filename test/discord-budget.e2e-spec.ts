@@ -25,6 +25,7 @@ describe("Discord's invalid-request budget", () => {
 
   beforeAll(async () => {
     options.sim = await manyMembersSim(names);
+    options.env = { AUDIT_CHANNEL_ID: options.sim.world.channelId };
   });
   useHarness((harness) => (h = harness), options);
   afterAll(() => options.sim?.stop());
@@ -76,4 +77,56 @@ describe("Discord's invalid-request budget", () => {
       .execute();
     expect((await notify('c2', 'evt_closed_4')).body).toMatchObject({ notification_sent: true });
   }, 60000);
+
+  it('should stop changing a role Discord refuses: 300 changes cost at most 5 403s, one audit post, all applied once fixed', async () => {
+    // The bot's view of the server says it may manage the role (read a moment ago)...
+    expect(
+      (await h.call('/internal/roles/update', { discord_id: h.sim.userId('c0'), plan: 'moddy_max' })).body,
+    ).toMatchObject({
+      success: true,
+    });
+    // ...when Manage Roles is taken from it, and no gateway update tells it: Discord refuses the next change.
+    await h.sim.setFaults({ botMissingPermissions: true, botPermissionsUntold: true });
+    const plans = ['moddy_max', 'free', 'moddy_max'];
+    const answers = await Promise.all(
+      names.map(async (name) => {
+        const out = [];
+        for (const plan of plans) {
+          out.push(await h.call('/internal/roles/update', { discord_id: h.sim.userId(name), plan }));
+        }
+        return out;
+      }),
+    );
+    const all = answers.flat();
+    expect(all).toHaveLength(3 * COUNT);
+    expect(all.every((a) => a.status === 200)).toBe(true);
+    const refusedWrites = async () =>
+      (await h.sim.requests({ route: 'PUT /guilds/*/members/*/roles/*', status: 403 })).length +
+      (await h.sim.requests({ route: 'DELETE /guilds/*/members/*/roles/*', status: 403 })).length;
+    expect(await refusedWrites()).toBeLessThanOrEqual(5);
+    // Kept: every change is stored (queued), and once Discord has refused, the answers say why.
+    for (const last of answers.map((a) => a[a.length - 1]))
+      expect(last.body).toMatchObject({ success: true, queued: true });
+    const named = all.filter((a) =>
+      /^Discord refuses to change role \d+ \(the bot lacks the Manage Roles permission\)/.test(
+        (a.body as { message: string }).message,
+      ),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    const posts = (await h.sim.messages(h.sim.world.channelId)).filter((m) =>
+      m.embeds[0]?.title?.startsWith('Discord refuses to change'),
+    );
+    expect(posts).toHaveLength(1);
+    expect(posts[0].embeds[0].description).toContain('The bot needs the Manage Roles permission in this server.');
+
+    // Staff give the permission back: every kept change is applied, and nothing more was refused.
+    await h.sim.setFaults({ botMissingPermissions: false });
+    await eventually(
+      async () => (await Promise.all(names.map((n) => h.sim.memberRoleNames(n)))).filter((r) => !r.includes('premium')),
+      (missing) => missing.length === 0,
+      60000,
+      500,
+    );
+    expect(await refusedWrites()).toBeLessThanOrEqual(5);
+  }, 120000);
 });

@@ -138,12 +138,18 @@ export class DiscordRestService {
     return this.ownId;
   }
 
-  async addRole(guildId: string, userId: string, roleId: string, reason: string): Promise<void> {
-    await this.client.rest.put(Routes.guildMemberRole(guildId, userId, roleId), { reason });
+  async addRole(guildId: string, userId: string, roleId: string, reason: string, signal?: AbortSignal): Promise<void> {
+    await this.client.rest.put(Routes.guildMemberRole(guildId, userId, roleId), { reason, signal });
   }
 
-  async removeRole(guildId: string, userId: string, roleId: string, reason: string): Promise<void> {
-    await this.client.rest.delete(Routes.guildMemberRole(guildId, userId, roleId), { reason });
+  async removeRole(
+    guildId: string,
+    userId: string,
+    roleId: string,
+    reason: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.client.rest.delete(Routes.guildMemberRole(guildId, userId, roleId), { reason, signal });
   }
 }
 

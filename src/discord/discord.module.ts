@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule, type ModuleMetadata } from '@nestjs
 import { IntentsBitField, Options, Partials, type GuildMember, type User } from 'discord.js';
 import { NecordModule, type NecordModuleOptions } from 'necord';
 import { AppConfig, type ShardPlan } from '../config/app-config';
+import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { reportingRestErrors } from '../observability/discord-rest-errors';
 import { MetricsModule } from '../observability/metrics.module';
 import { Metrics } from '../observability/metrics.service';
@@ -51,7 +52,11 @@ function shardOptions(plan: ShardPlan): Pick<NecordModuleOptions, 'shards' | 'sh
 }
 
 /** The discord.js client options the service runs with, derived from the configuration. */
-export function discordClientOptions(config: AppConfig, metrics?: Metrics): NecordModuleOptions {
+export function discordClientOptions(
+  config: AppConfig,
+  metrics?: Metrics,
+  budget?: DiscordRequestBudget,
+): NecordModuleOptions {
   const options: NecordModuleOptions = {
     token: config.discord.token,
     // GuildMembers (privileged) brings member joins, for pending role changes and member events.
@@ -70,7 +75,14 @@ export function discordClientOptions(config: AppConfig, metrics?: Metrics): Neco
     globalRequestsPerSecond: config.discord.globalRateLimit,
     // Only set rest.api when overridden: an explicit `undefined` would replace discord.js's default URL.
     ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}),
-    ...(metrics ? { makeRequest: reportingRestErrors((status, code) => metrics.discordRestError(status, code)) } : {}),
+    ...(metrics
+      ? {
+          makeRequest: reportingRestErrors((status, code, answer) => {
+            metrics.discordRestError(status, code);
+            budget?.record(answer);
+          }),
+        }
+      : {}),
   };
   return options;
 }
@@ -80,7 +92,7 @@ export function discordClientOptions(config: AppConfig, metrics?: Metrics): Neco
   imports: [
     NecordModule.forRootAsync({
       imports: [MetricsModule],
-      inject: [AppConfig, Metrics],
+      inject: [AppConfig, Metrics, DiscordRequestBudget],
       useFactory: discordClientOptions,
     }),
   ],

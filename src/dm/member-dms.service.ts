@@ -4,6 +4,7 @@ import { AppConfig, type SupportedLocale } from '../config/app-config';
 import { classifyDiscordError, discordErrorCode } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { MemberProfiles } from '../members/member-profiles.service';
+import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
 import { DatabaseService } from '../storage/database.service';
 import { DurableQueue, type FinalState, type Job, type NewJob, type QueuePolicy } from '../storage/durable-queue';
@@ -80,6 +81,7 @@ export class MemberDms
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
     private readonly deadAudit: DeadNotificationAudit,
+    budget: DiscordRequestBudget,
   ) {
     this.queue = new DurableQueue<DmJobs, NotificationTable>(database, {
       table: 'notifications',
@@ -92,7 +94,8 @@ export class MemberDms
       this.queue,
       this,
       WORKER_ID,
-      { concurrency: 16, pollMs: 500, attemptTimeoutMs: 8_000 },
+      // Queued deliveries and retries wait while Discord's invalid-request budget is half spent.
+      { concurrency: 16, pollMs: 500, attemptTimeoutMs: 8_000, paused: () => budget.paused() },
       this.logger,
     );
   }

@@ -321,6 +321,14 @@ export const enUS = {
     heldHint: 'Removals held back by the safety brake: decide in the audit channel or with /admin roles audit.',
     stillRunning: 'The sweep is still running; its summary goes to the log and the metrics.',
   },
+  roleRefused: {
+    title: 'Discord refuses to change {role}',
+    manageRoles: 'The bot needs the Manage Roles permission in this server.',
+    aboveBot: 'Move the bot’s role above {role} in the server’s role list.',
+    unknown:
+      'Discord answered “missing permissions”: check the bot’s role, its permissions and its place in the role list.',
+    kept: 'Changes of {role} are kept, not lost: they are applied by themselves once this is fixed.',
+  },
   premiumGrant: {
     grantedTitle: 'Premium granted to {user}',
     granted: '{plan} until {date}.',

@@ -330,6 +330,14 @@ export const fr: Catalogue = {
       'Des retraits sont retenus par le frein de sécurité : décidez dans le salon d’audit ou avec /admin roles audit.',
     stillRunning: 'La vérification est toujours en cours ; son bilan ira dans le journal et les métriques.',
   },
+  roleRefused: {
+    title: 'Discord refuse de modifier {role}',
+    manageRoles: 'Le bot a besoin de la permission Gérer les rôles sur ce serveur.',
+    aboveBot: 'Placez le rôle du bot au-dessus de {role} dans la liste des rôles du serveur.',
+    unknown:
+      'Discord a répondu « permissions manquantes » : vérifiez le rôle du bot, ses permissions et sa place dans la liste des rôles.',
+    kept: 'Les changements de {role} sont conservés, pas perdus : ils s’appliquent d’eux-mêmes une fois le problème corrigé.',
+  },
   premiumGrant: {
     grantedTitle: 'Premium attribué à {user}',
     granted: '{plan} jusqu’au {date}.',

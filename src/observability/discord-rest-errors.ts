@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { DefaultRestOptions, type RESTOptions, type ResponseLike } from 'discord.js';
+import { routeGroup, type RestAnswer } from './discord-request-budget';
 
 /** Called once per Discord REST answer with an error status, with Discord's JSON error code when it sent one. */
-export type RestErrorListener = (status: number, code: number | undefined) => void;
+export type RestErrorListener = (status: number, code: number | undefined, answer: RestAnswer) => void;
 
 /** A response whose body was already read, served again from memory to discord.js. */
 function replay(response: ResponseLike, text: string): ResponseLike {
@@ -37,7 +38,8 @@ export function reportingRestErrors(listener: RestErrorListener): RESTOptions['m
     } catch {
       // not JSON (a proxy's 502 page): no code
     }
-    listener(response.status, code);
+    const shared = response.headers.get('x-ratelimit-scope') === 'shared';
+    listener(response.status, code, { status: response.status, shared, route: routeGroup(url) });
     return replay(response, text);
   };
 }

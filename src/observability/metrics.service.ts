@@ -72,6 +72,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly discordInvalidRequests = new Counter({
+    name: 'moddy_discord_invalid_requests_total',
+    help: 'Discord answers that count against its invalid-request budget (401, 403, 429 but shared-scope), by status and route',
+    labelNames: ['status', 'route'] as const,
+    registers: [this.registry],
+  });
+
   private readonly notifications = new Counter({
     name: 'moddy_notifications_total',
     help: 'Member notifications, by outcome',
@@ -136,6 +143,10 @@ export class Metrics {
   /** `status` is the HTTP status, or the failure kind when no answer came (timeout, network). */
   backendCall(endpoint: string, status: number | string, seconds: number): void {
     this.backendDuration.observe({ endpoint, status: String(status) }, seconds);
+  }
+
+  discordInvalidRequest(status: number, route: string): void {
+    this.discordInvalidRequests.inc({ status: String(status), route });
   }
 
   discordRestError(status: number, code: number | undefined): void {

@@ -12,6 +12,9 @@ import { buildBrakeDecidedMessage, buildBrakeMessage } from './role-sweep.view';
 
 export type GrantEvent = 'auditGranted' | 'auditRevoked' | 'auditExpired';
 
+/** What staff must fix when Discord refuses to change a role: its Manage Roles, the bot's place, or unknown. */
+export type RefusalHint = 'manage_roles' | 'above_bot' | 'unknown';
+
 /**
  * What the role work posts to AUDIT_CHANNEL_ID (in DEFAULT_LOCALE): the safety brake's held removals and
  * their decision, and staff grants. Without a channel, or when Discord refuses, it goes to the log at warn
@@ -62,6 +65,40 @@ export class RoleAuditLog {
       );
     } catch (error) {
       this.logger.warn(`Could not edit the brake post of sweep ${sweep.id}: ${classifyDiscordError(error)}`);
+    }
+  }
+
+  /** One post when Discord refuses to change a role (50013): what staff must fix, and that nothing is lost. */
+  async roleRefused(roleId: string, name: string, hint: RefusalHint): Promise<void> {
+    const locale = this.config.defaultLocale;
+    const role = `<@&${roleId}>`;
+    const fix =
+      hint === 'manage_roles'
+        ? translate(locale, 'roleRefused.manageRoles')
+        : hint === 'above_bot'
+          ? translate(locale, 'roleRefused.aboveBot', { role })
+          : translate(locale, 'roleRefused.unknown');
+    const channelId = this.config.auditChannelId;
+    if (!channelId) return;
+    try {
+      await this.discord.sendMessage(
+        channelId,
+        fitMessage({
+          embeds: [
+            {
+              title: translate(locale, 'roleRefused.title', { role: `@${name}` }).slice(0, 256),
+              description: `${fix}\n\n${translate(locale, 'roleRefused.kept', { role })}`,
+              color: 0xed4245,
+            },
+          ],
+          allowed_mentions: { parse: [] },
+        }),
+        { timeoutMs: 10_000 },
+      );
+    } catch (error) {
+      this.logger.warn(
+        `Posting the refusal of role ${roleId} to the audit channel failed (${classifyDiscordError(error)})`,
+      );
     }
   }
 

@@ -1,15 +1,19 @@
-import { DiscordAPIError, type APIGuildMember, type APIRole } from 'discord.js';
+import { EventEmitter } from 'node:events';
+import { DiscordAPIError, type APIGuildMember, type APIRole, type Client } from 'discord.js';
 import fc from 'fast-check';
 import { describeEachDatabase } from '../../test/support/databases';
 import { eventually } from '../../test/support/wait';
 import { KeyedSequence } from '../common/keyed-sequence';
 import type { DiscordRestService } from '../discord/discord-rest.service';
 import type { OutboundEvents } from '../events/outbound-events';
+import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
 import type { DatabaseService } from '../storage/database.service';
 import { GuildRoleInfo, type GuildRoles } from './guild-roles';
 import type { PremiumGrants } from './premium-grants';
 import { RoleConverger } from './role-converger';
+import type { RoleAuditLog } from './role-audit-log';
+import { RoleRefusals } from './role-refusals';
 import type { RoleChangeTable } from '../storage/tables';
 import { changesOf, resultsOf, RoleLedger } from './role-ledger';
 import { SUPERSEDED_REASON } from './role-reasons';
@@ -76,6 +80,14 @@ describeEachDatabase('RoleConverger on $name', (database) => {
       { keptRoles: () => Promise.resolve(new Map()) } as unknown as PremiumGrants,
       { record: () => undefined } as unknown as OutboundEvents,
       new Metrics(),
+      new DiscordRequestBudget(new Metrics()),
+      new RoleRefusals(
+        new EventEmitter() as unknown as Client,
+        { read: () => Promise.resolve(guildInfo) } as unknown as GuildRoles,
+        ledger,
+        { roleRefused: () => Promise.resolve() } as unknown as RoleAuditLog,
+        new Metrics(),
+      ),
     );
     converger.onApplicationBootstrap();
   };

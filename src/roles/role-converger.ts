@@ -9,6 +9,7 @@ import type { APIGuildMember } from 'discord.js';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { OutboundEvents } from '../events/outbound-events';
+import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
 import { backoffDelay, type QueuePolicy } from '../storage/durable-queue';
 import type { MemberRolesTable, RoleChangeTable } from '../storage/tables';
@@ -18,6 +19,7 @@ import { GuildRoles, type GuildRoleInfo } from './guild-roles';
 import { PremiumGrants } from './premium-grants';
 import { keptReason, refusedChangeReason, unreadableMemberReason } from './role-reasons';
 import { parseDesired, RoleLedger, type PassOutcome, type RoleOutcome } from './role-ledger';
+import { REFUSED_ERROR, RoleRefusals } from './role-refusals';
 
 const AUDIT_REASON = 'Moddy subscription change';
 const MEMBER_READ_TIMEOUT_MS = 8_000;
@@ -33,6 +35,8 @@ const WAIT_POLL_MS = 250;
  * Discord refuses (and the pass records) a change the bot may no longer make.
  */
 export const STANDING_MAX_AGE_MS = 10_000;
+/** A member kept because Discord refuses one of their roles is looked at again this often (or when fixed). */
+const REFUSED_RETRY_MS = 60_000;
 
 /**
  * Applies each member's intended roles to Discord, one member at a time (the ledger's lease), whichever
@@ -57,6 +61,8 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly grants: PremiumGrants,
     private readonly events: OutboundEvents,
     private readonly metrics: Metrics,
+    budget: DiscordRequestBudget,
+    private readonly refusals: RoleRefusals,
   ) {
     this.loop = new ClaimLoop({
       name: 'Role passes',
@@ -64,6 +70,8 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
       pollMs: WORKER.pollMs,
       claim: (limit) => this.ledger.claimDue(WORKER_ID, limit),
       work: (row) => this.run(row),
+      // The worker's changes wait while Discord's invalid-request budget is half spent (callers' own passes go on).
+      paused: () => budget.paused(),
       logger: this.logger,
     });
   }
@@ -81,6 +89,7 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   onApplicationBootstrap(): void {
+    this.refusals.onResume(() => this.poke());
     this.renew = setInterval(() => {
       if (this.loop.busy > 0) {
         this.ledger.renewLeases(WORKER_ID).catch((e: Error) => this.logger.warn(`Lease renewal failed: ${e.message}`));
@@ -206,7 +215,8 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
     const outcomes = new Map<string, PassOutcome>();
     let guild: GuildRoleInfo | undefined;
     let kept: Map<string, number> | undefined;
-    let transient: string | undefined;
+    /** Why the pass stops short and the member is due again later (Discord failing, or a role it refuses). */
+    let later: { error: string; delayMs: number } | undefined;
     for (const [roleId, d] of Object.entries(parseDesired(latest))) {
       if (d.done === d.v) continue;
       const record = (outcome: RoleOutcome, reason?: string) =>
@@ -227,6 +237,11 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
           continue;
         }
       }
+      // A role Discord refused a moment ago: kept until staff fix it, without one more 403.
+      if (this.refusals.isRefused(guildId, roleId)) {
+        later = { error: `${REFUSED_ERROR}: role ${roleId}`, delayMs: REFUSED_RETRY_MS };
+        break;
+      }
       try {
         guild ??= await this.guildRoles.read(guildId, STANDING_MAX_AGE_MS);
         const problem = guild.problemWith(roleId);
@@ -234,23 +249,28 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
           record('failed', problem);
           continue;
         }
-        if (d.want) await this.discord.addRole(guildId, discordId, roleId, AUDIT_REASON);
-        else await this.discord.removeRole(guildId, discordId, roleId, AUDIT_REASON);
+        const signal = this.refusals.signalFor(guildId, roleId);
+        if (d.want) await this.discord.addRole(guildId, discordId, roleId, AUDIT_REASON, signal);
+        else await this.discord.removeRole(guildId, discordId, roleId, AUDIT_REASON, signal);
         record(d.want ? 'added' : 'removed');
       } catch (error) {
         const kind = classifyDiscordError(error);
+        if (kind === 'missing_permissions') await this.refusals.refuse(guildId, roleId);
+        // Refused now, or while this write waited in the queue (aborted, never sent): kept for later.
+        if (this.refusals.isRefused(guildId, roleId)) {
+          later = { error: `${REFUSED_ERROR}: role ${roleId}`, delayMs: REFUSED_RETRY_MS };
+          break;
+        }
         if (kind === 'transient') {
-          transient = `role ${roleId}: ${kind}`;
+          later = { error: `role ${roleId}: ${kind}`, delayMs: backoffDelay(latest.attempts, this.policy) };
           break;
         }
         this.logger.warn(`Role ${roleId} ${d.want ? 'add' : 'remove'} for ${discordId} failed: ${kind}`);
         record('failed', refusedChangeReason(kind));
       }
     }
-    const { settled, again } = await this.ledger.settle(latest, WORKER_ID, latest.version, outcomes, !transient);
-    if (transient) {
-      await this.ledger.retryLater(latest, WORKER_ID, transient, backoffDelay(latest.attempts, this.policy));
-    }
+    const { settled, again } = await this.ledger.settle(latest, WORKER_ID, latest.version, outcomes, !later);
+    if (later) await this.ledger.retryLater(latest, WORKER_ID, later.error, later.delayMs);
     this.report(guildId, discordId, outcomes);
     this.wake(settled);
     return again;

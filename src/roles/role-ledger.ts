@@ -539,6 +539,17 @@ export class RoleLedger {
     return rows.map((r) => r.discord_id);
   }
 
+  /** Members whose pass stopped with `error` (a role Discord refused, now fixed) are due again now. */
+  async dueNow(guildId: string, error: string, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('member_roles')
+      .set({ next_attempt_at: now })
+      .where('guild_id', '=', guildId)
+      .where('state', '=', 'pending')
+      .where('last_error', 'like', `${error}%`)
+      .execute();
+  }
+
   /** Each member of the guild the ledger knows, and their version (a sweep's intents are based on them). */
   async versions(guildId: string): Promise<Map<string, number>> {
     const rows = await this.db

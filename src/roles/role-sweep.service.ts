@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { PlanRoles } from '../config/plan-roles';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { MemberProfiles } from '../members/member-profiles.service';
+import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
 import { DatabaseService } from '../storage/database.service';
 import { newQueueId } from '../storage/durable-queue';
@@ -41,6 +42,9 @@ const SETTLE_WAIT_MS = 15 * 60_000;
 /** How often a running sweep stores how far it got (a crash repeats at most this much of its reads). */
 const PROGRESS_EVERY_MS = 2_000;
 const PROGRESS_EVERY_MEMBERS = 100;
+/** How often a sweep paused by Discord's invalid-request budget looks again. */
+const PAUSED_POLL_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Discord's largest page of guild members. */
 const MEMBER_PAGE = 1000;
 
@@ -117,6 +121,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly database: DatabaseService,
     private readonly metrics: Metrics,
     private readonly auditLog: RoleAuditLog,
+    private readonly discordBudget: DiscordRequestBudget,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -538,6 +543,8 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
           stop = true;
           return;
         }
+        // The sweep can wait: while Discord's invalid-request budget is half spent, it does.
+        while (this.discordBudget.paused() && !this.stopped && !this.leaseLost) await sleep(PAUSED_POLL_MS);
         const index = next++;
         results.set(index, await this.check(plan, queue[index]));
         await report();

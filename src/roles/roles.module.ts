@@ -18,6 +18,7 @@ import { RolesController } from './roles.controller';
 import { RolesService } from './roles.service';
 import { BackendReadBudget } from './backend-budget';
 import { MemberChecks } from './member-checks';
+import { RoleRefusals } from './role-refusals';
 import { TruthReader } from './truth-read';
 
 @Module({
@@ -45,6 +46,7 @@ import { TruthReader } from './truth-read';
     TruthReader,
     BackendReadBudget,
     MemberChecks,
+    RoleRefusals,
   ],
   exports: [
     RolesService,

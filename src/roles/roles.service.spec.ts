@@ -7,6 +7,7 @@ import { Metrics } from '../observability/metrics.service';
 import type { DatabaseService } from '../storage/database.service';
 import { GuildRoleInfo, type GuildRoles } from './guild-roles';
 import type { RoleConverger } from './role-converger';
+import type { RoleRefusals } from './role-refusals';
 import { RoleLedger } from './role-ledger';
 import { RolesService } from './roles.service';
 
@@ -42,7 +43,8 @@ describeEachDatabase('RolesService on $name', (database) => {
       converge: () => Promise.resolve(),
       waitFor: () => Promise.resolve(undefined),
     } as unknown as RoleConverger;
-    return new RolesService(config, ledger, converger, guildRoles, db, new Metrics());
+    const refusals = { isRefused: () => false } as unknown as RoleRefusals;
+    return new RolesService(config, ledger, converger, guildRoles, db, new Metrics(), refusals);
   };
 
   beforeEach(async () => {

@@ -8,7 +8,9 @@ import { DatabaseService } from '../storage/database.service';
 import type { RoleChangeSource, RoleChangeTable } from '../storage/tables';
 import type { UpdateRolesRequest } from './dto/update-roles.request';
 import { GuildRoles, type GuildRoleInfo } from './guild-roles';
-import { NOT_MANAGEABLE } from './role-reasons';
+import type { RefusalHint } from './role-audit-log';
+import { ABOVE_BOT, NO_MANAGE_ROLES, NOT_MANAGEABLE } from './role-reasons';
+import { RoleRefusals } from './role-refusals';
 import { RoleConverger, STANDING_MAX_AGE_MS } from './role-converger';
 import { resultsOf, RoleLedger, type JoinOutcome, type RoleResult, type Submission } from './role-ledger';
 import { asIntent, rolesForPlan, type RoleChange } from './role-plan';
@@ -75,6 +77,7 @@ export class RolesService implements OnApplicationBootstrap {
     private readonly guildRoles: GuildRoles,
     private readonly database: DatabaseService,
     private readonly metrics: Metrics,
+    private readonly refusals: RoleRefusals,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -125,10 +128,20 @@ export class RolesService implements OnApplicationBootstrap {
       return responseFor(stored.change);
     }
     // Under a burst, a pass here would only wait behind Discord's rate limit: the worker applies it.
-    if (this.converger.busy >= INLINE_PASSES_MAX) return responseFor(stored.change);
+    if (this.converger.busy >= INLINE_PASSES_MAX) return this.withRefusal(responseFor(stored.change), input);
     await this.converger.converge(input.guildId, input.discordId);
     const settled = await this.converger.waitFor(stored.change.id, receivedAt + ROLE_BUDGET_MS);
-    return responseFor(settled ?? stored.change);
+    return this.withRefusal(responseFor(settled ?? stored.change), input);
+  }
+
+  /** A change kept because Discord refuses one of its roles says why in its answer. */
+  private withRefusal(response: UpdateRolesResponse, input: RoleChangeInput): UpdateRolesResponse {
+    if (!response.queued) return response;
+    const refused = [...input.change.add, ...input.change.remove].find((r) =>
+      this.refusals.isRefused(input.guildId, r),
+    );
+    if (!refused) return response;
+    return { ...response, message: refusedMessage(refused, this.refusals.reasonFor(input.guildId, refused)) };
   }
 
   /**
@@ -212,7 +225,9 @@ export class RolesService implements OnApplicationBootstrap {
         : manageable && !manageable.has(roleId)
           ? NOT_MANAGEABLE
           : undefined;
-      if (problem) problems.set(roleId, problem);
+      // Once Discord refused the role (50013), its changes are kept until staff fix it, not refused one by one.
+      const kept = (problem === NO_MANAGE_ROLES || problem === ABOVE_BOT) && this.refusals.isRefused(guildId, roleId);
+      if (problem && !kept) problems.set(roleId, problem);
     }
     return problems;
   }
@@ -249,6 +264,17 @@ export class RolesService implements OnApplicationBootstrap {
     }
     if (rows.length > 0) this.logger.log(`Adopted ${rows.length} pending role change(s) into the role ledger`);
   }
+}
+
+/** The answer's words (for the backend's logs) for a change kept because Discord refuses its role. */
+function refusedMessage(roleId: string, hint: RefusalHint | undefined): string {
+  const fix =
+    hint === 'manage_roles'
+      ? 'the bot lacks the Manage Roles permission'
+      : hint === 'above_bot'
+        ? "the role is above the bot's highest role"
+        : 'missing permissions';
+  return `Discord refuses to change role ${roleId} (${fix}); the change is stored and will be applied once that is fixed`;
 }
 
 function refusal(guildId: string, message: string, results?: RoleResult[]): UpdateRolesResponse {

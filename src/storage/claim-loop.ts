@@ -14,6 +14,8 @@ export interface ClaimLoopOptions<T> {
   claim(limit: number): Promise<T[]>;
   /** Works one item to its end. */
   work(item: T): Promise<void>;
+  /** While this says so, nothing is claimed (the work can wait: Discord's invalid-request budget is spent). */
+  paused?: () => boolean;
   logger: Logger;
 }
 
@@ -84,6 +86,7 @@ export class ClaimLoop<T> {
     this.passing = true;
     const { concurrency } = this.options;
     try {
+      if (this.options.paused?.()) return;
       do {
         this.again = false;
         const items = await this.options.claim(concurrency - this.inFlight);

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** One attempt is abandoned after this long; must stay well under the queue's lease. */
   attemptTimeoutMs: number;
+  /** While this says so, the worker claims nothing (see ClaimLoopOptions.paused). */
+  paused?: () => boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export class QueueWorker<Jobs extends JobMap<Jobs>, Row extends JobRow<Jobs>> {
         return jobs;
       },
       work: (job) => this.attempt(job),
+      paused: options.paused,
       logger,
     });
   }

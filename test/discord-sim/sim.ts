@@ -48,6 +48,7 @@ export const DEFAULT_FAULTS: Faults = {
   unknownUsers: [],
   unknownMembers: [],
   botMissingPermissions: false,
+  botPermissionsUntold: false,
   http5xx: [],
   latencyMs: 0,
   routeLatency: [],
@@ -299,6 +300,7 @@ export class Simulator implements GatewayHost {
         const next = missing ? role.permissions & ~(P.MANAGE_ROLES | P.ADMINISTRATOR) : original;
         if (next !== role.permissions) {
           role.permissions = next;
+          if (missing && this.faults.botPermissionsUntold) continue;
           this.gateway.dispatch(
             'GUILD_ROLE_UPDATE',
             { guild_id: g.id, role: apiRole(role, this.model.botUserId) },

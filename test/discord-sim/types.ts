@@ -162,6 +162,11 @@ export interface Faults {
   unknownMembers: string[];
   /** The bot lacks MANAGE_ROLES everywhere: role changes answer 403 / 50013. */
   botMissingPermissions: boolean;
+  /**
+   * With botMissingPermissions: the change is not told to clients (no GUILD_ROLE_UPDATE), as when a gateway
+   * event is lost or the bot's view is stale; restoring the permission is told either way.
+   */
+  botPermissionsUntold: boolean;
   http5xx: Http5xxFault[];
   /** Latency added to every REST answer. */
   latencyMs: number;
