@@ -45,7 +45,7 @@ export class RoleRefusals implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.metrics.gauge(
       'moddy_roles_refused',
-      'Roles Discord refuses to change (50013): their changes are kept until staff fix the bot\'s permissions or position',
+      "Roles Discord refuses to change (50013): their changes are kept until staff fix the bot's permissions or position",
       () => this.refused.size,
     );
     const recheck = (guildId: string) => void this.recheck(guildId);
