@@ -30,7 +30,18 @@ describe('the cost of an accepted notification (real HTTP, SQL statements counte
     return seen;
   }
 
+  /** A member DMed before (the common case: their DM channel is kept with them since the first DM). */
+  const dmedBefore = async (name: string) => {
+    const res = await h.call('/internal/notify', {
+      discord_id: h.sim.userId(name),
+      action: 'subscription_updated',
+      metadata: { subscription_id: `sub_first_${name}` },
+    });
+    expect(res.body).toMatchObject({ notification_sent: true });
+  };
+
   it('should store, record the premium state and settle a delivered subscription DM in three statements', async () => {
+    await dmedBefore('alice');
     const statements = await statementsOf(async () => {
       const res = await h.call('/internal/notify', {
         discord_id: h.sim.userId('alice'),
@@ -44,6 +55,7 @@ describe('the cost of an accepted notification (real HTTP, SQL statements counte
   });
 
   it('should store and settle a delivered invoice DM in three statements (the language read once)', async () => {
+    await dmedBefore('bob');
     const statements = await statementsOf(async () => {
       const res = await h.call('/internal/invoices/notify', {
         discord_id: h.sim.userId('bob'),
@@ -59,6 +71,23 @@ describe('the cost of an accepted notification (real HTTP, SQL statements counte
       expect(res.body).toMatchObject({ success: true, notification_sent: true });
     });
     expect(statements).toEqual(['select member_profiles', 'insert notifications', 'update notifications']);
+  });
+
+  it("should keep a member's DM channel with their first DM, in one statement more", async () => {
+    const statements = await statementsOf(async () => {
+      const res = await h.call('/internal/notify', {
+        discord_id: h.sim.userId('dave'),
+        action: 'subscription_updated',
+        metadata: { subscription_id: 'sub_first_channel' },
+      });
+      expect(res.body).toMatchObject({ notification_sent: true });
+    });
+    expect(statements).toEqual([
+      'select member_profiles',
+      'insert notifications',
+      'insert member_profiles',
+      'update notifications',
+    ]);
   });
 
   it('should answer a duplicate from the store alone, with no DM attempted', async () => {

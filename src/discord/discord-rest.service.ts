@@ -57,17 +57,27 @@ export class DiscordRestService {
     return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   }
 
-  /** Sends a DM, opening the DM channel only the first time (its id is remembered). */
-  async sendDm(userId: string, body: RESTPostAPIChannelMessageJSONBody, budget?: RequestBudget): Promise<APIMessage> {
-    const known = this.dmChannels.get(userId);
+  /**
+   * Sends a DM, opening the DM channel only when no channel is known: `stored` (kept with the member, so a
+   * restart or another replica costs no extra request), else the one this process remembers. Gives the
+   * channel back, so the caller can keep it when it is new.
+   */
+  async sendDm(
+    userId: string,
+    body: RESTPostAPIChannelMessageJSONBody,
+    budget?: RequestBudget,
+    stored?: string | null,
+  ): Promise<{ message: APIMessage; channelId: string }> {
+    const known = stored ?? this.dmChannels.get(userId);
     const channelId = known ?? (await this.openDm(userId, budget));
     try {
-      return await this.sendMessage(channelId, body, budget);
+      return { message: await this.sendMessage(channelId, body, budget), channelId };
     } catch (error) {
-      // A remembered channel that no longer exists: forget it and open a fresh one, once.
+      // A known channel that no longer exists: forget it and open a fresh one, once.
       if (known && error instanceof DiscordAPIError && error.code === DiscordErrorCode.UnknownChannel) {
         this.dmChannels.delete(userId);
-        return this.sendMessage(await this.openDm(userId, budget), body, budget);
+        const fresh = await this.openDm(userId, budget);
+        return { message: await this.sendMessage(fresh, body, budget), channelId: fresh };
       }
       throw error;
     }

@@ -3,7 +3,7 @@ import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { AppConfig, type SupportedLocale } from '../config/app-config';
 import { classifyDiscordError, discordErrorCode } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
-import { MemberProfiles } from '../members/member-profiles.service';
+import { MemberProfiles, type DmProfile } from '../members/member-profiles.service';
 import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
 import { DatabaseService } from '../storage/database.service';
@@ -71,8 +71,8 @@ export class MemberDms
   private readonly worker: QueueWorker<DmJobs, NotificationTable>;
   /** First attempts under way on the request path. */
   private inlineAttempts = 0;
-  /** The language of each DM the worker just claimed, read for the whole batch at once (see prepare). */
-  private readonly claimedLocales = new Map<string, SupportedLocale>();
+  /** The member's language and DM channel for each DM the worker just claimed, read at once (see prepare). */
+  private readonly claimed = new Map<string, DmProfile>();
 
   constructor(
     database: DatabaseService,
@@ -110,19 +110,13 @@ export class MemberDms
 
   /**
    * Stores a DM in the member's inbox and makes its first attempt within the answer budget (counted from
-   * `receivedAt`), in `locale` when the caller knows the member's language. A DM handed over before under
-   * the same key is not sent again. A member whose DMs Discord refused within the last 24 hours is not tried:
-   * the DM is stored as `dm_closed` at once (`dmClosedUntil` when the caller read it already).
+   * `receivedAt`). A DM handed over before under the same key is not sent again. A member whose DMs Discord
+   * refused within the last 24 hours is not tried: the DM is stored as `dm_closed` at once. `profile`: the
+   * member's language, DMs and channel, when the caller read them already (else read here, in one query).
    */
-  async send(
-    dm: NewDm,
-    options: { receivedAt?: number; locale?: SupportedLocale; dmClosedUntil?: number | null } = {},
-  ): Promise<DmSent> {
+  async send(dm: NewDm, options: { receivedAt?: number; profile?: DmProfile } = {}): Promise<DmSent> {
     const receivedAt = options.receivedAt ?? Date.now();
-    const profile =
-      options.locale !== undefined && options.dmClosedUntil !== undefined
-        ? { locale: options.locale, dmClosedUntil: options.dmClosedUntil }
-        : await this.profiles.dmProfileOf(dm.discordId);
+    const profile = options.profile ?? (await this.profiles.dmProfileOf(dm.discordId));
     const closed = profile.dmClosedUntil !== null && profile.dmClosedUntil > Date.now();
     // Under a burst, an inline attempt would only wait behind Discord's rate limit: hand it to the worker.
     const inline = !closed && this.inlineAttempts < INLINE_ATTEMPTS_MAX;
@@ -136,7 +130,7 @@ export class MemberDms
     }
     let state: DeliveryState = 'pending';
     if (closed) state = await this.worker.settle(stored.row, { final: 'dm_closed', error: 'DMs closed (known)' });
-    else if (inline) state = await this.firstAttempt(stored.row, receivedAt + DM_BUDGET_MS, profile.locale);
+    else if (inline) state = await this.firstAttempt(stored.row, receivedAt + DM_BUDGET_MS, profile);
     else this.worker.poke();
     this.metrics.notificationOutcome(metricOutcome(state));
     return { state, duplicate: false, inProgress: false };
@@ -175,32 +169,44 @@ export class MemberDms
     if (state === 'dead') this.deadAudit.record(row);
   }
 
-  /** The members' languages of a batch the worker claimed, in one query instead of one per DM. */
+  /** The members' languages and channels of a batch the worker claimed, in one query instead of one per DM. */
   async prepare(jobs: DmJob[]): Promise<void> {
-    const locales = await this.profiles.localesOf(jobs.map((job) => job.discord_id));
-    for (const job of jobs) this.claimedLocales.set(job.id, locales.get(job.discord_id) ?? this.config.defaultLocale);
+    const profiles = await this.profiles.dmProfilesOf(jobs.map((job) => job.discord_id));
+    for (const job of jobs) {
+      const profile = profiles.get(job.discord_id);
+      if (profile) this.claimed.set(job.id, profile);
+    }
   }
 
-  /** One attempt: the DM in the member's language, with the notification id as its nonce. */
+  /**
+   * One attempt: the DM in the member's language, through their known DM channel (one request), with the
+   * notification id as its nonce. A channel Discord opened now is kept with the member.
+   */
   async deliver(
     job: DmJob,
     signal: AbortSignal,
-    locale?: SupportedLocale,
+    known?: DmProfile,
   ): Promise<DeliveryResult<FinalState<NotificationTable>>> {
-    const claimed = this.claimedLocales.get(job.id);
-    this.claimedLocales.delete(job.id);
-    const message = renderDm(
-      locale ?? claimed ?? (await this.profiles.localeOf(job.discord_id)),
-      job.kind,
-      job.data,
-      this.config.billingUrl,
-    );
+    const claimed = this.claimed.get(job.id);
+    this.claimed.delete(job.id);
+    const profile = known ?? claimed ?? (await this.profiles.dmProfileOf(job.discord_id));
+    const message = renderDm(profile.locale, job.kind, job.data, this.config.billingUrl);
     if (!message) {
       this.logger.error(`Notification ${job.id} has a kind nobody renders (${job.kind})`);
       return { final: 'failed', error: `no renderer for ${job.kind}` };
     }
     try {
-      await this.discord.sendDm(job.discord_id, { ...message, nonce: job.id, enforce_nonce: true }, { signal });
+      const { channelId } = await this.discord.sendDm(
+        job.discord_id,
+        { ...message, nonce: job.id, enforce_nonce: true },
+        { signal },
+        profile.dmChannelId,
+      );
+      if (channelId !== profile.dmChannelId) {
+        await this.profiles.rememberDmChannel(job.discord_id, channelId).catch((e: Error) => {
+          this.logger.warn(`Could not keep the DM channel of ${job.discord_id}: ${e.message}`);
+        });
+      }
       return { final: 'sent' };
     } catch (error) {
       const kind = classifyDiscordError(error);
@@ -227,16 +233,12 @@ export class MemberDms
    * The first attempt, bounded by the answer deadline. When the deadline passes the attempt is abandoned
    * and the item handed to the worker right away; the worker's later attempts carry the same nonce.
    */
-  private async firstAttempt(
-    row: NotificationTable,
-    deadline: number,
-    locale: SupportedLocale | undefined,
-  ): Promise<DeliveryState> {
+  private async firstAttempt(row: NotificationTable, deadline: number, profile: DmProfile): Promise<DeliveryState> {
     const budget = new AbortController();
     const timer = setTimeout(() => budget.abort(), Math.max(0, deadline - Date.now()));
     this.inlineAttempts++;
     try {
-      const result = await this.deliver(this.queue.read(row), budget.signal, locale);
+      const result = await this.deliver(this.queue.read(row), budget.signal, profile);
       if (budget.signal.aborted && 'retry' in result) {
         await this.worker.settle(row, { retry: 'answer budget exceeded' }, { immediately: true });
         this.worker.poke();

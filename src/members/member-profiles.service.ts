@@ -3,6 +3,17 @@ import { sql } from 'kysely';
 import { AppConfig, type SupportedLocale } from '../config/app-config';
 import { resolveLocale } from '../i18n/i18n';
 import { DatabaseService } from '../storage/database.service';
+import type { MemberProfileTable } from '../storage/tables';
+
+/** What a DM to a member needs to know of them. */
+export interface DmProfile {
+  /** The language to write in: the one they last used with the bot, else DEFAULT_LOCALE. */
+  locale: SupportedLocale;
+  /** Until when their DMs are known closed (null: not known closed). */
+  dmClosedUntil: number | null;
+  /** Their DM channel, when Discord opened one before. */
+  dmChannelId: string | null;
+}
 
 const REMEMBERED_MAX = 50_000;
 /**
@@ -41,6 +52,7 @@ export class MemberProfiles {
         premium_occurred_at: null,
         updated_at: now,
         dm_closed_until: null,
+        dm_channel_id: null,
       })
       .onConflict((oc) => oc.column('discord_id').doUpdateSet({ locale, updated_at: now }))
       .execute();
@@ -48,29 +60,19 @@ export class MemberProfiles {
     this.written.set(discordId, locale);
   }
 
-  /** The language to write to a member in: the one they last used with the bot, else DEFAULT_LOCALE. */
-  async localeOf(discordId: string): Promise<SupportedLocale> {
-    const row = await this.database.db
-      .selectFrom('member_profiles')
-      .select('locale')
-      .where('discord_id', '=', discordId)
-      .executeTakeFirst();
-    return this.resolve(row?.locale);
-  }
-
-  /** The language to write to each of these members in (see localeOf), in one query. */
-  async localesOf(discordIds: string[]): Promise<Map<string, SupportedLocale>> {
+  /** What a DM to each of these members needs (see dmProfileOf), in one query. */
+  async dmProfilesOf(discordIds: string[]): Promise<Map<string, DmProfile>> {
     const unique = [...new Set(discordIds)];
     const rows =
       unique.length === 0
         ? []
         : await this.database.db
             .selectFrom('member_profiles')
-            .select(['discord_id', 'locale'])
+            .select(['discord_id', 'locale', 'dm_closed_until', 'dm_channel_id'])
             .where('discord_id', 'in', unique)
             .execute();
-    const stored = new Map(rows.map((row) => [row.discord_id, row.locale]));
-    return new Map(unique.map((id) => [id, this.resolve(stored.get(id))]));
+    const stored = new Map(rows.map((row) => [row.discord_id, row]));
+    return new Map(unique.map((id) => [id, this.dmProfile(stored.get(id))]));
   }
 
   /** Whether a plan is premium: any plan PLAN_ROLES maps (or, with no mapping, any plan but free). */
@@ -90,29 +92,52 @@ export class MemberProfiles {
     plan: string | null | undefined,
     occurredAt: number | null = null,
     now = Date.now(),
-  ): Promise<{ premium: boolean | null; stale: boolean; locale: SupportedLocale; dmClosedUntil: number | null }> {
+  ): Promise<{ premium: boolean | null; stale: boolean; dm: DmProfile }> {
     let premium: boolean | undefined;
     if (action === 'subscription_cancelled') premium = false;
     else if (plan) premium = this.isPremiumPlan(plan);
     if (premium !== undefined) {
       const stored = await this.storePremium(discordId, premium, plan ?? null, occurredAt, now);
-      if (stored) {
-        return { premium, stale: false, locale: this.resolve(stored.locale), dmClosedUntil: stored.dm_closed_until };
-      }
+      if (stored) return { premium, stale: false, dm: this.dmProfile(stored) };
     }
     const row = await this.profileOf(discordId);
+    return { premium: premiumState(row), stale: premium !== undefined, dm: this.dmProfile(row) };
+  }
+
+  /**
+   * What a DM to the member needs, in one read: their language, until when their DMs are known closed, and
+   * their DM channel.
+   */
+  async dmProfileOf(discordId: string): Promise<DmProfile> {
+    return this.dmProfile(await this.profileOf(discordId));
+  }
+
+  private dmProfile(
+    row: Pick<MemberProfileTable, 'locale' | 'dm_closed_until' | 'dm_channel_id'> | undefined,
+  ): DmProfile {
     return {
-      premium: premiumState(row),
-      stale: premium !== undefined,
       locale: this.resolve(row?.locale),
       dmClosedUntil: row?.dm_closed_until ?? null,
+      dmChannelId: row?.dm_channel_id ?? null,
     };
   }
 
-  /** What a DM to the member needs, in one read: their language, and until when their DMs are known closed. */
-  async dmProfileOf(discordId: string): Promise<{ locale: SupportedLocale; dmClosedUntil: number | null }> {
-    const row = await this.profileOf(discordId);
-    return { locale: this.resolve(row?.locale), dmClosedUntil: row?.dm_closed_until ?? null };
+  /** Keeps the member's DM channel (opened by Discord once, the same ever after); null forgets it. */
+  async rememberDmChannel(discordId: string, channelId: string | null, now = Date.now()): Promise<void> {
+    await this.database.db
+      .insertInto('member_profiles')
+      .values({
+        discord_id: discordId,
+        locale: null,
+        premium: null,
+        plan: null,
+        premium_occurred_at: null,
+        updated_at: now,
+        dm_closed_until: null,
+        dm_channel_id: channelId,
+      })
+      .onConflict((oc) => oc.column('discord_id').doUpdateSet({ dm_channel_id: channelId, updated_at: now }))
+      .execute();
   }
 
   /** Discord refused a DM to the member (50007): no automatic DM is tried for DM_CLOSED_FOR_MS. */
@@ -128,6 +153,7 @@ export class MemberProfiles {
         premium_occurred_at: null,
         updated_at: now,
         dm_closed_until: until,
+        dm_channel_id: null,
       })
       .onConflict((oc) => oc.column('discord_id').doUpdateSet({ dm_closed_until: until, updated_at: now }))
       .execute();
@@ -154,10 +180,10 @@ export class MemberProfiles {
     plan: string | null,
     occurredAt: number | null,
     now: number,
-  ): Promise<{ locale: string | null; dm_closed_until: number | null } | undefined> {
+  ): Promise<Pick<MemberProfileTable, 'locale' | 'dm_closed_until' | 'dm_channel_id'> | undefined> {
     // Written as SQL (the notify path's hottest statement): the query builder costs as much as SQLite here.
     const flag = premium ? 1 : 0;
-    const { rows } = await sql<{ locale: string | null; dm_closed_until: number | null }>`
+    const { rows } = await sql<Pick<MemberProfileTable, 'locale' | 'dm_closed_until' | 'dm_channel_id'>>`
       insert into member_profiles (discord_id, locale, premium, plan, premium_occurred_at, updated_at)
       values (${discordId}, null, ${flag}, ${plan}, ${occurredAt}, ${now})
       on conflict (discord_id) do update set
@@ -165,7 +191,7 @@ export class MemberProfiles {
         premium_occurred_at = coalesce(excluded.premium_occurred_at, member_profiles.premium_occurred_at)
       where excluded.premium_occurred_at is null or member_profiles.premium_occurred_at is null
         or excluded.premium_occurred_at >= member_profiles.premium_occurred_at
-      returning locale, dm_closed_until`.execute(this.database.db);
+      returning locale, dm_closed_until, dm_channel_id`.execute(this.database.db);
     return rows[0];
   }
 
@@ -176,7 +202,7 @@ export class MemberProfiles {
   private profileOf(discordId: string) {
     return this.database.db
       .selectFrom('member_profiles')
-      .select(['premium', 'locale', 'dm_closed_until'])
+      .select(['premium', 'locale', 'dm_closed_until', 'dm_channel_id'])
       .where('discord_id', '=', discordId)
       .executeTakeFirst();
   }

@@ -51,7 +51,7 @@ export class NotificationsService {
         dedupKey: `${request.discord_id}|${request.action}|${reference(request.metadata)}`,
         payload: { action: request.action, plan: request.plan ?? null, metadata: usableMetadata(request.metadata) },
       },
-      { receivedAt, locale: premium.locale, dmClosedUntil: premium.dmClosedUntil },
+      { receivedAt, profile: premium.dm },
     );
     const response = answerOf(sent);
     // The DM is about a real event and goes out; only the state it implied did not go backwards.

@@ -162,6 +162,8 @@ export interface MemberProfileTable {
   updated_at: number;
   /** Until when the member's DMs are known closed (Discord said 50007): no automatic DM is tried before. */
   dm_closed_until: number | null;
+  /** The DM channel Discord opened with the member (stable per member): a DM then costs one request. */
+  dm_channel_id: string | null;
 }
 
 /** How a role change for one member ended (or where it waits). */

@@ -2,7 +2,13 @@ import type { Kysely, Migration } from 'kysely';
 import { createNotifications, createOutboundEvents, outboundEventsAsJobs } from './delivery';
 import { addIdempotencyLeases, addSignatureKeys, createIdempotencyKeys, createSignatureUses } from './internal-api';
 import { createLeases, createStoreProbe } from './leases';
-import { addDmClosedUntil, addPremiumOccurredAt, clampFuturePremiumTimes, createMemberProfiles } from './members';
+import {
+  addDmChannelId,
+  addDmClosedUntil,
+  addPremiumOccurredAt,
+  clampFuturePremiumTimes,
+  createMemberProfiles,
+} from './members';
 import { createRefundTables } from './refunds';
 import {
   addSweepProgress,
@@ -47,5 +53,6 @@ export const MIGRATIONS: Record<string, Migration> = {
     createStoreProbe,
     addSignatureKeys,
     addDmClosedUntil,
+    addDmChannelId,
   ),
 };

@@ -26,3 +26,8 @@ export async function clampFuturePremiumTimes(db: Kysely<unknown>, now = Date.no
 export async function addDmClosedUntil(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('member_profiles').addColumn('dm_closed_until', 'bigint').execute();
 }
+
+/** 0008: the member's DM channel, kept so a DM costs one request after a restart or on another replica. */
+export async function addDmChannelId(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('member_profiles').addColumn('dm_channel_id', 'text').execute();
+}
