@@ -16,7 +16,7 @@ describeEachDatabase('DM channels kept with the member on $name (issue 23)', ({ 
   let schema: PgSchema | undefined;
   let dir: string;
   let h: Harness | undefined;
-  const env = () => (schema ? { DATABASE_URL: schema.url } : { DATA_DIR: dir });
+  const env = (): Record<string, string> => (schema ? { DATABASE_URL: schema.url } : { DATA_DIR: dir });
   const opens = async () => (await sim.requests({ route: 'POST /users/@me/channels' })).length;
   const sends = async () => (await sim.requests({ route: 'POST /channels/*/messages' })).length;
   const notify = (harness: Harness, event: string) =>

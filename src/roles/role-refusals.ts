@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Client, Events } from 'discord.js';
 import { Metrics } from '../observability/metrics.service';
@@ -80,6 +81,8 @@ export class RoleRefusals implements OnModuleInit, OnApplicationShutdown {
     let controller = this.refused.get(k)?.writes ?? this.open.get(k);
     if (!controller) {
       controller = new AbortController();
+      // Every write of the role listens to it at once (a burst): that is no leak.
+      setMaxListeners(0, controller.signal);
       this.open.set(k, controller);
     }
     return controller.signal;
