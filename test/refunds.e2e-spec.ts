@@ -234,6 +234,8 @@ describe('/admin refund (issue 5)', () => {
     // As if the minute passed without this replica disabling the buttons (e.g. it restarted).
     jest.spyOn(timing, 'now').mockImplementation(() => Date.now() + CONFIRMATION_TTL_MS + 1000);
     const late = await press(handle, 'confirm');
+    // The click itself answers with the expired view, not a private note.
+    expect(late.followUps.map((m) => m.content)).toEqual([]);
     // The message itself says so, title and text: it no longer reads as a confirmation to press.
     expect(late.content).toBe('');
     expect(embedOf(late).title).toBe('Refund confirmation expired');

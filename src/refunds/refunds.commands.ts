@@ -96,8 +96,9 @@ export class AdminRefundCommands implements OnApplicationShutdown {
       reason,
       locale,
     });
-    await interaction.editReply(preparedView(locale, prepared, user.id));
+    // The expiry is timed from the confirmation itself, before it is shown (and before anyone can press it).
     if (prepared.kind === 'confirm') this.disableWhenExpired(prepared.confirmation, interaction);
+    await interaction.editReply(preparedView(locale, prepared, user.id));
   }
 
   onApplicationShutdown(): void {
