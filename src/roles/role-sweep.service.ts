@@ -290,27 +290,33 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     const plan = await this.plan(guildId, scope);
     progress.source = plan.source;
     progress.skipped.left = plan.left;
-    const completed = await this.walk(plan, progress.after, async (discordId, result) => {
-      if (result.kind === 'skipped') progress.skipped[result.reason]++;
-      else {
-        progress.checked++;
-        const drift = result.drift;
-        if (drift && drift.add.length > 0) {
-          const id = await this.store(drift, drift.add, []);
-          if (id) {
-            additions.push(id);
-            progress.added++;
-          } else progress.skipped.outdated++;
+    const sweeping = { stop: () => this.stopped || this.leaseLost, pausable: true };
+    const completed = await this.walk(
+      plan,
+      progress.after,
+      async (discordId, result) => {
+        if (result.kind === 'skipped') progress.skipped[result.reason]++;
+        else {
+          progress.checked++;
+          const drift = result.drift;
+          if (drift && drift.add.length > 0) {
+            const id = await this.store(drift, drift.add, []);
+            if (id) {
+              additions.push(id);
+              progress.added++;
+            } else progress.skipped.outdated++;
+          }
+          if (drift && drift.remove.length > 0) progress.removals.push({ ...drift, add: [] });
         }
-        if (drift && drift.remove.length > 0) progress.removals.push({ ...drift, add: [] });
-      }
-      progress.after = discordId;
-      if (++unsaved >= PROGRESS_EVERY_MEMBERS || Date.now() - savedAt >= PROGRESS_EVERY_MS) {
-        savedAt = Date.now();
-        unsaved = 0;
-        await save();
-      }
-    });
+        progress.after = discordId;
+        if (++unsaved >= PROGRESS_EVERY_MEMBERS || Date.now() - savedAt >= PROGRESS_EVERY_MS) {
+          savedAt = Date.now();
+          unsaved = 0;
+          await save();
+        }
+      },
+      sweeping,
+    );
     await save();
     if (!completed) return; // stopped or taken over: the next holder of the lease goes on from `after`
 
@@ -430,7 +436,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
         onProgress?.(++done, plan.candidates.length);
         return Promise.resolve();
       },
-      deadline,
+      { stop: () => this.stopped || Date.now() > deadline, pausable: false },
     );
     return result;
   }
@@ -511,13 +517,14 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   /**
    * Checks the plan's candidates after `after`, in id order, telling `onChecked` each member's result in that
    * order (so `after` can be stored as progress). Reads are paced by the backend budget, a few in flight.
-   * False when it stopped before the end (shutdown, lease lost, deadline).
+   * `stop` ends it early (false is returned); `pausable` walks wait while Discord's invalid-request budget is
+   * half spent (the sweep's changes would add to it).
    */
   private async walk(
     plan: WalkPlan,
     after: string | null,
     onChecked: (discordId: string, result: Checked) => Promise<void>,
-    deadline = Number.POSITIVE_INFINITY,
+    { stop: shouldStop, pausable }: { stop: () => boolean; pausable: boolean },
   ): Promise<boolean> {
     const queue = after === null ? plan.candidates : plan.candidates.filter((id) => byId(id, after) > 0);
     const results = new Map<number, Checked>();
@@ -539,12 +546,11 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     };
     const worker = async () => {
       while (next < queue.length) {
-        if (this.stopped || this.leaseLost || Date.now() > deadline) {
+        while (pausable && !shouldStop() && this.discordBudget.paused()) await sleep(PAUSED_POLL_MS);
+        if (shouldStop()) {
           stop = true;
           return;
         }
-        // The sweep can wait: while Discord's invalid-request budget is half spent, it does.
-        while (this.discordBudget.paused() && !this.stopped && !this.leaseLost) await sleep(PAUSED_POLL_MS);
         const index = next++;
         results.set(index, await this.check(plan, queue[index]));
         await report();
