@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
@@ -49,6 +50,8 @@ const PG_ERROR_LOG_EVERY_MS = 60_000;
 const SQLITE_CHECKPOINT_MS = 1_000;
 /** SQLite: how often the readiness probe's real write is made (in between, its last answer stands). */
 const WRITE_CHECK_EVERY_MS = 5_000;
+/** SQLite: with less free space than this on its disk, the store is reported down (writes are about to fail). */
+const MIN_FREE_BYTES = 2 * 1024 * 1024;
 /** A checkpoint that keeps failing (a full disk) is logged at most this often. */
 const CHECKPOINT_WARN_EVERY_MS = 60_000;
 
@@ -72,6 +75,8 @@ export class DatabaseService implements OnApplicationShutdown {
   readonly db: Db;
   readonly dialect: Dialect;
   private readonly schema?: string;
+  /** SQLite: the folder of the database file (its disk is watched by checkWritable). */
+  private readonly sqliteDir?: string;
   private readonly checkpoints?: NodeJS.Timeout;
   /** PostgreSQL: how to open a connection, for the migrations' own pool (no statement timeout there). */
   private readonly pgOptions?: PoolConfig;
@@ -106,6 +111,7 @@ export class DatabaseService implements OnApplicationShutdown {
       if (!file) {
         mkdirSync(options.dataDir, { recursive: true });
         file = join(options.dataDir, 'moddy.sqlite');
+        this.sqliteDir = options.dataDir;
       }
       const sqlite = new BetterSqlite3(file);
       sqlite.pragma('journal_mode = WAL');
@@ -170,21 +176,36 @@ export class DatabaseService implements OnApplicationShutdown {
   private lastWriteCheck: { at: number; result: Promise<void> } | undefined;
 
   /**
-   * Whether the store takes writes now, for the readiness probe: on SQLite a real write (a full or failing
-   * disk lets `select 1` through but refuses every write), at most every WRITE_CHECK_EVERY_MS, the answer kept
-   * in between; on PostgreSQL a round trip (its own disk is its server's business).
+   * Whether the store takes writes now, for the readiness probe: on SQLite, room on its disk and a real write
+   * (a full or failing disk lets `select 1` through but refuses writes; a small write can still fit in the
+   * write-ahead log's space while every larger one fails, hence the free space), at most every
+   * WRITE_CHECK_EVERY_MS, the answer kept in between; on PostgreSQL a round trip (its disk is its server's).
    */
   checkWritable(now = Date.now()): Promise<void> {
     if (this.dialect === 'postgres') return this.ping();
     if (this.lastWriteCheck && now - this.lastWriteCheck.at < WRITE_CHECK_EVERY_MS) return this.lastWriteCheck.result;
-    const result = sql`
-      insert into store_probe (id, checked_at) values (1, ${now})
-      on conflict (id) do update set checked_at = excluded.checked_at`
-      .execute(this.db)
-      .then(() => undefined);
+    const result = this.roomLeft().then(() =>
+      sql`
+        insert into store_probe (id, checked_at) values (1, ${now})
+        on conflict (id) do update set checked_at = excluded.checked_at`
+        .execute(this.db)
+        .then(() => undefined),
+    );
     this.lastWriteCheck = { at: now, result };
     result.catch(() => undefined); // the probe reports it
     return result;
+  }
+
+  /** Fails when the disk of the SQLite file has less than MIN_FREE_BYTES left (a disk about to refuse writes). */
+  private async roomLeft(): Promise<void> {
+    if (!this.sqliteDir) return;
+    const { bavail, bsize } = await statfs(this.sqliteDir);
+    const free = bavail * bsize;
+    if (free < MIN_FREE_BYTES) {
+      throw Object.assign(new Error(`the disk of DATA_DIR has ${Math.floor(free / 1024)} KiB left`), {
+        code: 'SQLITE_FULL',
+      });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
