@@ -9,6 +9,7 @@ import { Metrics } from '../observability/metrics.service';
 import { DiscordRestService } from './discord-rest.service';
 import { GatewayTelemetry } from './gateway.telemetry';
 import { InteractionTelemetry } from './interaction.telemetry';
+import { InteractionLane } from './interaction-lane';
 import { InteractionLocale } from './interaction-locale';
 import { StaffGuard, StaffService } from './staff.guard';
 
@@ -96,7 +97,15 @@ export function discordClientOptions(
       useFactory: discordClientOptions,
     }),
   ],
-  providers: [DiscordRestService, InteractionLocale, StaffService, StaffGuard, GatewayTelemetry, InteractionTelemetry],
+  providers: [
+    DiscordRestService,
+    InteractionLane,
+    InteractionLocale,
+    StaffService,
+    StaffGuard,
+    GatewayTelemetry,
+    InteractionTelemetry,
+  ],
   // InteractionTelemetry: for the telemetry interceptor, which Nest builds in the module of each command class.
   exports: [DiscordRestService, InteractionLocale, StaffService, StaffGuard, InteractionTelemetry],
 })

@@ -37,9 +37,14 @@ export class PremiumRoleStatus {
 
   /**
    * `shown`: the subscription the member was just shown, and whether it was read from the backend for this
-   * very call (`fresh`) rather than from a cache: a fresh one is the truth a repair may act on.
+   * very call (`fresh`) rather than from a cache: a fresh one is the truth a repair may act on. `heldRoles`: the
+   * member's roles in MODDY_GUILD_ID when the caller has them (a command run there carries them), else read.
    */
-  async of(discordId: string, shown: KnownTruth & { fresh: boolean }): Promise<PremiumRoleState | undefined> {
+  async of(
+    discordId: string,
+    shown: KnownTruth & { fresh: boolean },
+    heldRoles?: readonly string[],
+  ): Promise<PremiumRoleState | undefined> {
     const guildId = this.config.guildId;
     if (!guildId) return undefined;
     const plans = (await this.grants.live(discordId)).map((g) => g.plan);
@@ -48,12 +53,15 @@ export class PremiumRoleStatus {
     if (expected.size === 0) return undefined;
     const row = await this.ledger.member(guildId, discordId);
     if (row?.state === 'waiting_join') return 'pending_join';
-    let roles: string[];
-    try {
-      roles = (await this.discord.member(guildId, discordId, { timeoutMs: LOOKUP_BUDGET_MS })).roles;
-    } catch (error) {
-      const kind = classifyDiscordError(error);
-      return kind === 'unknown_member' || kind === 'unknown_user' ? 'pending_join' : undefined;
+    let roles: readonly string[];
+    if (heldRoles) roles = heldRoles;
+    else {
+      try {
+        roles = (await this.discord.member(guildId, discordId, { timeoutMs: LOOKUP_BUDGET_MS })).roles;
+      } catch (error) {
+        const kind = classifyDiscordError(error);
+        return kind === 'unknown_member' || kind === 'unknown_user' ? 'pending_join' : undefined;
+      }
     }
     if ([...expected].every((r) => roles.includes(r))) return 'applied';
     if (row?.state === 'pending') return 'queued';

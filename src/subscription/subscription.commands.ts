@@ -1,5 +1,5 @@
 import { Injectable, UseGuards } from '@nestjs/common';
-import { MessageFlags } from 'discord.js';
+import { MessageFlags, type APIInteractionGuildMember, type GuildMember } from 'discord.js';
 import { Context, Options, SlashCommand, Subcommand, type SlashCommandContext } from 'necord';
 import { AppConfig } from '../config/app-config';
 import { AdminCommand } from '../discord/admin-command';
@@ -10,6 +10,12 @@ import { StaffGuard } from '../discord/staff.guard';
 import { AdminSubscriptionOptions } from './dto/subscription-command.options';
 import { SubscriptionService } from './subscription.service';
 import { buildSubscriptionView } from './subscription.view';
+
+/** The role ids an interaction's member holds, whether discord.js built a GuildMember or kept the raw member. */
+function memberRoleIds(member: GuildMember | APIInteractionGuildMember | null): string[] | undefined {
+  if (!member) return undefined;
+  return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+}
 
 /** `/subscription`: the caller's own subscription, privately, wherever the bot is reachable. */
 @MemberCommand()
@@ -28,7 +34,11 @@ export class SubscriptionCommands {
   })
   async onSubscription(@Context() [interaction]: SlashCommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const { subscription, premiumRole } = await this.subscriptions.overviewOf(interaction.user.id);
+    const inModdy = interaction.inGuild() && interaction.guildId === this.config.guildId;
+    const { subscription, premiumRole } = await this.subscriptions.overviewOf(
+      interaction.user.id,
+      inModdy ? memberRoleIds(interaction.member) : undefined,
+    );
     await interaction.editReply(
       buildSubscriptionView(this.locale.of(interaction), subscription, {
         billingUrl: this.config.billingUrl,

@@ -22,13 +22,15 @@ export class SubscriptionService {
 
   /**
    * What `/subscription` shows a member: their subscription, and where their premium role stands (given at
-   * once when they are entitled and lack it).
+   * once when they are entitled and lack it). `heldRoles`: their roles in MODDY_GUILD_ID, when the command was
+   * run there (the interaction carries them: no Discord read, which would wait behind a burst).
    */
   async overviewOf(
     discordId: string,
+    heldRoles?: readonly string[],
   ): Promise<{ subscription: SubscriptionInfo | null; premiumRole: PremiumRoleState | undefined }> {
     const { value: subscription, fresh } = await this.lookup(discordId);
-    const premiumRole = await this.premiumRole.of(discordId, { subscription, fresh });
+    const premiumRole = await this.premiumRole.of(discordId, { subscription, fresh }, heldRoles);
     return { subscription, premiumRole };
   }
 
