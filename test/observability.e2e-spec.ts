@@ -92,8 +92,11 @@ describe('observability (real HTTP, simulator)', () => {
           'moddy_backend_request_duration_seconds_count{endpoint="/internal/subscription/info",status="200"}',
         ) ?? 0;
       await (await h.sim.slash({ user: 'bob', name: 'subscription' })).waitForFinal();
-      const after = await scrape();
-      expect(sample(after, 'moddy_commands_total{command="subscription",outcome="ok"}')).toBe(ok + 1);
+      // Counted when the handler ends, just after Discord has the final reply.
+      const after = await eventually(
+        scrape,
+        (text) => sample(text, 'moddy_commands_total{command="subscription",outcome="ok"}') === ok + 1,
+      );
       expect(
         sample(
           after,
