@@ -550,14 +550,17 @@ export class RoleLedger {
       .execute();
   }
 
-  /** Each member of the guild the ledger knows, and their version (a sweep's intents are based on them). */
-  async versions(guildId: string): Promise<Map<string, number>> {
+  /**
+   * Each member of the guild the ledger knows: their version (a sweep's intents are based on them), and what is
+   * still to apply to them.
+   */
+  async standing(guildId: string): Promise<Map<string, Pick<MemberRolesTable, 'version' | 'state' | 'desired'>>> {
     const rows = await this.db
       .selectFrom('member_roles')
-      .select(['discord_id', 'version'])
+      .select(['discord_id', 'version', 'state', 'desired'])
       .where('guild_id', '=', guildId)
       .execute();
-    return new Map(rows.map((r) => [r.discord_id, r.version]));
+    return new Map(rows.map(({ discord_id, ...row }) => [discord_id, row]));
   }
 
   /** The states of these changes (the sweep waits for its own). */

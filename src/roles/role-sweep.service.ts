@@ -9,7 +9,7 @@ import { Metrics } from '../observability/metrics.service';
 import { DatabaseService } from '../storage/database.service';
 import { newQueueId } from '../storage/durable-queue';
 import { Leases } from '../storage/leases';
-import type { RoleSweepTable, RoleSweepTrigger } from '../storage/tables';
+import type { MemberRolesTable, RoleSweepTable, RoleSweepTrigger } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
 import { BackendReadBudget } from './backend-budget';
 import { GrantEntitlements, SubscriptionEntitlements, type Entitled } from './entitlements';
@@ -30,7 +30,7 @@ import type {
 } from './role-sweep.types';
 import { heldOf } from './role-sweep.types';
 import { RolesService } from './roles.service';
-import { driftOf, TruthReader } from './truth-read';
+import { driftOf, heldOnceSettled, TruthReader, unsettledOf } from './truth-read';
 
 const LEASE = 'role_sweep';
 const LEASE_MS = 30_000;
@@ -71,8 +71,8 @@ interface WalkPlan {
   left: number;
   /** With the backend's list: each entitled member and their plan when the backend gave it. */
   listed?: Map<string, string | undefined>;
-  /** With the backend's list: the ledger version of each member known to it when the list was read. */
-  versions?: Map<string, number>;
+  /** With the backend's list: each member the ledger knew when the list was read (version, what is unsettled). */
+  standing?: Map<string, Pick<MemberRolesTable, 'version' | 'state' | 'desired'>>;
   listedAt?: number;
   grantMembers: Set<string>;
 }
@@ -467,7 +467,9 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     if (listed) {
       // Entitled by the list, holding a plan role, or with a grant: everyone else is entitled to nothing and
       // holds nothing to take away.
-      candidates = new Set([...listed.members.keys(), ...holders, ...grantMembers]);
+      // Members the ledger has unsettled intents for too: what it is about to apply is checked like a held role.
+      const unsettled = [...listed.standing].filter(([, row]) => row.state !== 'idle').map(([id]) => id);
+      candidates = new Set([...listed.members.keys(), ...holders, ...grantMembers, ...unsettled]);
     } else if (scope === 'all') candidates = holding.keys();
     else candidates = new Set([...holders, ...known]);
     return {
@@ -476,17 +478,17 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       holding,
       left,
       grantMembers,
-      ...(listed ? { listed: listed.members, versions: listed.versions, listedAt: listed.at } : {}),
+      ...(listed ? { listed: listed.members, standing: listed.standing, listedAt: listed.at } : {}),
     };
   }
 
   /**
-   * The backend's list of entitled members (contract 1.2), with the ledger's versions read just before it;
+   * The backend's list of entitled members (contract 1.2), with the ledger's standing read just before it;
    * undefined when the backend does not offer it (said once, not asked again until a restart) or it failed.
    */
   private async entitledList(guildId: string) {
     if (this.listOffered === false) return undefined;
-    const versions = await this.ledger.versions(guildId);
+    const standing = await this.ledger.standing(guildId);
     const at = Date.now();
     const members = new Map<string, string | undefined>();
     try {
@@ -511,7 +513,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       return undefined;
     }
     this.listOffered = true;
-    return { members, versions, at };
+    return { members, standing, at };
   }
 
   /**
@@ -567,8 +569,11 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     let basedOnVersion: number;
     let readAt: number;
     let entitled: Entitled[];
+    let unsettled: ReadonlyMap<string, boolean>;
     if (plan.listed?.has(discordId)) {
-      basedOnVersion = plan.versions?.get(discordId) ?? 0;
+      const standing = plan.standing?.get(discordId);
+      basedOnVersion = standing?.version ?? 0;
+      unsettled = unsettledOf(standing);
       readAt = plan.listedAt ?? Date.now();
       const listedPlan = plan.listed.get(discordId);
       const subscribed =
@@ -581,7 +586,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     } else {
       await this.budget.take();
       try {
-        ({ basedOnVersion, readAt, entitled } = await this.truth.read(this.config.guildId, discordId));
+        ({ basedOnVersion, readAt, entitled, unsettled } = await this.truth.read(this.config.guildId, discordId));
       } catch (error) {
         this.logger.warn(`Role sweep skipped ${discordId}: the truth could not be read (${(error as Error).message})`);
         return { kind: 'skipped', reason: 'backend_error' };
@@ -591,7 +596,9 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       entitled.map((e) => e.plan),
       this.config.planRoles,
     );
-    const { add, remove } = driftOf(wanted, held);
+    // Against what the member holds once the ledger has applied what it still has to: a change waiting for a
+    // join that the truth no longer backs is replaced now, not applied after this check.
+    const { add, remove } = driftOf(wanted, heldOnceSettled(held, unsettled));
     if (add.length + remove.length === 0) return { kind: 'checked' };
     return {
       kind: 'checked',

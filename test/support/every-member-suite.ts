@@ -178,6 +178,60 @@ export function everyMemberSuite(store: TestDatabase['name']): void {
     }, 3_600_000);
   });
 
+  describe('sweeps', () => {
+    it('should replace a change waiting for a join the truth no longer backs, before the join is handled', async () => {
+      // erin pays nothing and holds nothing; the ledger still waits to give her premium when she joins (a
+      // callback stamped later than the cancellation that followed it), and she is in the server already, her
+      // join not yet handled: the sweep checks what she is about to hold, not only what she holds.
+      const guildId = h.sim.world.guildId;
+      const premium = h.sim.world.roles.premium;
+      const now = Date.now();
+      const db = h.app.get(DatabaseService).db;
+      await db
+        .insertInto('member_roles')
+        .values({
+          guild_id: guildId,
+          discord_id: id('erin'),
+          version: 1,
+          applied_version: 0,
+          occurred_at: now + 60_000,
+          desired: JSON.stringify({ [premium]: { want: true, v: 1 } }),
+          state: 'waiting_join',
+          joins: 0,
+          attempts: 1,
+          next_attempt_at: now,
+          lease_owner: null,
+          lease_until: null,
+          last_error: null,
+          expires_at: now + 90 * 24 * 3_600_000,
+          updated_at: now,
+        })
+        .execute();
+      const sweeper = h.app.get(RoleSweeper);
+      const audit = await sweeper.scan();
+      expect(audit.drifts.find((d) => d.discordId === id('erin'))).toMatchObject({ add: [], remove: [premium] });
+
+      const { sweep: asked } = await sweeper.request('staff', null);
+      await eventually(
+        () => sweeper.sweep(asked.id),
+        (s) => s?.state === 'done',
+        60000,
+        50,
+      );
+      // The join, handled now, applies the sweep's intent: no premium.
+      await leave('erin');
+      await join('erin');
+      await eventually(
+        () => h.app.get(RoleLedger).member(guildId, id('erin')),
+        (row) => row?.state === 'idle' && row.joins === 1,
+        30000,
+      );
+      expect(await hasPremium('erin')).toBe(false);
+      const [change] = await h.app.get(RoleLedger).recentChanges(id('erin'), 1);
+      expect(change).toMatchObject({ source: 'sweep', state: 'applied' });
+    });
+  });
+
   describe('/subscription', () => {
     it('should give a paying member unknown to the store their role, and say so', async () => {
       // alice pays; the service was never told anything about her.

@@ -8,6 +8,8 @@ export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 /** Jest's timeout for one property: generous per case, since a long run is the point. */
 export const FUZZ_TIMEOUT_MS = FUZZ_RUNS * 100 + 60_000;
 const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+/** With FUZZ_SEED, replays only the printed counterexample (`path`) instead of the whole run and its shrinking. */
+const FUZZ_PATH = process.env.FUZZ_PATH;
 
 /** Run parameters for fc.assert: the size above, the seed to replay when given, and the seed always printed. */
 export function fuzzParameters<T>(name: string, extra: fc.Parameters<T> = {}): fc.Parameters<T> {
@@ -15,7 +17,8 @@ export function fuzzParameters<T>(name: string, extra: fc.Parameters<T> = {}): f
   // Printed up front in the long run (straight to stderr: jest holds console lines until a file ends), so
   // an interrupted or hung run can be replayed too.
   if (process.env.FUZZ_RUNS) process.stderr.write(`${name}: ${FUZZ_RUNS} cases, FUZZ_SEED=${seed}\n`);
-  return { numRuns: FUZZ_RUNS, seed, ...extra };
+  const replay = FUZZ_SEED !== undefined && FUZZ_PATH ? { path: FUZZ_PATH, endOnFailure: true } : {};
+  return { numRuns: FUZZ_RUNS, seed, ...extra, ...replay };
 }
 
 /** Text that is hard to show: right-to-left, combining marks, emoji sequences, bidi overrides, controls. */
