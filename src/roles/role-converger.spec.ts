@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { DiscordAPIError, type APIGuildMember, type APIRole, type Client } from 'discord.js';
 import fc from 'fast-check';
 import { describeEachDatabase } from '../../test/support/databases';
+import { fuzzParameters } from '../../test/support/fuzz';
 import { eventually } from '../../test/support/wait';
 import { KeyedSequence } from '../common/keyed-sequence';
 import type { DiscordRestService } from '../discord/discord-rest.service';
@@ -11,6 +12,7 @@ import { Metrics } from '../observability/metrics.service';
 import type { DatabaseService } from '../storage/database.service';
 import { GuildRoleInfo, type GuildRoles } from './guild-roles';
 import type { PremiumGrants } from './premium-grants';
+import type { MemberRoleCache } from './member-role-cache';
 import { RoleConverger } from './role-converger';
 import type { RoleAuditLog } from './role-audit-log';
 import { RoleRefusals } from './role-refusals';
@@ -28,6 +30,9 @@ class FakeDiscord {
   readonly roles = new Map<string, Set<string>>();
   readonly calls: { method: 'add' | 'remove'; user: string; role: string }[] = [];
   absent = new Set<string>();
+  reads = 0;
+  /** The gateway: told every change of a member's roles, as GUILD_MEMBER_UPDATE. */
+  onChange: (user: string, roles: ReadonlySet<string>) => void = () => undefined;
 
   constructor(private readonly delay: () => number) {}
 
@@ -36,6 +41,7 @@ class FakeDiscord {
   }
 
   async member(_guild: string, user: string): Promise<APIGuildMember> {
+    this.reads++;
     await this.wait();
     if (this.absent.has(user)) {
       throw new DiscordAPIError({ code: 10007, message: 'Unknown Member' }, 10007, 404, 'GET', '/members', {});
@@ -46,15 +52,63 @@ class FakeDiscord {
   async addRole(_guild: string, user: string, role: string): Promise<void> {
     await this.wait();
     this.calls.push({ method: 'add', user, role });
-    this.roles.set(user, new Set([...(this.roles.get(user) ?? []), role]));
+    this.set(user, role, true);
   }
 
   async removeRole(_guild: string, user: string, role: string): Promise<void> {
     await this.wait();
     this.calls.push({ method: 'remove', user, role });
-    this.roles.get(user)?.delete(role);
+    this.set(user, role, false);
+  }
+
+  /** A person changes the member's role in Discord's own UI (or the bot's write lands). */
+  set(user: string, role: string, present: boolean): void {
+    const roles = new Set(this.roles.get(user) ?? []);
+    if (present) roles.add(role);
+    else roles.delete(role);
+    this.roles.set(user, roles);
+    this.onChange(user, roles);
   }
 }
+
+/**
+ * The gateway's view of members' roles (MemberRoleCache), told each change `lag()` ms after it happened, in
+ * order, like events on their way; the bot's own writes as it makes them.
+ */
+class LaggingView {
+  readonly members = new Map<string, Set<string>>();
+  private deliverAt = 0;
+
+  constructor(
+    discord: FakeDiscord,
+    private readonly lag: () => number,
+  ) {
+    discord.onChange = (user, roles) => {
+      const copy = new Set(roles);
+      this.deliverAt = Math.max(this.deliverAt, Date.now() + this.lag());
+      setTimeout(() => this.members.set(user, copy), this.deliverAt - Date.now());
+    };
+  }
+
+  rolesOf(_guild: string, user: string): ReadonlySet<string> | undefined {
+    const roles = this.members.get(user);
+    return roles && new Set(roles);
+  }
+
+  watches(): boolean {
+    return true;
+  }
+
+  wrote(_guild: string, user: string, role: string, present: boolean): void {
+    const roles = this.members.get(user);
+    if (!roles) return;
+    if (present) roles.add(role);
+    else roles.delete(role);
+  }
+}
+
+/** A view that cannot tell (not synced yet, or another shard's guild): every pass reads the member. */
+const NO_VIEW = { rolesOf: () => undefined, watches: () => true, wrote: () => undefined };
 
 const roleOf = (id: string, position: number): APIRole =>
   ({ id, name: id, position, permissions: '0', managed: false }) as APIRole;
@@ -69,10 +123,11 @@ describeEachDatabase('RoleConverger on $name', (database) => {
   let discord: FakeDiscord;
   let converger: RoleConverger;
 
-  const start = async (delay: () => number = () => 0) => {
+  const start = async (delay: () => number = () => 0, view?: (discord: FakeDiscord) => LaggingView) => {
     // A property's runs each start one: the previous run's worker must not go on claiming (and applying) work.
     await converger?.onApplicationShutdown();
     discord = new FakeDiscord(delay);
+    const cache = view?.(discord) ?? NO_VIEW;
     converger = new RoleConverger(
       ledger,
       discord as unknown as DiscordRestService,
@@ -88,6 +143,7 @@ describeEachDatabase('RoleConverger on $name', (database) => {
         { roleRefused: () => Promise.resolve() } as unknown as RoleAuditLog,
         new Metrics(),
       ),
+      cache as unknown as MemberRoleCache,
     );
     converger.onApplicationBootstrap();
   };
@@ -122,6 +178,22 @@ describeEachDatabase('RoleConverger on $name', (database) => {
     const again = await change(member(1), [[ROLE_A, true]]);
     expect(resultsOf(again!)).toEqual([{ role_id: ROLE_A, outcome: 'unchanged' }]);
     expect(discord.calls).toHaveLength(1);
+  });
+
+  it("should write a role the gateway's view shows missing without reading the member, and read what it says needs nothing", async () => {
+    await start(undefined, (d) => new LaggingView(d, () => 0));
+    discord.set(member(20), ROLE_B, false); // in the guild: the gateway tells the view at once
+    await new Promise((r) => setTimeout(r, 5));
+    const done = await change(member(20), [[ROLE_A, true]]);
+    expect(resultsOf(done!)).toEqual([{ role_id: ROLE_A, outcome: 'added' }]);
+    expect({ reads: discord.reads, calls: discord.calls.length }).toEqual({ reads: 0, calls: 1 });
+    // The view says the member has it: confirmed by a read, nothing written.
+    const again = await change(member(20), [[ROLE_A, true]]);
+    expect(resultsOf(again!)).toEqual([{ role_id: ROLE_A, outcome: 'unchanged' }]);
+    expect({ reads: discord.reads, calls: discord.calls.length }).toEqual({ reads: 1, calls: 1 });
+    // A member the view does not hold is read, as without a view.
+    await change(member(21), [[ROLE_A, true]]);
+    expect({ reads: discord.reads, calls: discord.calls.length }).toEqual({ reads: 2, calls: 2 });
   });
 
   it('should let the later of two racing changes win, and say the earlier was superseded', async () => {
@@ -282,6 +354,58 @@ describeEachDatabase('RoleConverger on $name', (database) => {
       { numRuns: 15 },
     );
   };
+
+  it("should end every member at the latest intent when people change roles by hand and the gateway's view lags (property)", async () => {
+    let runs = 0;
+    const step = fc.record({
+      user: fc.integer({ min: 0, max: 3 }),
+      role: fc.constantFrom(ROLE_A, ROLE_B),
+      want: fc.boolean(),
+      byHand: fc.boolean(),
+      gapMs: fc.integer({ min: 0, max: 10 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 20 }),
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 0, max: 40 }),
+        async (steps, finals, lagMs) => {
+          await start(
+            () => Math.random() * 5,
+            (d) => new LaggingView(d, () => Math.random() * lagMs),
+          );
+          const base = 300 + 10 * runs++;
+          for (let i = 0; i < 4; i++) discord.set(member(base + i), ROLE_B, false);
+          const answers: Promise<unknown>[] = [];
+          for (const s of steps) {
+            const user = member(base + s.user);
+            if (s.byHand) discord.set(user, s.role, s.want);
+            else answers.push(change(user, [[s.role, s.want]]));
+            await new Promise((r) => setTimeout(r, s.gapMs));
+          }
+          // The last word for every member and role is an intent stated after every hand change (whose events
+          // may still be on their way to the view).
+          const last = new Map<string, boolean>();
+          finals.forEach((want, i) => {
+            const user = member(base + (i >> 1));
+            const role = i % 2 === 0 ? ROLE_A : ROLE_B;
+            last.set(`${user}|${role}`, want);
+            answers.push(change(user, [[role, want]]));
+          });
+          await Promise.all(answers);
+          await eventually(
+            async () => (await ledger.stats()).depth,
+            (depth) => depth === 0,
+          );
+          for (const [key, want] of last) {
+            const [user, role] = key.split('|');
+            expect([key, discord.roles.get(user)?.has(role) ?? false]).toEqual([key, want]);
+          }
+        },
+      ),
+      fuzzParameters('converger with a lagging view', { numRuns: 25 }),
+    );
+  }, 120_000);
 
   it(
     'should end every member at their latest intent, whatever the interleaving (property)',

@@ -5,7 +5,6 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { APIGuildMember } from 'discord.js';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { OutboundEvents } from '../events/outbound-events';
@@ -17,8 +16,9 @@ import { ClaimLoop } from '../storage/claim-loop';
 import { WORKER_ID } from '../storage/worker-id';
 import { GuildRoles, type GuildRoleInfo } from './guild-roles';
 import { PremiumGrants } from './premium-grants';
+import { MemberRoleCache } from './member-role-cache';
 import { keptReason, refusedChangeReason, unreadableMemberReason } from './role-reasons';
-import { parseDesired, RoleLedger, type PassOutcome, type RoleOutcome } from './role-ledger';
+import { parseDesired, RoleLedger, type DesiredRole, type PassOutcome, type RoleOutcome } from './role-ledger';
 import { REFUSED_ERROR, RoleRefusals } from './role-refusals';
 
 const AUDIT_REASON = 'Moddy subscription change';
@@ -37,6 +37,11 @@ const WAIT_POLL_MS = 250;
 export const STANDING_MAX_AGE_MS = 10_000;
 /** A member kept because Discord refuses one of their roles is looked at again this often (or when fixed). */
 const REFUSED_RETRY_MS = 60_000;
+
+/** The member's roles whose latest intent is not applied yet. */
+function dueOf(row: MemberRolesTable): [string, DesiredRole][] {
+  return Object.entries(parseDesired(row)).filter(([, d]) => d.done !== d.v);
+}
 
 /**
  * Applies each member's intended roles to Discord, one member at a time (the ledger's lease), whichever
@@ -63,6 +68,7 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly metrics: Metrics,
     budget: DiscordRequestBudget,
     private readonly refusals: RoleRefusals,
+    private readonly cache: MemberRoleCache,
   ) {
     this.loop = new ClaimLoop({
       name: 'Role passes',
@@ -192,33 +198,40 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
   /** One pass over a member this process holds; the row again when newer intents arrived meanwhile. */
   private async pass(row: MemberRolesTable): Promise<MemberRolesTable | null> {
     const { guild_id: guildId, discord_id: discordId } = row;
-    let member: APIGuildMember | undefined;
-    let refusal: string | undefined;
-    try {
-      member = await this.discord.member(guildId, discordId, { timeoutMs: MEMBER_READ_TIMEOUT_MS });
-    } catch (error) {
-      const kind = classifyDiscordError(error);
-      if (kind === 'unknown_member' || kind === 'unknown_user') {
-        this.wake(await this.ledger.park(row, WORKER_ID));
-        return null;
-      }
-      if (kind === 'transient') {
-        await this.ledger.retryLater(row, WORKER_ID, `member read: ${kind}`, backoffDelay(row.attempts, this.policy));
-        return null;
-      }
-      refusal = unreadableMemberReason(kind);
-    }
-    // The latest intent, read after the (possibly slow) member read: what arrived meanwhile is applied now.
-    const latest = await this.ledger.reread(row, WORKER_ID);
+    let latest = await this.ledger.reread(row, WORKER_ID);
     if (!latest) return null;
-    const has = new Set(member?.roles ?? []);
+    // The gateway's view says which roles differ from the intent: when it says every due role does, they are
+    // written with no read. Otherwise (a role it says needs nothing, one it does not follow, a member it does
+    // not hold) the member is read from Discord first, so a view that is behind (a hand change whose event is
+    // still on its way) costs a request, never a wrong role.
+    const cached = this.cache.rolesOf(guildId, discordId);
+    let has: ReadonlySet<string> = new Set<string>();
+    let refusal: string | undefined;
+    if (cached && dueOf(latest).every(([roleId, d]) => this.cache.watches(roleId) && cached.has(roleId) !== d.want)) {
+      has = cached;
+    } else {
+      try {
+        has = new Set((await this.discord.member(guildId, discordId, { timeoutMs: MEMBER_READ_TIMEOUT_MS })).roles);
+      } catch (error) {
+        const kind = classifyDiscordError(error);
+        if (kind === 'unknown_member' || kind === 'unknown_user') return this.park(latest);
+        if (kind === 'transient') {
+          const delayMs = backoffDelay(latest.attempts, this.policy);
+          await this.ledger.retryLater(latest, WORKER_ID, `member read: ${kind}`, delayMs);
+          return null;
+        }
+        refusal = unreadableMemberReason(kind);
+      }
+      // The latest intent again, after the (possibly slow) read: what arrived meanwhile is applied now.
+      latest = await this.ledger.reread(latest, WORKER_ID);
+      if (!latest) return null;
+    }
     const outcomes = new Map<string, PassOutcome>();
     let guild: GuildRoleInfo | undefined;
     let kept: Map<string, number> | undefined;
     /** Why the pass stops short and the member is due again later (Discord failing, or a role it refuses). */
     let later: { error: string; delayMs: number } | undefined;
-    for (const [roleId, d] of Object.entries(parseDesired(latest))) {
-      if (d.done === d.v) continue;
+    for (const [roleId, d] of dueOf(latest)) {
       const record = (outcome: RoleOutcome, reason?: string) =>
         outcomes.set(roleId, { v: d.v, outcome, ...(reason ? { reason } : {}) });
       if (refusal) {
@@ -252,9 +265,12 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
         const signal = this.refusals.signalFor(guildId, roleId);
         if (d.want) await this.discord.addRole(guildId, discordId, roleId, AUDIT_REASON, signal);
         else await this.discord.removeRole(guildId, discordId, roleId, AUDIT_REASON, signal);
+        this.cache.wrote(guildId, discordId, roleId, d.want);
         record(d.want ? 'added' : 'removed');
       } catch (error) {
         const kind = classifyDiscordError(error);
+        // The member left (or never was here): waits for the join, as a read would have found.
+        if (kind === 'unknown_member' || kind === 'unknown_user') return this.park(latest);
         if (kind === 'missing_permissions') await this.refusals.refuse(guildId, roleId);
         // Refused now, or while this write waited in the queue (aborted, never sent): kept for later.
         if (this.refusals.isRefused(guildId, roleId)) {
@@ -274,6 +290,12 @@ export class RoleConverger implements OnModuleInit, OnApplicationBootstrap, OnAp
     this.report(guildId, discordId, outcomes);
     this.wake(settled);
     return again;
+  }
+
+  /** The member is not in the guild: their changes wait for the join. */
+  private async park(row: MemberRolesTable): Promise<null> {
+    this.wake(await this.ledger.park(row, WORKER_ID));
+    return null;
   }
 
   private get policy(): QueuePolicy {

@@ -18,7 +18,7 @@ const PENDING_ROLE_CHANGE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 const MEMBER_LEASE_MS = 15_000;
 
 /** The intended presence of one role, and how far it is applied. */
-interface DesiredRole {
+export interface DesiredRole {
   want: boolean;
   /** The intent that set `want`. */
   v: number;

@@ -18,6 +18,7 @@ import { RolesController } from './roles.controller';
 import { RolesService } from './roles.service';
 import { BackendReadBudget } from './backend-budget';
 import { MemberChecks } from './member-checks';
+import { MemberRoleCache } from './member-role-cache';
 import { RoleRefusals } from './role-refusals';
 import { TruthReader } from './truth-read';
 
@@ -47,6 +48,7 @@ import { TruthReader } from './truth-read';
     BackendReadBudget,
     MemberChecks,
     RoleRefusals,
+    MemberRoleCache,
   ],
   exports: [
     RolesService,

@@ -49,6 +49,7 @@ export const DEFAULT_FAULTS: Faults = {
   unknownMembers: [],
   botMissingPermissions: false,
   botPermissionsUntold: false,
+  memberUpdateLagMs: 0,
   http5xx: [],
   latencyMs: 0,
   routeLatency: [],
@@ -417,10 +418,12 @@ export class Simulator implements GatewayHost {
   }
 
   emitMemberUpdate(g: GuildRec, m: MemberRec): void {
-    this.gateway.dispatch('GUILD_MEMBER_UPDATE', this.memberPayload(g, m), {
-      guildId: g.id,
-      intent: Intents.GuildMembers,
-    });
+    const payload = this.memberPayload(g, m);
+    const send = () =>
+      this.gateway.dispatch('GUILD_MEMBER_UPDATE', payload, { guildId: g.id, intent: Intents.GuildMembers });
+    const lag = this.faults.memberUpdateLagMs;
+    if (lag > 0) setTimeout(send, lag).unref();
+    else send();
   }
 
   emitMemberRemove(g: GuildRec, userId: Snowflake): void {

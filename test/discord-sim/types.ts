@@ -167,6 +167,11 @@ export interface Faults {
    * event is lost or the bot's view is stale; restoring the permission is told either way.
    */
   botPermissionsUntold: boolean;
+  /**
+   * GUILD_MEMBER_UPDATE reaches clients this long after the change (in order), as when the gateway lags behind
+   * REST: a client's view of members' roles is stale meanwhile.
+   */
+  memberUpdateLagMs: number;
   http5xx: Http5xxFault[];
   /** Latency added to every REST answer. */
   latencyMs: number;

@@ -5,9 +5,11 @@ import type { INestApplication } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/http-app';
+import { MemberRoleCache } from '../../src/roles/member-role-cache';
 import { DemoBackend } from '../demo-backend/demo-backend';
 import { DiscordSim } from '../discord-sim/sim-client';
 import { pgSchemaDatabase, type TestDatabase } from './databases';
+import { eventually } from './wait';
 
 export const TEST_SECRET = 'e2e-internal-secret-0123456789abcdef';
 
@@ -79,6 +81,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   await sim.waitForReady();
   await sim.waitForCommands();
+  // The gateway's view of members' roles has every member (else role passes read members first: other counts).
+  if (config.guildId) {
+    await eventually(
+      () => app.get(MemberRoleCache).isSynced,
+      (synced) => synced,
+    );
+  }
 
   return {
     sim,
