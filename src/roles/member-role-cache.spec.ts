@@ -12,9 +12,11 @@ const member = (i: number, roles: string[] = []) => ({ user: { id: user(i) }, ro
 
 /** A discord.js client as the view uses it: raw dispatches in, REQUEST_GUILD_MEMBERS out on shard 0. */
 function gateway() {
-  const client = new EventEmitter() as EventEmitter & { ws: { shards: Map<number, { send: jest.Mock }> } };
   const sent: jest.Mock = jest.fn();
-  client.ws = { shards: new Map([[0, { send: sent }]]) };
+  const client = Object.assign(new EventEmitter(), {
+    isReady: () => false,
+    ws: { shards: new Map([[0, { send: sent }]]) },
+  });
   const cache = new MemberRoleCache(
     client as unknown as Client,
     {
@@ -22,7 +24,7 @@ function gateway() {
       manageableRoleIds: new Set([PREMIUM]),
     } as unknown as AppConfig,
   );
-  cache.onApplicationBootstrap();
+  cache.onModuleInit();
   const dispatch = (t: string, d: unknown) => client.emit(Events.Raw, { op: 0, t, d }, 0);
   const nonce = () => (sent.mock.calls.at(-1)?.[0] as { d: { nonce: string } }).d.nonce;
   return { cache, sent, dispatch, nonce };
@@ -53,11 +55,12 @@ describe('MemberRoleCache', () => {
     });
     expect(cache.rolesOf(GUILD, user(1))).toEqual(new Set([PREMIUM]));
     expect(cache.rolesOf(GUILD, user(2))).toEqual(new Set());
-    expect(cache.rolesOf(GUILD, user(3))).toBeUndefined();
+    expect(cache.rolesOf(GUILD, user(3))).toBeNull(); // not a member
     expect(cache.rolesOf(OTHER_GUILD, user(1))).toBeUndefined();
   });
 
   it('should follow joins, updates, leaves and its own writes, and forget everything on a new session', () => {
+    // (null: not a member; undefined: cannot tell)
     const { cache, dispatch, nonce } = gateway();
     dispatch('GUILD_CREATE', { id: GUILD });
     dispatch('GUILD_MEMBERS_CHUNK', { guild_id: GUILD, nonce: nonce(), chunk_index: 0, chunk_count: 1, members: [] });
@@ -68,7 +71,7 @@ describe('MemberRoleCache', () => {
     cache.wrote(GUILD, user(4), PREMIUM, false);
     expect(cache.rolesOf(GUILD, user(4))).toEqual(new Set());
     dispatch('GUILD_MEMBER_REMOVE', { guild_id: GUILD, user: { id: user(4) } });
-    expect(cache.rolesOf(GUILD, user(4))).toBeUndefined();
+    expect(cache.rolesOf(GUILD, user(4))).toBeNull();
     dispatch('GUILD_MEMBER_ADD', { guild_id: GUILD, ...member(5) });
     dispatch('READY', { guilds: [{ id: GUILD, unavailable: true }] });
     expect(cache.isSynced).toBe(false);

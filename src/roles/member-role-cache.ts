@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   Client,
   Events,
@@ -25,7 +25,7 @@ const NONE: readonly string[] = Object.freeze([]);
  * list arrived); before that, and for a member it does not hold, it says it cannot tell.
  */
 @Injectable()
-export class MemberRoleCache implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MemberRoleCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(MemberRoleCache.name);
   private readonly members = new Map<string, readonly string[]>();
   private readonly watched: ReadonlySet<string>;
@@ -44,8 +44,13 @@ export class MemberRoleCache implements OnApplicationBootstrap, OnApplicationShu
     this.watched = config.manageableRoleIds;
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.guildId) this.client.on(Events.Raw, this.onPacket);
+  onModuleInit(): void {
+    const guildId = this.config.guildId;
+    if (!guildId) return;
+    this.client.on(Events.Raw, this.onPacket);
+    // Already connected (the listener came late): the guild's GUILD_CREATE was missed, so ask now.
+    const guild = this.client.isReady() ? this.client.guilds.cache.get(guildId) : undefined;
+    if (guild) this.requestAll(guild.shardId);
   }
 
   onApplicationShutdown(): void {
@@ -53,11 +58,14 @@ export class MemberRoleCache implements OnApplicationBootstrap, OnApplicationShu
     this.reset();
   }
 
-  /** The managed roles the member holds, or undefined when the gateway's view cannot tell. */
-  rolesOf(guildId: string, discordId: string): ReadonlySet<string> | undefined {
+  /**
+   * The managed roles the member holds; null when they are not a member (as far as the gateway has told);
+   * undefined when the view cannot tell.
+   */
+  rolesOf(guildId: string, discordId: string): ReadonlySet<string> | null | undefined {
     if (!this.synced || guildId !== this.config.guildId) return undefined;
     const roles = this.members.get(discordId);
-    return roles ? new Set(roles) : undefined;
+    return roles ? new Set(roles) : null;
   }
 
   /** Whether the view follows this role (a role outside it is read from Discord). */

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { isEntitling, SubscriptionEntitlements, type KnownTruth } from './entitlements';
+import { MemberRoleCache } from './member-role-cache';
 import { PremiumGrants } from './premium-grants';
 import { RoleLedger } from './role-ledger';
 import { RolesService } from './roles.service';
@@ -33,6 +34,7 @@ export class PremiumRoleStatus {
     private readonly subscriptions: SubscriptionEntitlements,
     private readonly truth: TruthReader,
     private readonly roles: RolesService,
+    private readonly cache: MemberRoleCache,
   ) {}
 
   /**
@@ -53,8 +55,13 @@ export class PremiumRoleStatus {
     if (expected.size === 0) return undefined;
     const row = await this.ledger.member(guildId, discordId);
     if (row?.state === 'waiting_join') return 'pending_join';
+    // The interaction's roles, else the gateway's view (no Discord read; a view a moment behind is corrected by
+    // the converger, which confirms what it says needs nothing), else a read.
+    const viewed = heldRoles ? undefined : this.cache.rolesOf(guildId, discordId);
+    if (viewed === null) return 'pending_join';
     let roles: readonly string[];
     if (heldRoles) roles = heldRoles;
+    else if (viewed) roles = [...viewed];
     else {
       try {
         roles = (await this.discord.member(guildId, discordId, { timeoutMs: LOOKUP_BUDGET_MS })).roles;

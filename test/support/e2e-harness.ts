@@ -86,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await eventually(
       () => app.get(MemberRoleCache).isSynced,
       (synced) => synced,
+      30_000,
     );
   }
 
