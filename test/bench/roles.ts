@@ -214,7 +214,7 @@ export interface SweepBenchResult {
   /**
    * What the budgets allow at best, one after the other: the member pages (and the list's pages) at Discord's
    * and the backend's rate, the backend reads at ROLE_SYNC_BACKEND_RPS, then every role change at Discord's
-   * 50/s (read the member, change the role). Additions are applied while the reads go on, so a sweep can beat
+   * 50/s (one request: the gateway's view says what the member holds). Additions are applied while the reads go on, so a sweep can beat
    * this floor; removals wait for the last read (the brake needs them all).
    */
   floorS: number;
@@ -259,6 +259,7 @@ export async function sweepBench(count: number, list: boolean): Promise<SweepBen
     await bot.waitForLine((l) => String(l.message).startsWith('Internal API listening'), 30_000);
     await sim.waitForReady();
     await sim.waitForCommands();
+    await bot.waitForLine((l) => String(l.message).startsWith('Member roles of the Moddy server followed'), 60_000);
     await onlyGlobalLimit(sim);
     const sync = await sim.slash({ user: 'admin', name: 'admin', group: 'roles', subcommand: 'sync' });
     await sync.waitForFinal();
@@ -286,7 +287,7 @@ export async function sweepBench(count: number, list: boolean): Promise<SweepBen
       pages / GLOBAL_PER_SECOND +
       (list ? Math.ceil(paying.size / 1000) / backendRps : 0) +
       reads / backendRps +
-      (2 * (toAdd + toRemove)) / GLOBAL_PER_SECOND;
+      (toAdd + toRemove) / GLOBAL_PER_SECOND;
     const durationS = typeof line.durationMs === 'number' ? line.durationMs / 1000 : null;
     return {
       members: count,
