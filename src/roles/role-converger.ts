@@ -45,9 +45,11 @@ function dueOf(row: MemberRolesTable): [string, DesiredRole][] {
 
 /**
  * Applies each member's intended roles to Discord, one member at a time (the ledger's lease), whichever
- * replica or source wrote the intent. A pass reads the member, then the latest intent (so a change that
- * arrived while Discord was slow is applied in the same pass), sends only the roles that differ, and
- * settles every intent it covered; it goes on while newer intents keep arriving. A request path runs the
+ * replica or source wrote the intent. A pass sends only the roles that differ from the latest intent, as the
+ * gateway's view of members' roles shows them (one request per role), or as a read of the member shows them when
+ * the view cannot vouch for every role (then the intent is read again after it, so a change that arrived while
+ * Discord was slow is applied in the same pass). It settles every intent it covered, and goes on while newer
+ * intents keep arriving. A request path runs the
  * pass itself when it can (inline) and the worker picks up the rest, also after a crash (the lease expires).
  */
 @Injectable()
