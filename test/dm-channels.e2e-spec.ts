@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemberProfiles } from '../src/members/member-profiles.service';
 import { DatabaseService } from '../src/storage/database.service';
 import { DiscordSim } from './discord-sim/sim-client';
 import { describeEachDatabase } from './support/databases';
 import { startHarness, type Harness } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
+import { eventually } from './support/wait';
 
 /**
  * A member's DM channel is kept with the member (issue 23): after a restart, or on another replica, a DM to a
@@ -53,6 +55,58 @@ describeEachDatabase('DM channels kept with the member on $name (issue 23)', ({ 
     expect([await opens(), await sends()]).toEqual([1, 2]);
     expect(await sim.dmsTo('alice')).toHaveLength(2);
   });
+
+  it('should answer at the deadline while Discord holds the sends at its global limit, and post each DM once', async () => {
+    h = await startHarness({ sim, env: env() });
+    const names = ['alice', 'bob', 'dave', 'erin', 'frank'];
+    for (const name of names) {
+      const res = await fetch(`${sim.apiUrl}/v10/users/@me/channels`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${sim.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ recipient_id: sim.userId(name) }),
+      });
+      const channel = (await res.json()) as { id: string };
+      await h.app.get(MemberProfiles).rememberDmChannel(sim.userId(name), channel.id);
+    }
+    // Discord takes one request a second: the last send goes out about four seconds in, past the 3.5 s budget.
+    // An attempt given up at the deadline may still reach Discord after the worker's: one DM all the same (nonce).
+    await sim.setRateLimits({ enabled: true, globalPerSecond: 1, perRoute: { limit: 1e6, windowMs: 1000 } });
+    const since = Date.now();
+    const answers = await Promise.all(
+      names.map((name, i) =>
+        h!.call('/internal/notify', {
+          discord_id: sim.userId(name),
+          action: 'subscription_updated',
+          plan: 'moddy_max',
+          metadata: { event_id: `evt_budget_${i}` },
+        }),
+      ),
+    );
+    // Every answer came while a send was still held back (by order of events, not by time).
+    const posted = await sim.requests({ route: 'POST /channels/*/messages', status: 200 });
+    expect(posted.filter((r) => r.at >= since).length).toBeLessThan(names.length);
+    expect(answers.map((a) => a.status)).toEqual(names.map(() => 200));
+    expect(answers.some((a) => (a.body as { queued?: boolean }).queued === true)).toBe(true);
+    const ids = names.map((name) => sim.userId(name));
+    await eventually(
+      async () =>
+        (
+          await h!.app
+            .get(DatabaseService)
+            .db.selectFrom('notifications')
+            .select('state')
+            .where('discord_id', 'in', ids)
+            .where('created_at', '>=', since)
+            .execute()
+        ).map((r) => r.state),
+      (states) => states.length === names.length && states.every((state) => state === 'sent'),
+      30000,
+    );
+    await sim.setRateLimits({ enabled: false });
+    const dmsSince = async (name: string) =>
+      (await sim.dmsTo(name)).filter((m) => Date.parse(m.timestamp) >= since).length;
+    for (const name of names) expect([name, await dmsSince(name)]).toEqual([name, 1]);
+  }, 60000);
 
   it('should forget a kept channel Discord no longer knows (10003) and open a fresh one, once', async () => {
     h = await startHarness({ sim, env: env() });

@@ -231,14 +231,22 @@ export class MemberDms
 
   /**
    * The first attempt, bounded by the answer deadline. When the deadline passes the attempt is abandoned
-   * and the item handed to the worker right away; the worker's later attempts carry the same nonce.
+   * and the item handed to the worker right away; the worker's later attempts carry the same nonce (Discord
+   * keeps one message per nonce, so an abandoned request that still goes out posts nothing twice).
    */
   private async firstAttempt(row: NotificationTable, deadline: number, profile: DmProfile): Promise<DeliveryState> {
     const budget = new AbortController();
     const timer = setTimeout(() => budget.abort(), Math.max(0, deadline - Date.now()));
     this.inlineAttempts++;
     try {
-      const result = await this.deliver(this.queue.read(row), budget.signal, profile);
+      // discord.js does not give up a request waiting for its global limit when the signal aborts: the answer
+      // stops waiting for it at the deadline all the same (a burst after a restart kept some answers 11 s).
+      const attempt = this.deliver(this.queue.read(row), budget.signal, profile);
+      const abandoned = new Promise<{ retry: string }>((resolve) =>
+        budget.signal.addEventListener('abort', () => resolve({ retry: 'answer budget exceeded' }), { once: true }),
+      );
+      attempt.catch(() => undefined);
+      const result = await Promise.race([attempt, abandoned]);
       if (budget.signal.aborted && 'retry' in result) {
         await this.worker.settle(row, { retry: 'answer budget exceeded' }, { immediately: true });
         this.worker.poke();
