@@ -22,7 +22,7 @@ const NONE: readonly string[] = Object.freeze([]);
  * It is a hint, never the last word: the converger writes what it says differs from the intent, and confirms
  * by a REST read whatever it says needs nothing (an event still on its way, a hand change a moment ago), so a
  * stale entry costs a request, never a wrong role. It answers only once it holds every member (the session's
- * list arrived); before that, and for a member it does not hold, it says it cannot tell.
+ * list arrived), and says it cannot tell before that.
  */
 @Injectable()
 export class MemberRoleCache implements OnModuleInit, OnApplicationShutdown {
@@ -79,11 +79,6 @@ export class MemberRoleCache implements OnModuleInit, OnApplicationShutdown {
     if (!roles || !this.watched.has(roleId)) return;
     const next = roles.filter((r) => r !== roleId);
     this.members.set(discordId, present ? [...next, roleId] : next);
-  }
-
-  /** How many members the view holds (for the benchmark's memory row and the tests). */
-  get size(): number {
-    return this.members.size;
   }
 
   get isSynced(): boolean {
