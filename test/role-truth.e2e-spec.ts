@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describeEachDatabase } from './support/databases';
-import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
+import { rolesSettled, useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
 import { pgSchema, type PgSchema } from './support/pg-schema';
 import { NAMES, roleSim } from './support/role-world';
-import { eventually } from './support/wait';
 
 type RolesAnswer = {
   success: boolean;
@@ -56,13 +55,7 @@ describeEachDatabase('role truth on $name (issue 10)', ({ name: store }) => {
         'DELETE /guilds/*/members/*/roles/*',
       ].map((route) => ({ route, ms })),
     });
-  const settled = () =>
-    eventually(
-      async () => (await h.call('/metrics')).body as string,
-      (text) => /^moddy_role_queue_depth 0$/m.test(text),
-      90000,
-      100,
-    );
+  const settled = () => rolesSettled(h);
 
   beforeAll(async () => {
     schema = store === 'postgres' ? await pgSchema() : undefined;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MemberRoleCache } from '../src/roles/member-role-cache';
-import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
+import { rolesSettled, useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
 import { fuzzParameters } from './support/fuzz';
 import { NAMES, roleSim } from './support/role-world';
 import { eventually } from './support/wait';
@@ -26,13 +26,7 @@ describe('role writes without reads (issue 23)', () => {
     expect(res.status).toBe(200);
     return res.body as { success: boolean; results?: { role_id: string; outcome: string }[] };
   };
-  const settled = () =>
-    eventually(
-      async () => (await h.call('/metrics')).body as string,
-      (text) => /^moddy_role_queue_depth 0$/m.test(text),
-      60000,
-      50,
-    );
+  const settled = () => rolesSettled(h);
   /** The gateway's view shows the member holding premium (or not). */
   const viewShows = (name: string, held: boolean) =>
     eventually(

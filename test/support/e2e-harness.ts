@@ -150,3 +150,13 @@ export function useHarness(set: (harness: Harness) => void, options: HarnessOpti
     expect(await current().sim.invalidRequests()).toEqual([]);
   });
 }
+
+/** Until no role change waits to be applied (the service's own queue-depth gauge at 0). */
+export function rolesSettled(h: Harness, timeoutMs = 90000): Promise<string> {
+  return eventually(
+    async () => (await h.call('/metrics')).body as string,
+    (text) => /^moddy_role_queue_depth 0$/m.test(text),
+    timeoutMs,
+    50,
+  );
+}
