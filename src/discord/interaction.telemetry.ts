@@ -132,6 +132,6 @@ export class InteractionTelemetryInterceptor implements NestInterceptor {
  * Puts the telemetry interceptor on a class whose methods answer interactions; MemberCommand, AdminCommand and
  * AdminButtons apply it, so every command and button class carries it by how it is declared. Per class, not an
  * APP_INTERCEPTOR: a global interceptor also runs Nest's interceptor pipeline on every HTTP request, which halved
- * the throughput of GET /internal/health in the benchmark (README: Benchmarks).
+ * the throughput of GET /internal/health in the benchmark (docs/benchmarks.md).
  */
 export const WithInteractionTelemetry = (): ClassDecorator => UseInterceptors(InteractionTelemetryInterceptor);
