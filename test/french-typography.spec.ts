@@ -20,18 +20,17 @@ import {
 import { buildAuditMessage } from '../src/refunds/refund-audit.view';
 import { buildRefundDm } from '../src/dm/refund-dm';
 import { buildGrantedView, buildRevokedView } from '../src/roles/premium.view';
-import type { RoleResult } from '../src/roles/role-ledger';
+import type { RoleResult } from '../src/role-truth/role-ledger';
+import { buildBrakeDecidedMessage, buildBrakeMessage } from '../src/role-truth/brake-post.view';
 import {
   buildAuditView,
-  buildBrakeDecidedMessage,
-  buildBrakeMessage,
   buildSweepSummaryView,
   buildSyncAllConfirm,
   buildSyncAllNote,
 } from '../src/roles/role-sweep.view';
-import type { Drift } from '../src/roles/role-sweep.types';
+import type { Drift } from '../src/role-truth/role-sweep.types';
 import { buildRolesSyncView } from '../src/roles/roles-sync.view';
-import type { UpdateRolesResponse } from '../src/roles/roles.service';
+import type { UpdateRolesResponse } from '../src/role-truth/roles.service';
 import type { NotificationTable, PremiumGrantTable, RoleChangeSource, RoleChangeState } from '../src/storage/tables';
 import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/backend/dto/subscription-info.response';
 import { buildSubscriptionView } from '../src/subscription/subscription.view';

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { InvoiceNotifyRequest, NotifiedInvoice } from '../src/invoices/dto/invoice-notify.request';
 import { NotifyUserRequest } from '../src/notifications/dto/notify-user.request';
 import { RefundNotifyRequest } from '../src/refunds/dto/refund-notify.request';
-import { UpdateRolesRequest } from '../src/roles/dto/update-roles.request';
+import { UpdateRolesRequest } from '../src/role-truth/dto/update-roles.request';
 import { RefreshSubscriptionRequest } from '../src/subscription/subscription.controller';
 import { OPENAPI_DOCUMENT_PATH } from '../src/openapi/openapi-document';
 import { contractDifferences } from './contract/contract-diff';

@@ -1,6 +1,6 @@
 import { PremiumService } from '../src/roles/premium.service';
-import { RoleLedger } from '../src/roles/role-ledger';
-import { RoleSweeper } from '../src/roles/role-sweep.service';
+import { RoleLedger } from '../src/role-truth/role-ledger';
+import { RoleSweeper } from '../src/role-truth/role-sweep.service';
 import { DatabaseService } from '../src/storage/database.service';
 import type { InteractionView, SimMessage } from './discord-sim/types';
 import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MemberRoleCache } from '../src/roles/member-role-cache';
+import { MemberRoleCache } from '../src/role-truth/member-role-cache';
 import { rolesSettled, useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
 import { fuzzParameters } from './support/fuzz';
 import { NAMES, roleSim } from './support/role-world';

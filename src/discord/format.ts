@@ -86,3 +86,13 @@ export function planName(locale: SupportedLocale, plan: string): string {
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join(' ');
 }
+
+/** Plans' display names, comma separated. */
+export function planNames(locale: SupportedLocale, plans: string[]): string {
+  return plans.map((p) => planName(locale, p)).join(', ');
+}
+
+/** A list cut to its first lines, with "… and N more" (the line `more` words) when `total` is larger. */
+export function withMore(lines: string[], total: number, more: (count: number) => string): string[] {
+  return total > lines.length ? [...lines, more(total - lines.length)] : lines;
+}

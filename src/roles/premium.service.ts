@@ -5,10 +5,15 @@ import { PlanRoles } from '../config/plan-roles';
 import { Leases } from '../storage/leases';
 import type { PremiumGrantTable } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
-import { MAX_GRANT_MS, PremiumGrants } from './premium-grants';
-import { RoleAuditLog } from './role-audit-log';
-import { RolesSync, type RolesSyncResult } from './roles-sync.service';
-import { RolesService, type UpdateRolesResponse } from './roles.service';
+import {
+  MAX_GRANT_MS,
+  PremiumGrants,
+  RoleAuditLog,
+  RolesSync,
+  type RolesSyncResult,
+  RolesService,
+  type UpdateRolesResponse,
+} from '../role-truth';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UNIT_DAYS: Record<string, number> = { d: 1, w: 7, m: 30, y: 365 };

@@ -1,123 +1,24 @@
-import {
-  ButtonStyle,
-  ComponentType,
-  type APIActionRowComponent,
-  type APIButtonComponent,
-  type APIEmbed,
-  type RESTPostAPIChannelMessageJSONBody,
-} from 'discord.js';
+import { ButtonStyle, ComponentType } from 'discord.js';
 import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
-import { discordTimestamp, planName } from '../discord/format';
-import type { MessageView } from '../discord/message-view';
+import { discordTimestamp, planName, planNames, withMore } from '../discord/format';
+import { button, type MessageView } from '../discord/message-view';
 import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
 import type { RoleSweepTable } from '../storage/tables';
-import type { BrakeDecision, Drift, HeldRemoval, SweepScan, SweepSummary } from './role-sweep.types';
+import { brakeButtons, type Drift, type HeldRemoval, type SweepScan, type SweepSummary } from '../role-truth';
 
-export const BRAKE_APPLY_PATTERN = 'rolesweep/apply/:id';
-export const BRAKE_DISMISS_PATTERN = 'rolesweep/dismiss/:id';
 export const SYNC_ALL_RUN = 'rolesync/run';
 export const SYNC_ALL_CANCEL = 'rolesync/cancel';
 
-/** Members listed by name in a brake post, and drifted members in an audit. */
-const BRAKE_LISTED = 20;
+/** Drifted members listed by name in an audit. */
 const AUDIT_LISTED = 15;
 
-const COLORS = { held: 0xfee75c, done: 0x57f287, dismissed: 0x4f545c, info: 0x5865f2 } as const;
+const COLORS = { held: 0xfee75c, done: 0x57f287, info: 0x5865f2 } as const;
 
 const translator = (locale: SupportedLocale) => (key: MessageKey, params?: MessageParams) =>
   translate(locale, key, params);
 
 const mention = (id: string) => `<@${id}>`;
-const now = () => discordTimestamp(new Date(), 'f') ?? '';
-
-function button(
-  label: string,
-  customId: string,
-  style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger,
-): APIButtonComponent {
-  return { type: ComponentType.Button, style, label: label.slice(0, 80), custom_id: customId };
-}
-
-function plans(locale: SupportedLocale, names: string[]): string {
-  return names.map((p) => planName(locale, p)).join(', ');
-}
-
-/** "… and N more" under a list cut to `shown` of `total`. */
-function listed(locale: SupportedLocale, lines: string[], total: number): string[] {
-  return total > lines.length
-    ? [...lines, translate(locale, 'roleSweep.more', { count: total - lines.length })]
-    : lines;
-}
-
-/** The brake's post to the audit channel: what the sweep holds back, and the two staff buttons. */
-export function buildBrakeMessage(
-  locale: SupportedLocale,
-  sweep: Pick<RoleSweepTable, 'id'>,
-  held: HeldRemoval[],
-  max: number,
-): RESTPostAPIChannelMessageJSONBody {
-  const t = translator(locale);
-  const lines = held.slice(0, BRAKE_LISTED).map((h) =>
-    t('roleSweep.heldLine', {
-      user: mention(h.discordId),
-      reason:
-        h.entitledTo.length === 0
-          ? t('roleSweep.reasonNone')
-          : t('roleSweep.reasonOther', { plans: plans(locale, h.entitledTo) }),
-    }),
-  );
-  const description = [
-    t('roleSweep.brakeDescription', { count: held.length, max }),
-    '',
-    ...listed(locale, lines, held.length),
-  ];
-  return fitMessage({
-    embeds: [
-      {
-        title: t('roleSweep.brakeTitle', { count: held.length }).slice(0, 256),
-        description: description.join('\n').slice(0, 4096),
-        color: COLORS.held,
-      },
-    ],
-    components: [brakeButtons(locale, sweep.id, held.length)],
-    allowed_mentions: { parse: [] },
-  });
-}
-
-function brakeButtons(locale: SupportedLocale, id: string, count: number): APIActionRowComponent<APIButtonComponent> {
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      button(translate(locale, 'roleSweep.apply', { count }), `rolesweep/apply/${id}`, ButtonStyle.Danger),
-      button(translate(locale, 'roleSweep.dismiss'), `rolesweep/dismiss/${id}`, ButtonStyle.Secondary),
-    ],
-  };
-}
-
-/** The brake's post once decided: who, when, and what Apply did. No buttons any more. */
-export function buildBrakeDecidedMessage(locale: SupportedLocale, decision: BrakeDecision): MessageView {
-  const t = translator(locale);
-  const embed: APIEmbed =
-    decision.kind === 'applied'
-      ? {
-          title: t('roleSweep.appliedTitle'),
-          description: t('roleSweep.applied', {
-            user: mention(decision.by),
-            date: now(),
-            removed: decision.removed,
-            kept: decision.kept,
-            skipped: decision.skipped,
-          }),
-          color: COLORS.done,
-        }
-      : {
-          title: t('roleSweep.dismissedTitle'),
-          description: t('roleSweep.dismissed', { user: mention(decision.by), date: now() }),
-          color: COLORS.dismissed,
-        };
-  return fitMessage({ embeds: [embed], components: [] });
-}
 
 /** The private note to a second clicker: someone already decided. */
 export function alreadyDecidedText(locale: SupportedLocale, sweep: RoleSweepTable | undefined): string {
@@ -135,7 +36,7 @@ function driftLine(locale: SupportedLocale, d: Drift): string {
   const expected =
     d.entitled.length === 0
       ? planName(locale, 'free')
-      : plans(
+      : planNames(
           locale,
           d.entitled.map((e) => e.plan),
         );
@@ -171,10 +72,10 @@ export function buildAuditView(
   lines.push('');
   if (scan.drifts.length === 0) lines.push(t('roleAudit.none'));
   lines.push(
-    ...listed(
-      locale,
+    ...withMore(
       scan.drifts.slice(0, AUDIT_LISTED).map((d) => driftLine(locale, d)),
       scan.drifts.length,
+      (count) => t('roleAudit.more', { count }),
     ),
   );
   const held = options.held ?? [];

@@ -3,9 +3,7 @@ import { planName } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
 import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
-import type { RoleResult } from './role-ledger';
-import { roleReasonText, SUPERSEDED_REASON } from './role-reasons';
-import type { RolesSyncResult } from './roles-sync.service';
+import { type RoleResult, roleReasonText, SUPERSEDED_REASON, type RolesSyncResult } from '../role-truth';
 
 /** One role's line: its mention, what happened, and why when something stood in the way. */
 export function roleResultLine(locale: SupportedLocale, result: RoleResult): string {

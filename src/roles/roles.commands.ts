@@ -15,22 +15,25 @@ import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import { RolesSyncOptions } from './dto/roles-sync.options';
-import { RoleSweeper } from './role-sweep.service';
-import { heldOf, summaryOf } from './role-sweep.types';
 import {
-  alreadyDecidedText,
   BRAKE_APPLY_PATTERN,
   BRAKE_DISMISS_PATTERN,
+  buildBrakeDecidedMessage,
+  heldOf,
+  RolesSync,
+  RoleSweeper,
+  summaryOf,
+} from '../role-truth';
+import {
+  alreadyDecidedText,
   buildAuditProgress,
   buildAuditView,
-  buildBrakeDecidedMessage,
   buildSweepSummaryView,
   buildSyncAllConfirm,
   buildSyncAllNote,
   SYNC_ALL_CANCEL,
   SYNC_ALL_RUN,
 } from './role-sweep.view';
-import { RolesSync } from './roles-sync.service';
 import { buildRolesSyncView } from './roles-sync.view';
 
 /** An interaction token lives 15 minutes; a reply waits at most this long for slow work. */

@@ -1,8 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { UpdateRolesRequest } from './dto/update-roles.request';
+import { UpdateRolesRequest, UpdateRolesResponse, RolesService } from '../role-truth';
 import { ApiInternalPost, InternalApi } from '../openapi/api-internal';
-import { UpdateRolesResponse } from './dto/update-roles.response';
-import { RolesService } from './roles.service';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { unprocessable } from '../common/pipes/validation.pipe';
 

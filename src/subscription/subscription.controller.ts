@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpException, Logger, Post } from '@nestjs/common';
 import { BackendError } from '../backend/backend.errors';
-import { RolesSync } from '../roles/roles-sync.service';
+import { RolesSync } from '../role-truth';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import { IsSnowflake } from '../common/validation/snowflake';

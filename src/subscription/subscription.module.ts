@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { RolesModule } from '../roles/roles.module';
+import { RoleTruthModule } from '../role-truth';
 import { AdminSubscriptionCommands, SubscriptionCommands } from './subscription.commands';
 import { SubscriptionController } from './subscription.controller';
 import { SubscriptionService } from './subscription.service';
 
 @Module({
-  imports: [RolesModule],
+  imports: [RoleTruthModule],
   controllers: [SubscriptionController],
   providers: [SubscriptionService, SubscriptionCommands, AdminSubscriptionCommands],
   exports: [SubscriptionService],

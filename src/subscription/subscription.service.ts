@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SubscriptionInfo } from '../backend/dto/subscription-info.response';
 import { SubscriptionClient } from '../backend/subscription.client';
-import { PremiumRoleStatus, type PremiumRoleState } from '../roles/premium-role-status';
+import { PremiumRoleStatus, type PremiumRoleState } from '../role-truth';
 
 /** How long a user's subscription info may be reused; POST /internal/subscription/refresh drops it sooner. */
 const SUBSCRIPTION_CACHE_MS = 60_000;

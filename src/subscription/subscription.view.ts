@@ -12,7 +12,7 @@ import { discordTimestamp, formatMoney } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
 import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
-import type { PremiumRoleState } from '../roles/premium-role-status';
+import type { PremiumRoleState } from '../role-truth';
 
 export interface SubscriptionViewOptions {
   billingUrl?: string;

@@ -15,7 +15,7 @@ import { describeCommand } from '../discord/command-text';
 import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import type { MessageView } from '../discord/message-view';
-import { RolesSync } from '../roles/roles-sync.service';
+import { RolesSync } from '../role-truth';
 import { buildRolesSyncView } from '../roles/roles-sync.view';
 import { DeliveryRetry } from './delivery-retry';
 import { DeskAudit } from './desk-audit';

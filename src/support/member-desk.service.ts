@@ -4,11 +4,15 @@ import type { SubscriptionInfo } from '../backend/dto/subscription-info.response
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
-import { isEntitling, SubscriptionEntitlements } from '../roles/entitlements';
-import { PremiumGrants } from '../roles/premium-grants';
-import { parseDesired, RoleLedger } from '../roles/role-ledger';
-import { RoleSweeper } from '../roles/role-sweep.service';
-import { heldOf } from '../roles/role-sweep.types';
+import {
+  isEntitling,
+  SubscriptionEntitlements,
+  PremiumGrants,
+  parseDesired,
+  RoleLedger,
+  RoleSweeper,
+  heldOf,
+} from '../role-truth';
 import { SubscriptionService } from '../subscription/subscription.service';
 import type { PremiumGrantTable, RoleChangeSource } from '../storage/tables';
 

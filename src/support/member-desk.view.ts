@@ -2,9 +2,9 @@ import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbedField
 import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, formatMoney, planName } from '../discord/format';
-import type { MessageView } from '../discord/message-view';
+import { button, type MessageView } from '../discord/message-view';
 import { hasMessage, translate, type MessageKey, type MessageParams } from '../i18n/i18n';
-import { roleReasonText } from '../roles/role-reasons';
+import { roleReasonText } from '../role-truth';
 import { roleResultLine } from '../roles/roles-sync.view';
 import type { RoleGap, MemberNow } from './member-desk.service';
 import type { HistoryItem } from './member-history';
@@ -143,10 +143,6 @@ function historyLine(locale: SupportedLocale, item: HistoryItem): string {
     case 'command':
       return `${at} · ⌨️ \`/${item.command}\` · ${t(item.success ? 'memberDesk.commandOk' : 'memberDesk.commandFailed')}`;
   }
-}
-
-function button(label: string, customId: string, style: ButtonStyle.Primary | ButtonStyle.Secondary, disabled = false) {
-  return { type: ComponentType.Button, style, label: clip(label, 80), custom_id: customId, disabled } as const;
 }
 
 /** `/admin member user`: one screen, its section, and the buttons that page and act. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RETRYABLE_STATES } from '../dm/delivery-state';
-import type { RoleResult } from '../roles/role-ledger';
+import type { RoleResult } from '../role-truth';
 import { DatabaseService } from '../storage/database.service';
 import type { RoleChangeSource, RoleChangeState } from '../storage/tables';
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DmModule } from '../dm/dm.module';
-import { RolesModule } from '../roles/roles.module';
+import { RoleTruthModule } from '../role-truth';
 import { SubscriptionModule } from '../subscription/subscription.module';
 import { DeliveriesButtons, DeliveriesCommands, DeliveriesScreen } from './deliveries.commands';
 import { DeliveryReport } from './delivery-report';
@@ -12,7 +12,7 @@ import { MemberHistory } from './member-history';
 
 /** The support desk in Discord: `/admin member` and `/admin deliveries`. */
 @Module({
-  imports: [DmModule, RolesModule, SubscriptionModule],
+  imports: [DmModule, RoleTruthModule, SubscriptionModule],
   providers: [
     MemberDesk,
     MemberHistory,

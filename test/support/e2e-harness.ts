@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/http-app';
-import { MemberRoleCache } from '../../src/roles/member-role-cache';
+import { MemberRoleCache } from '../../src/role-truth/member-role-cache';
 import { DemoBackend } from '../demo-backend/demo-backend';
 import { DiscordSim } from '../discord-sim/sim-client';
 import { pgSchemaDatabase, type TestDatabase } from './databases';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { RoleLedger } from '../../src/roles/role-ledger';
-import { RoleSweeper } from '../../src/roles/role-sweep.service';
+import { RoleLedger } from '../../src/role-truth/role-ledger';
+import { RoleSweeper } from '../../src/role-truth/role-sweep.service';
 import { DatabaseService } from '../../src/storage/database.service';
 import { FRANK } from '../demo-backend/demo-backend';
 import { fuzzParameters } from './fuzz';

@@ -8,7 +8,7 @@ import { discordTimestamp, planName } from '../discord/format';
 import { translate } from '../i18n/i18n';
 import type { PremiumGrantTable, RoleSweepTable } from '../storage/tables';
 import type { BrakeDecision, HeldRemoval } from './role-sweep.types';
-import { buildBrakeDecidedMessage, buildBrakeMessage } from './role-sweep.view';
+import { buildBrakeDecidedMessage, buildBrakeMessage } from './brake-post.view';
 
 export type GrantEvent = 'auditGranted' | 'auditRevoked' | 'auditExpired';
 

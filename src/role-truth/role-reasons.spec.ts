@@ -16,7 +16,7 @@ import {
   SUPERSEDED_REASON,
   unreadableMemberReason,
 } from './role-reasons';
-import { roleResultLine } from './roles-sync.view';
+import { roleResultLine } from '../roles/roles-sync.view';
 
 const PERMISSIONS = ['Administrator', 'Manage Server', 'Manage Roles', 'Ban Members'];
 
