@@ -19,14 +19,70 @@ const ENGINE_API = { element: { type: 'role-truth', fileInternalPath: 'index.ts'
 // files FEATURE_API lists: its module, the files of the providers its module exports, and public types.
 const FEATURE_USES = {
   refunds: ['invoices'], // the invoice being refunded
-  support: ['roles', 'subscription'], // the support desk shows a member's subscription and role results
+  // the support desk shows a member's subscription, role results and refunds
+  support: ['roles', 'subscription', 'refunds'],
 };
 const FEATURE_API = {
   subscription: ['subscription.module.ts', 'subscription.service.ts'],
   invoices: ['invoices.module.ts', 'invoices.client.ts', 'dto/invoice-info.dto.ts'],
+  refunds: ['refunds.module.ts', 'refunds.repository.ts'],
   // The words of a role result: the support desk shows the same lines as /admin roles sync.
   roles: ['roles-sync.view.ts'],
 };
+
+/*
+ * One owner per table: the only file that names the table in a query (Kysely's query builders, a queue's
+ * `table:`, raw `sql`). Everything else calls the owner's methods. storage/ keeps the migrations and the
+ * generic parts (the durable queue takes its table from the owner); the unit tests may read any table.
+ * test/layers.spec.ts checks that every table of storage/tables.ts has an owner here.
+ */
+const LEDGER = 'src/role-truth/role-ledger.ts';
+const REFUNDS = 'src/refunds/refunds.repository.ts';
+export const TABLE_OWNERS = {
+  idempotency_keys: 'src/common/idempotency/idempotency.store.ts',
+  signature_uses: 'src/common/guards/signature-uses.ts',
+  leases: 'src/storage/leases.ts',
+  store_probe: 'src/storage/database.service.ts',
+  member_profiles: 'src/members/member-profiles.service.ts',
+  outbound_events: 'src/events/outbound-events.ts',
+  notifications: 'src/dm/notifications.repository.ts',
+  member_roles: LEDGER,
+  role_changes: LEDGER,
+  pending_role_changes: LEDGER,
+  member_checks: 'src/role-truth/member-checks.ts',
+  premium_grants: 'src/role-truth/premium-grants.ts',
+  role_sweeps: 'src/role-truth/role-sweep.service.ts',
+  refund_confirmations: REFUNDS,
+  refund_notices: REFUNDS,
+  refund_audit: REFUNDS,
+};
+const QUERY_CALLS =
+  'selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin';
+/** no-restricted-syntax refusing a query of any of `tables` (ESLint replaces a rule's options per file). */
+const tablesRefused = (tables) => [
+  'error',
+  ...tables.flatMap((table) => {
+    const message = `The ${table} table belongs to ${TABLE_OWNERS[table]}: call its methods (README: Layout).`;
+    return [
+      `CallExpression[callee.property.name=/^(${QUERY_CALLS})$/] > Literal[value=/^${table}( |$)/]`,
+      `CallExpression[callee.object.name='sql'][callee.property.name='table'] > Literal[value='${table}']`,
+      `Property[key.name='table'] > Literal[value='${table}']`,
+      `TaggedTemplateExpression[tag.name='sql'] TemplateElement[value.raw=/\\b${table}\\b/]`,
+    ].map((selector) => ({ selector, message }));
+  }),
+];
+const TABLES = Object.keys(TABLE_OWNERS);
+const tableOwnerConfigs = [
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts', 'src/storage/**'],
+    rules: { 'no-restricted-syntax': tablesRefused(TABLES) },
+  },
+  ...[...new Set(Object.values(TABLE_OWNERS))].map((owner) => ({
+    files: [owner],
+    rules: { 'no-restricted-syntax': tablesRefused(TABLES.filter((table) => TABLE_OWNERS[table] !== owner)) },
+  })),
+];
 
 /** An element: the files of one folder (and its subfolders, unless one is an element of its own). */
 const folder = (type, pattern = `src/${type}`) => ({ type, pattern, partialMatch: false });
@@ -98,6 +154,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...tableOwnerConfigs,
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     // jest loads reporters as plain CommonJS

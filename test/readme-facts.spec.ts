@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NO_RETRY, READ_DEADLINE_MS, READ_RETRY } from '../src/backend/backend-http.service';
-import { DM_BUDGET_MS, INLINE_ATTEMPTS_MAX, NOTIFICATION_QUEUE } from '../src/dm/member-dms.service';
+import { DM_BUDGET_MS, INLINE_ATTEMPTS_MAX } from '../src/dm/member-dms.service';
+import { NOTIFICATION_QUEUE } from '../src/dm/notifications.repository';
 
 const root = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');

@@ -4,16 +4,18 @@ import { QUEUE_STATS } from '../observability/queue-stats';
 import { DeadNotificationAudit } from './dead-notification.audit';
 import { DeliveryQueueStats } from './delivery-queue.stats';
 import { MemberDms } from './member-dms.service';
+import { Notifications } from './notifications.repository';
 
 /** Every DM to a member: the billing inbox (a typed outbox), its first attempt, its worker. */
 @Module({
   imports: [EventsModule],
   providers: [
+    Notifications,
     MemberDms,
     DeadNotificationAudit,
     // Read by the metrics (queue depth and oldest age), wherever they are registered.
     { provide: QUEUE_STATS, useClass: DeliveryQueueStats },
   ],
-  exports: [MemberDms, QUEUE_STATS],
+  exports: [MemberDms, Notifications, QUEUE_STATS],
 })
 export class DmModule {}

@@ -6,8 +6,7 @@ import { DiscordRestService } from '../discord/discord-rest.service';
 import { MemberProfiles, type DmProfile } from '../members/member-profiles.service';
 import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
-import { DatabaseService } from '../storage/database.service';
-import { DurableQueue, type FinalState, type Job, type NewJob, type QueuePolicy } from '../storage/durable-queue';
+import type { DurableQueue, FinalState, Job, NewJob } from '../storage/durable-queue';
 import { QueueWorker, type DeliveryHandler, type DeliveryResult } from '../storage/queue-worker';
 import type { NotificationTable } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
@@ -15,17 +14,7 @@ import { DeadNotificationAudit } from './dead-notification.audit';
 import { metricOutcome, RETRYABLE_STATES, type DeliveryState, type DmSent } from './delivery-state';
 import type { DmJobs } from './dm-kinds';
 import { renderDm } from './dm-renderers';
-
-/** One DM per (member, action, reference) within this window. */
-const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-export const NOTIFICATION_QUEUE: QueuePolicy = {
-  // Longer than one attempt (8 s) plus settling, so a live worker never loses an item it is delivering.
-  leaseMs: 12_000,
-  maxAttempts: 8,
-  baseDelayMs: 2_000,
-  maxDelayMs: 10 * 60_000,
-};
+import { Notifications } from './notifications.repository';
 
 /**
  * How long the first DM attempt may take before the backend gets its answer (`queued: true` when it is
@@ -43,18 +32,6 @@ export const INLINE_ATTEMPTS_MAX = 25;
 export type NewDm = NewJob<DmJobs> & { dedupKey: string };
 
 type DmJob = Job<DmJobs, NotificationTable>;
-
-/** The inbox's `action` column: what the DM is about, for the inbox, the support desk and the audit post. */
-function actionOf(job: NewJob<DmJobs>): string {
-  switch (job.kind) {
-    case 'subscription':
-      return job.payload.action;
-    case 'invoice':
-      return job.payload.event;
-    case 'refund':
-      return 'refund';
-  }
-}
 
 /**
  * Every DM to a member, whatever it is about: stored in the billing inbox before any attempt (nothing is only
@@ -75,7 +52,7 @@ export class MemberDms
   private readonly claimed = new Map<string, DmProfile>();
 
   constructor(
-    database: DatabaseService,
+    notifications: Notifications,
     private readonly discord: DiscordRestService,
     private readonly profiles: MemberProfiles,
     private readonly config: AppConfig,
@@ -83,13 +60,7 @@ export class MemberDms
     private readonly deadAudit: DeadNotificationAudit,
     budget: DiscordRequestBudget,
   ) {
-    this.queue = new DurableQueue<DmJobs, NotificationTable>(database, {
-      table: 'notifications',
-      idPrefix: 'n',
-      policy: NOTIFICATION_QUEUE,
-      dedupWindowMs: DEDUP_WINDOW_MS,
-      columns: (job) => ({ action: actionOf(job) }),
-    });
+    this.queue = notifications.queue;
     this.worker = new QueueWorker(
       this.queue,
       this,

@@ -26,7 +26,7 @@ export class OutboundEvents
   private readonly worker: QueueWorker<EventJobs, OutboundEventTable>;
 
   constructor(
-    database: DatabaseService,
+    private readonly database: DatabaseService,
     private readonly client: EventsClient,
   ) {
     this.queue = new DurableQueue<EventJobs, OutboundEventTable>(database, {
@@ -64,6 +64,18 @@ export class OutboundEvents
   /** A finished slash command, as `command_used` (the telemetry reports them; see COMMAND_USAGE). */
   commandUsed(discordId: string, usage: Parameters<CommandUsageSink['commandUsed']>[1]): void {
     this.record('command_used', discordId, usage);
+  }
+
+  /** The member's latest `command_used` events, newest first (the support desk's history). */
+  commandsUsedBy(discordId: string, limit: number): Promise<Pick<OutboundEventTable, 'payload' | 'created_at'>[]> {
+    return this.database.db
+      .selectFrom('outbound_events')
+      .select(['payload', 'created_at'])
+      .where('discord_id', '=', discordId)
+      .where('kind', '=', 'command_used')
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   async deliver(job: Job<EventJobs, OutboundEventTable>): Promise<DeliveryResult<FinalState<OutboundEventTable>>> {

@@ -23,5 +23,7 @@ import { RefundsRepository } from './refunds.repository';
     AdminRefundCommands,
     RefundButtons,
   ],
+  // The support desk's history lists a member's refunds.
+  exports: [RefundsRepository],
 })
 export class RefundsModule {}

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Selectable } from 'kysely';
 import { DatabaseService } from '../storage/database.service';
-import type { AuditOutcome, ConfirmationState, NoticeState, RefundConfirmationTable } from '../storage/tables';
+import type {
+  AuditOutcome,
+  ConfirmationState,
+  NoticeState,
+  RefundAuditTable,
+  RefundConfirmationTable,
+} from '../storage/tables';
 
 export type { AuditOutcome, ConfirmationState, NoticeState };
 
@@ -233,6 +239,17 @@ export class RefundsRepository {
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     return id;
+  }
+
+  /** The member's latest refunds, newest first (the support desk's history). */
+  auditOf(targetId: string, limit: number): Promise<RefundAuditTable[]> {
+    return this.db
+      .selectFrom('refund_audit')
+      .selectAll()
+      .where('target_id', '=', targetId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   async markAuditPosted(id: string, now: number): Promise<void> {

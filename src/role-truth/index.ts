@@ -4,7 +4,7 @@ export { RoleTruthModule } from './role-truth.module';
 // Services (role-truth.module.ts exports exactly these).
 export { RolesService } from './roles.service';
 export { RolesSync, type RolesSyncResult } from './roles-sync.service';
-export { RoleLedger, parseDesired, type RoleResult } from './role-ledger';
+export { RoleLedger, parseDesired, resultsOf, type RoleResult } from './role-ledger';
 export { PremiumGrants, MAX_GRANT_MS } from './premium-grants';
 export { PremiumRoleStatus, type PremiumRoleState } from './premium-role-status';
 export { RoleSweeper } from './role-sweep.service';

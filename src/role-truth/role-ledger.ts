@@ -3,7 +3,14 @@ import type { Transaction } from 'kysely';
 import { DatabaseService } from '../storage/database.service';
 import { newQueueId } from '../storage/durable-queue';
 import { STALE_REASON, SUPERSEDED_REASON } from './role-reasons';
-import type { MemberRolesTable, RoleChangeSource, RoleChangeState, RoleChangeTable, Tables } from '../storage/tables';
+import type {
+  MemberRolesTable,
+  PendingRoleChangeTable,
+  RoleChangeSource,
+  RoleChangeState,
+  RoleChangeTable,
+  Tables,
+} from '../storage/tables';
 
 export type RoleOutcome = 'added' | 'removed' | 'unchanged' | 'failed';
 export interface RoleResult {
@@ -203,6 +210,19 @@ export class RoleLedger {
 
   change(id: string): Promise<RoleChangeTable | undefined> {
     return this.db.selectFrom('role_changes').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Changes stored for absent members before the ledger existed (the table is only ever emptied). */
+  legacyPending(): Promise<PendingRoleChangeTable[]> {
+    return this.db.selectFrom('pending_role_changes').selectAll().execute();
+  }
+
+  async dropLegacyPending(guildId: string, discordId: string): Promise<void> {
+    await this.db
+      .deleteFrom('pending_role_changes')
+      .where('guild_id', '=', guildId)
+      .where('discord_id', '=', discordId)
+      .execute();
   }
 
   /** The member's latest role changes, newest first (history for staff). */

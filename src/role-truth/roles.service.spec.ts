@@ -44,7 +44,7 @@ describeEachDatabase('RolesService on $name', (database) => {
       waitFor: () => Promise.resolve(undefined),
     } as unknown as RoleConverger;
     const refusals = { isRefused: () => false } as unknown as RoleRefusals;
-    return new RolesService(config, ledger, converger, guildRoles, db, new Metrics(), refusals);
+    return new RolesService(config, ledger, converger, guildRoles, new Metrics(), refusals);
   };
 
   beforeEach(async () => {

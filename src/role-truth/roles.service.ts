@@ -4,7 +4,6 @@ import { occurredAtMs } from '../common/validation/occurred-at.decorator';
 import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { Metrics } from '../observability/metrics.service';
-import { DatabaseService } from '../storage/database.service';
 import type { RoleChangeSource, RoleChangeTable } from '../storage/tables';
 import type { UpdateRolesRequest } from './dto/update-roles.request';
 import { GuildRoles, type GuildRoleInfo } from './guild-roles';
@@ -75,7 +74,6 @@ export class RolesService implements OnApplicationBootstrap {
     private readonly ledger: RoleLedger,
     private readonly converger: RoleConverger,
     private readonly guildRoles: GuildRoles,
-    private readonly database: DatabaseService,
     private readonly metrics: Metrics,
     private readonly refusals: RoleRefusals,
   ) {}
@@ -234,8 +232,7 @@ export class RolesService implements OnApplicationBootstrap {
 
   /** Changes stored for absent members before the ledger existed become ledger intents, once. */
   private async adoptLegacyPending(): Promise<void> {
-    const db = this.database.db;
-    const rows = await db.selectFrom('pending_role_changes').selectAll().execute();
+    const rows = await this.ledger.legacyPending();
     for (const row of rows) {
       const explicit = row.add_roles !== null || row.remove_roles !== null;
       const change = explicit
@@ -256,11 +253,7 @@ export class RolesService implements OnApplicationBootstrap {
           row.created_at,
         );
       }
-      await db
-        .deleteFrom('pending_role_changes')
-        .where('guild_id', '=', row.guild_id)
-        .where('discord_id', '=', row.discord_id)
-        .execute();
+      await this.ledger.dropLegacyPending(row.guild_id, row.discord_id);
     }
     if (rows.length > 0) this.logger.log(`Adopted ${rows.length} pending role change(s) into the role ledger`);
   }

@@ -8,13 +8,13 @@ import { InteractionLocale } from '../discord/interaction-locale';
 import { StaffGuard } from '../discord/staff.guard';
 import type { MessageView } from '../discord/message-view';
 import { buildDeliveriesView, DELIVERIES_PAGE_PATTERN, DELIVERIES_RETRY_PATTERN } from './deliveries.view';
-import { DeliveryReport } from './delivery-report';
+import { Notifications } from '../dm/notifications.repository';
 import { DeliveryRetry } from './delivery-retry';
 
 /** Builds one page of `/admin deliveries`. */
 @Injectable()
 export class DeliveriesScreen {
-  constructor(private readonly report: DeliveryReport) {}
+  constructor(private readonly report: Notifications) {}
 
   async build(locale: SupportedLocale, page: number): Promise<MessageView> {
     const safe = Number.isInteger(page) && page >= 0 ? page : 0;

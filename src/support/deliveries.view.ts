@@ -5,7 +5,7 @@ import { discordTimestamp } from '../discord/format';
 import type { MessageView } from '../discord/message-view';
 import { translate } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
-import { DEAD_PAGE_SIZE, type DeliveryCounts } from './delivery-report';
+import { DEAD_PAGE_SIZE, type DeliveryCounts } from '../dm/notifications.repository';
 
 export const DELIVERIES_PAGE_PATTERN = 'deliveries/page/:page';
 export const DELIVERIES_RETRY_PATTERN = 'deliveries/retry/:id/:page';

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { RETRYABLE_STATES } from '../dm/delivery-state';
-import type { RoleResult } from '../role-truth';
-import { DatabaseService } from '../storage/database.service';
+import { MemberDms } from '../dm/member-dms.service';
+import { Notifications } from '../dm/notifications.repository';
+import { OutboundEvents } from '../events/outbound-events';
+import { RefundsRepository } from '../refunds/refunds.repository';
+import { resultsOf, RoleLedger, type RoleResult } from '../role-truth';
 import type { RoleChangeSource, RoleChangeState } from '../storage/tables';
 
 /** One thing the bot did about a member, as staff see it in `/admin member`. */
@@ -32,40 +34,20 @@ export type HistoryItem =
  */
 @Injectable()
 export class MemberHistory {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly dms: MemberDms,
+    private readonly notifications: Notifications,
+    private readonly ledger: RoleLedger,
+    private readonly refunds: RefundsRepository,
+    private readonly events: OutboundEvents,
+  ) {}
 
   async of(discordId: string, limit = 15): Promise<HistoryItem[]> {
-    const db = this.database.db;
     const [notifications, roles, refunds, commands] = await Promise.all([
-      db
-        .selectFrom('notifications')
-        .select(['id', 'action', 'state', 'created_at', 'next_attempt_at', 'last_error'])
-        .where('discord_id', '=', discordId)
-        .orderBy('created_at', 'desc')
-        .limit(limit)
-        .execute(),
-      db
-        .selectFrom('role_changes')
-        .select(['source', 'state', 'results', 'created_at'])
-        .where('discord_id', '=', discordId)
-        .orderBy('created_at', 'desc')
-        .limit(limit)
-        .execute(),
-      db
-        .selectFrom('refund_audit')
-        .select(['amount', 'currency', 'admin_id', 'outcome', 'created_at'])
-        .where('target_id', '=', discordId)
-        .orderBy('created_at', 'desc')
-        .limit(limit)
-        .execute(),
-      db
-        .selectFrom('outbound_events')
-        .select(['payload', 'created_at'])
-        .where('discord_id', '=', discordId)
-        .where('kind', '=', 'command_used')
-        .orderBy('created_at', 'desc')
-        .limit(limit)
-        .execute(),
+      this.dms.recent(discordId, limit),
+      this.ledger.recentChanges(discordId, limit),
+      this.refunds.auditOf(discordId, limit),
+      this.events.commandsUsedBy(discordId, limit),
     ]);
     const items: HistoryItem[] = [
       ...notifications.map((n): HistoryItem => ({
@@ -82,7 +64,7 @@ export class MemberHistory {
         at: r.created_at,
         origin: r.source,
         state: r.state,
-        results: r.results === null ? [] : (JSON.parse(r.results) as RoleResult[]),
+        results: resultsOf(r),
       })),
       ...refunds.map((r): HistoryItem => ({
         source: 'refund',
@@ -101,14 +83,7 @@ export class MemberHistory {
   }
 
   /** The member's newest notification that staff may send again, if any. */
-  async retryable(discordId: string): Promise<{ id: string; action: string } | undefined> {
-    return this.database.db
-      .selectFrom('notifications')
-      .select(['id', 'action'])
-      .where('discord_id', '=', discordId)
-      .where('state', 'in', RETRYABLE_STATES)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+  retryable(discordId: string): Promise<{ id: string; action: string } | undefined> {
+    return this.notifications.retryable(discordId);
   }
 }
