@@ -1,11 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { BackendModule } from './backend/backend.module';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
-import { InternalApiModule } from './common/guards/internal-api.module';
 import { AppExceptionFilter } from './discord/app-exception.filter';
 import { DiscordExceptionFilter } from './discord/discord-exception.filter';
-import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -14,13 +11,11 @@ import { DmModule } from './dm/dm.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { InvoicesModule } from './invoices/invoices.module';
-import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { RolesModule } from './roles/roles.module';
-import { StorageModule } from './storage/storage.module';
 import { SubscriptionModule } from './subscription/subscription.module';
 import { SupportModule } from './support/support.module';
 
@@ -35,11 +30,6 @@ export class AppModule {
         // The shared folders read what the middle layer owns through tokens they declare: the queue's size
         // (QUEUE_STATS, exported by dm) and the commands used (COMMAND_USAGE, by events). The root names the modules.
         ObservabilityModule.forRoot({ imports: [DmModule] }),
-        StorageModule,
-        IdempotencyModule,
-        InternalApiModule,
-        MembersModule,
-        BackendModule,
         DiscordModule.forRoot({ imports: [EventsModule] }),
         HealthModule,
         NotificationsModule,

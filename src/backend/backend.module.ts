@@ -1,5 +1,5 @@
 import { HttpModule } from '@nestjs/axios';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { MetricsModule } from '../observability/metrics.module';
 import { BackendHttpService } from './backend-http.service';
@@ -9,7 +9,6 @@ import { SubscriptionClient } from './subscription.client';
  * Registers the backend's HTTP client once: base URL, bearer secret, User-Agent, timeout. Also the subscription
  * client, the one backend read two features share (subscription answers with it, roles derives entitlements).
  */
-@Global()
 @Module({
   imports: [
     MetricsModule,

@@ -88,6 +88,10 @@ export function discordClientOptions(
   return options;
 }
 
+/**
+ * Global: configured once by the app root (forRoot) around necord's one client, which NecordModule makes global
+ * itself; a feature importing it again would build a second module. Every feature talks to Discord.
+ */
 @Global()
 @Module({
   imports: [

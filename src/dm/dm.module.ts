@@ -5,10 +5,12 @@ import { DeadNotificationAudit } from './dead-notification.audit';
 import { DeliveryQueueStats } from './delivery-queue.stats';
 import { MemberDms } from './member-dms.service';
 import { Notifications } from './notifications.repository';
+import { MembersModule } from '../members/members.module';
+import { StorageModule } from '../storage/storage.module';
 
 /** Every DM to a member: the billing inbox (a typed outbox), its first attempt, its worker. */
 @Module({
-  imports: [EventsModule],
+  imports: [StorageModule, MembersModule, EventsModule],
   providers: [
     Notifications,
     MemberDms,

@@ -6,9 +6,17 @@ import { DiscordHealthIndicator } from './discord.health';
 import { HealthController } from './health.controller';
 import { InternalHealthController } from './internal-health.controller';
 import { StoreHealthIndicator } from './store.health';
+import { InternalApiModule } from '../common/guards/internal-api.module';
+import { BackendModule } from '../backend/backend.module';
+import { StorageModule } from '../storage/storage.module';
 
 @Module({
-  imports: [TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0, logger: false })],
+  imports: [
+    StorageModule,
+    BackendModule,
+    InternalApiModule,
+    TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0, logger: false }),
+  ],
   controllers: [HealthController, InternalHealthController],
   providers: [DiscordHealthIndicator, StoreHealthIndicator, BackendHealthIndicator, BackendHealthClient],
 })

@@ -4,9 +4,11 @@ import { InvoicesClient } from './invoices.client';
 import { InvoicesController } from './invoices.controller';
 import { DmModule } from '../dm/dm.module';
 import { InvoiceNotices } from './invoice-notices.service';
+import { InternalApiModule } from '../common/guards/internal-api.module';
+import { BackendModule } from '../backend/backend.module';
 
 @Module({
-  imports: [DmModule],
+  imports: [BackendModule, InternalApiModule, DmModule],
   controllers: [InvoicesController],
   providers: [InvoiceNotices, InvoicesClient, InvoicesPages, InvoicesCommands, AdminInvoicesCommands],
   exports: [InvoicesClient],

@@ -1,7 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MemberLocaleListener } from './member-locale.listener';
 import { MemberProfiles } from './member-profiles.service';
+import { StorageModule } from '../storage/storage.module';
 
-@Global()
-@Module({ providers: [MemberProfiles, MemberLocaleListener], exports: [MemberProfiles] })
+@Module({
+  imports: [StorageModule],
+  providers: [MemberProfiles, MemberLocaleListener],
+  exports: [MemberProfiles],
+})
 export class MembersModule {}

@@ -3,8 +3,9 @@ import { DiscordRequestBudget } from './discord-request-budget';
 import { Metrics } from './metrics.service';
 
 /**
- * The one Metrics registry of the app, and the count of Discord's invalid requests. Global, and imported
- * explicitly by modules that are also built alone.
+ * The one Metrics registry of the app, and the count of Discord's invalid requests. Global: every layer counts
+ * into the one registry, as prom-client's default registry is one per process. Modules also built alone (in
+ * tests) import it explicitly.
  */
 @Global()
 @Module({ providers: [Metrics, DiscordRequestBudget], exports: [Metrics, DiscordRequestBudget] })

@@ -9,9 +9,12 @@ import { RefundsClient } from './refunds.client';
 import { AdminRefundCommands, RefundButtons } from './refunds.commands';
 import { RefundsController } from './refunds.controller';
 import { RefundsRepository } from './refunds.repository';
+import { InternalApiModule } from '../common/guards/internal-api.module';
+import { BackendModule } from '../backend/backend.module';
+import { StorageModule } from '../storage/storage.module';
 
 @Module({
-  imports: [InvoicesModule, DmModule],
+  imports: [StorageModule, BackendModule, InternalApiModule, InvoicesModule, DmModule],
   controllers: [RefundsController],
   providers: [
     RefundsClient,

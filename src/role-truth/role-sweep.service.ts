@@ -404,6 +404,16 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /** `/admin roles audit`: the dry run (see scan), and the sweeps whose removals wait for a staff decision. */
+  async audit(
+    onProgress?: (done: number, total: number) => void,
+    deadline?: number,
+  ): Promise<{ scan: SweepScan; held: { sweep: RoleSweepTable; removals: HeldRemoval[] }[] }> {
+    const scan = await this.scan(onProgress, deadline);
+    const held = (await this.heldSweeps()).map((sweep) => ({ sweep, removals: heldOf(sweep) }));
+    return { scan, held };
+  }
+
   /**
    * The drift of MODDY_GUILD_ID now, in ROLE_SYNC_SCOPE, changing nothing (the dry run of `/admin roles
    * audit`). `onProgress` hears (checked, total) as members are checked; past `deadline` the scan stops early.

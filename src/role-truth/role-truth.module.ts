@@ -17,6 +17,9 @@ import { RoleSweeper } from './role-sweep.service';
 import { RolesSync } from './roles-sync.service';
 import { RolesService } from './roles.service';
 import { TruthReader } from './truth-read';
+import { BackendModule } from '../backend/backend.module';
+import { MembersModule } from '../members/members.module';
+import { StorageModule } from '../storage/storage.module';
 
 /**
  * The role engine: what each member should hold (the backend's truth, staff grants, the ledger of intents) and
@@ -24,7 +27,7 @@ import { TruthReader } from './truth-read';
  * through the services exported here, named with the rest of its public surface in index.ts.
  */
 @Module({
-  imports: [EventsModule],
+  imports: [StorageModule, MembersModule, BackendModule, EventsModule],
   providers: [
     RolesService,
     RoleLedger,

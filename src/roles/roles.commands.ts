@@ -19,7 +19,6 @@ import {
   BRAKE_APPLY_PATTERN,
   BRAKE_DISMISS_PATTERN,
   buildBrakeDecidedMessage,
-  heldOf,
   RolesSync,
   RoleSweeper,
   summaryOf,
@@ -70,13 +69,12 @@ export class RolesCommands {
     const locale = this.locale.of(interaction);
     const started = Date.now();
     let shown = started;
-    const scan = await this.sweeper.scan((done, total) => {
+    const { scan, held } = await this.sweeper.audit((done, total) => {
       if (Date.now() - shown < PROGRESS_EVERY_MS) return;
       shown = Date.now();
       void interaction.editReply(buildAuditProgress(locale, done, total)).catch(() => undefined);
     }, started + REPLY_WINDOW_MS);
     const stopped = Date.now() > started + REPLY_WINDOW_MS ? Math.round(REPLY_WINDOW_MS / 60_000) : undefined;
-    const held = (await this.sweeper.heldSweeps()).map((sweep) => ({ sweep, removals: heldOf(sweep) }));
     await interaction.editReply(buildAuditView(locale, scan, { stoppedAfterMinutes: stopped, held }));
   }
 }

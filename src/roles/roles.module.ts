@@ -4,10 +4,12 @@ import { PremiumCommands } from './premium.commands';
 import { PremiumService } from './premium.service';
 import { RolesCommands, RoleSweepButtons } from './roles.commands';
 import { RolesController } from './roles.controller';
+import { InternalApiModule } from '../common/guards/internal-api.module';
+import { StorageModule } from '../storage/storage.module';
 
 /** The role feature: the backend's role route, and the staff's `/admin roles` and `/admin premium` commands. */
 @Module({
-  imports: [RoleTruthModule],
+  imports: [StorageModule, InternalApiModule, RoleTruthModule],
   controllers: [RolesController],
   providers: [PremiumService, RolesCommands, RoleSweepButtons, PremiumCommands],
 })

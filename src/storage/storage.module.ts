@@ -1,10 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { startContextOf, startStep } from '../config/start-failure';
 import { DatabaseService } from './database.service';
 import { Leases } from './leases';
 
-@Global()
 @Module({
   providers: [
     {

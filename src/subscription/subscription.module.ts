@@ -3,9 +3,11 @@ import { RoleTruthModule } from '../role-truth';
 import { AdminSubscriptionCommands, SubscriptionCommands } from './subscription.commands';
 import { SubscriptionController } from './subscription.controller';
 import { SubscriptionService } from './subscription.service';
+import { InternalApiModule } from '../common/guards/internal-api.module';
+import { BackendModule } from '../backend/backend.module';
 
 @Module({
-  imports: [RoleTruthModule],
+  imports: [BackendModule, InternalApiModule, RoleTruthModule],
   controllers: [SubscriptionController],
   providers: [SubscriptionService, SubscriptionCommands, AdminSubscriptionCommands],
   exports: [SubscriptionService],
