@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemberProfiles } from '../src/members/member-profiles.service';
 import { DatabaseService } from '../src/storage/database.service';
-import { DiscordSim } from './discord-sim/sim-client';
+import { DiscordSim } from '../tools/discord-sim/sim-client';
 import { describeEachDatabase } from './support/databases';
 import { startHarness, type Harness } from './support/e2e-harness';
-import { pgSchema, type PgSchema } from './support/pg-schema';
+import { pgSchema, type PgSchema } from '../tools/pg-schema';
 import { eventually } from './support/wait';
 
 /**

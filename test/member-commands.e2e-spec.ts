@@ -1,13 +1,13 @@
 import { SubscriptionService } from '../src/subscription/subscription.service';
 import { Logger } from '@nestjs/common';
-import { BACKEND_PATHS } from './demo-backend/demo-backend';
+import { BACKEND_PATHS } from '../tools/demo-backend/demo-backend';
 import {
   DiscordSim,
   type InteractionHandle,
   type InteractionView,
   type RegisteredCommand,
-} from './discord-sim/sim-client';
-import { defaultGuildSpec } from './discord-sim/world';
+} from '../tools/discord-sim/sim-client';
+import { defaultGuildSpec } from '../tools/discord-sim/world';
 import { startHarness, type Harness } from './support/e2e-harness';
 
 // Issue 4 end to end: the real AppModule, the Discord simulator as Discord, the demo backend as the website

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { DiscordSim } from './discord-sim/sim-client';
-import { defaultGuildSpec } from './discord-sim/world';
+import { DiscordSim } from '../tools/discord-sim/sim-client';
+import { defaultGuildSpec } from '../tools/discord-sim/world';
 import { startHarness, TEST_SECRET, type Harness } from './support/e2e-harness';
 import { eventually } from './support/wait';
 

@@ -8,8 +8,8 @@ import { RefundNotifyRequest } from '../src/refunds/dto/refund-notify.request';
 import { UpdateRolesRequest } from '../src/role-truth/dto/update-roles.request';
 import { RefreshSubscriptionRequest } from '../src/subscription/subscription.controller';
 import { OPENAPI_DOCUMENT_PATH } from '../src/openapi/openapi-document';
-import { contractDifferences } from './contract/contract-diff';
-import { GENERATE_COMMAND, generateDocument } from './contract/generate-document';
+import { contractDifferences } from '../tools/contract/contract-diff';
+import { GENERATE_COMMAND, generateDocument } from '../tools/contract/generate-document';
 import { TEST_SECRET, useHarness, type Harness } from './support/e2e-harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents are walked by shape, asserted field by field

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoBackend } from './demo-backend/demo-backend';
-import { DiscordSim } from './discord-sim/sim-client';
+import { DemoBackend } from '../tools/demo-backend/demo-backend';
+import { DiscordSim } from '../tools/discord-sim/sim-client';
 import {
   BUILD_TIMEOUT_MS,
   compiledService,

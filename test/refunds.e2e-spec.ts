@@ -1,7 +1,12 @@
 import type { APIEmbed } from 'discord.js';
-import { BACKEND_PATHS } from './demo-backend/demo-backend';
-import { DiscordSim, type InteractionHandle, type InteractionView, type SimMessage } from './discord-sim/sim-client';
-import { defaultGuildSpec } from './discord-sim/world';
+import { BACKEND_PATHS } from '../tools/demo-backend/demo-backend';
+import {
+  DiscordSim,
+  type InteractionHandle,
+  type InteractionView,
+  type SimMessage,
+} from '../tools/discord-sim/sim-client';
+import { defaultGuildSpec } from '../tools/discord-sim/world';
 import { startHarness, type Harness } from './support/e2e-harness';
 import { eventually } from './support/wait';
 import { DiscordRestService } from '../src/discord/discord-rest.service';

@@ -26,8 +26,8 @@ import { buildRefundDm, type RefundDmInput } from '../src/dm/refund-dm';
 import { buildRolesSyncView } from '../src/roles/roles-sync.view';
 import { SUBSCRIPTION_STATUSES, type SubscriptionInfo } from '../src/backend/dto/subscription-info.response';
 import { buildSubscriptionView } from '../src/subscription/subscription.view';
-import { DiscordSim } from './discord-sim/sim-client';
-import type { SchemaKey } from './discord-sim/validation';
+import { DiscordSim } from '../tools/discord-sim/sim-client';
+import type { SchemaKey } from '../tools/discord-sim/validation';
 import { anyCurrency, fuzzParameters, FUZZ_TIMEOUT_MS, oddText } from './support/fuzz';
 
 /**

@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DemoBackend } from './demo-backend/demo-backend';
-import { DiscordSim } from './discord-sim/sim-client';
+import { DemoBackend } from '../tools/demo-backend/demo-backend';
+import { DiscordSim } from '../tools/discord-sim/sim-client';
 import { compiledService, spawnBot, waitForStatus, type BotProcess, freePort } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
-import { pgSchema, type PgSchema } from './support/pg-schema';
+import { pgSchema, type PgSchema } from '../tools/pg-schema';
 import { eventually } from './support/wait';
 
 const BURST = 300;

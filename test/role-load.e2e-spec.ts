@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoBackend } from './demo-backend/demo-backend';
-import type { DiscordSim } from './discord-sim/sim-client';
+import { DemoBackend } from '../tools/demo-backend/demo-backend';
+import type { DiscordSim } from '../tools/discord-sim/sim-client';
 import {
   BUILD_TIMEOUT_MS,
   compiledService,
@@ -13,7 +13,7 @@ import {
 } from './support/bot-process';
 import { describeOnPostgres } from './support/databases';
 import { TEST_SECRET } from './support/e2e-harness';
-import { pgSchema, type PgSchema } from './support/pg-schema';
+import { pgSchema, type PgSchema } from '../tools/pg-schema';
 import { manyMembersSim } from './support/role-world';
 import { eventually } from './support/wait';
 

@@ -2,7 +2,7 @@ import { PremiumService } from '../src/roles/premium.service';
 import { RoleLedger } from '../src/role-truth/role-ledger';
 import { RoleSweeper } from '../src/role-truth/role-sweep.service';
 import { DatabaseService } from '../src/storage/database.service';
-import type { InteractionView, SimMessage } from './discord-sim/types';
+import type { InteractionView, SimMessage } from '../tools/discord-sim/types';
 import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
 import { roleSim } from './support/role-world';
 import { eventually } from './support/wait';

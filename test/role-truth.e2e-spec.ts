@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describeEachDatabase } from './support/databases';
 import { rolesSettled, useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
-import { pgSchema, type PgSchema } from './support/pg-schema';
+import { pgSchema, type PgSchema } from '../tools/pg-schema';
 import { NAMES, roleSim } from './support/role-world';
 
 type RolesAnswer = {

@@ -1,8 +1,8 @@
 import { RefundTiming } from '../src/refunds/refund-timing';
-import { BACKEND_PATHS } from './demo-backend/demo-backend';
-import { Sandbox } from './sandbox/actions';
-import { parseLine } from './sandbox/line-parser';
-import { startStack, type Stack } from './sandbox/stack';
+import { BACKEND_PATHS } from '../tools/demo-backend/demo-backend';
+import { Sandbox } from '../tools/sandbox/actions';
+import { parseLine } from '../tools/sandbox/line-parser';
+import { startStack, type Stack } from '../tools/sandbox/stack';
 
 // The sandbox as a person watching Discord (issue 13): an interaction message the bot edits after the line that
 // caused it (a deferred reply finished later, a refund confirmation that expires) is shown again, as edited, with

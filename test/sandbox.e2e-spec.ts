@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// `npm run sandbox -- --script test/sandbox/demo.script` as a person would run it: no .env, no credentials,
+// `npm run sandbox -- --script tools/sandbox/demo.script` as a person would run it: no .env, no credentials,
 // the real bot (ts-node) against the simulator and the demo backend. Checks what the script shows.
 
 const ROOT = join(__dirname, '..');
@@ -51,7 +51,7 @@ describe('npm run sandbox -- --script (issue 3)', () => {
   let run: Run;
 
   beforeAll(async () => {
-    run = await runSandbox(['--script', 'test/sandbox/demo.script']);
+    run = await runSandbox(['--script', 'tools/sandbox/demo.script']);
   }, 75000);
 
   it('runs the demo script to the end and exits 0', () => {

@@ -4,8 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoBackend } from './demo-backend/demo-backend';
-import { DiscordSim } from './discord-sim/sim-client';
+import { DemoBackend } from '../tools/demo-backend/demo-backend';
+import { DiscordSim } from '../tools/discord-sim/sim-client';
 import { compiledService, spawnBot, waitForStatus, type BotProcess, freePort } from './support/bot-process';
 import { TEST_SECRET } from './support/e2e-harness';
 import { eventually } from './support/wait';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { describeOnPostgres } from './support/databases';
 import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
-import { pgSchema, type PgSchema } from './support/pg-schema';
+import { pgSchema, type PgSchema } from '../tools/pg-schema';
 import { manyMembersSim } from './support/role-world';
 import { TcpProxy } from './support/tcp-proxy';
 import { eventually } from './support/wait';

@@ -2,7 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { DeadNotificationAudit } from '../src/dm/dead-notification.audit';
 import { DatabaseService } from '../src/storage/database.service';
 import { newQueueItem } from '../src/storage/durable-queue';
-import type { InteractionView } from './discord-sim/types';
+import type { InteractionView } from '../tools/discord-sim/types';
 import { useHarness, type Harness, type HarnessOptions } from './support/e2e-harness';
 import { roleSim } from './support/role-world';
 import { eventually } from './support/wait';

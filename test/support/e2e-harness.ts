@@ -6,8 +6,8 @@ import type { DestinationStream } from 'pino';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/http-app';
 import { MemberRoleCache } from '../../src/role-truth/member-role-cache';
-import { DemoBackend } from '../demo-backend/demo-backend';
-import { DiscordSim } from '../discord-sim/sim-client';
+import { DemoBackend } from '../../tools/demo-backend/demo-backend';
+import { DiscordSim } from '../../tools/discord-sim/sim-client';
 import { pgSchemaDatabase, type TestDatabase } from './databases';
 import { eventually } from './wait';
 

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { RoleLedger } from '../../src/role-truth/role-ledger';
 import { RoleSweeper } from '../../src/role-truth/role-sweep.service';
 import { DatabaseService } from '../../src/storage/database.service';
-import { FRANK } from '../demo-backend/demo-backend';
+import { FRANK } from '../../tools/demo-backend/demo-backend';
 import { fuzzParameters } from './fuzz';
-import type { InteractionView } from '../discord-sim/types';
+import type { InteractionView } from '../../tools/discord-sim/types';
 import type { TestDatabase } from './databases';
 import { useHarness, type Harness, type HarnessOptions } from './e2e-harness';
-import { pgSchema, type PgSchema } from './pg-schema';
+import { pgSchema, type PgSchema } from '../../tools/pg-schema';
 import { roleSim } from './role-world';
 import { eventually } from './wait';
 

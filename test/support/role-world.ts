@@ -1,5 +1,5 @@
-import { DiscordSim } from '../discord-sim/sim-client';
-import { defaultGuildSpec } from '../discord-sim/world';
+import { DiscordSim } from '../../tools/discord-sim/sim-client';
+import { defaultGuildSpec } from '../../tools/discord-sim/world';
 
 /** Extra members of the main guild, for the interleaving and burst tests. */
 export const NAMES = Array.from({ length: 20 }, (_, i) => `m${i}`);

@@ -1,5 +1,5 @@
 // Runs the demo backend as its own process:
-//   node_modules/.bin/tsx test/demo-backend/main.ts [--port N] [--secret S] [--ids alice=ID,bob=ID] [--log]
+//   node_modules/.bin/tsx tools/demo-backend/main.ts [--port N] [--secret S] [--ids alice=ID,bob=ID] [--log]
 // Prints one line `{"listening":"http://127.0.0.1:PORT"}` on stdout once ready; request logs go to stderr.
 import { DemoBackend, DEMO_SECRET } from './demo-backend';
 
@@ -10,7 +10,7 @@ export interface MainOptions {
   log: boolean;
 }
 
-const USAGE = `usage: tsx test/demo-backend/main.ts [--port N] [--secret S] [--ids name=ID,...] [--log]
+const USAGE = `usage: tsx tools/demo-backend/main.ts [--port N] [--secret S] [--ids name=ID,...] [--log]
 env: DEMO_BACKEND_PORT, DEMO_BACKEND_SECRET (else INTERNAL_API_SECRET), DEMO_BACKEND_IDS (same format or JSON), DEMO_BACKEND_LOG=1`;
 
 /** Reads `name=id,name=id` or a JSON object. */

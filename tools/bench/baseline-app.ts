@@ -1,7 +1,7 @@
 // The baseline of the internal API benchmark: a plain Fastify app doing what the service does for
 // GET /internal/health and POST /internal/notify (the same bearer check, the same class-validator DTO,
 // the same DM with the same discord.js REST client and DM channel cache), and nothing else: no Nest, no
-// store, no idempotency, no logs, no metrics. Run by test/bench/main.ts as its own process.
+// store, no idempotency, no logs, no metrics. Run by tools/bench/main.ts as its own process.
 import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';

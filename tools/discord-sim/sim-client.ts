@@ -1,5 +1,5 @@
 // Test-side client of the Discord simulator. CommonJS-friendly: only node: built-ins and global fetch, no ESM
-// imports. It spawns the simulator process (test/discord-sim/main.ts under tsx) and drives it through /_sim/.
+// imports. It spawns the simulator process (tools/discord-sim/main.ts under tsx) and drives it through /_sim/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,7 +153,7 @@ export class DiscordSim {
     this.world = world;
   }
 
-  /** Spawns the simulator (tsx test/discord-sim/main.ts) and resolves when it listens. */
+  /** Spawns the simulator (tsx tools/discord-sim/main.ts) and resolves when it listens. */
   static async start(opts: StartOptions = {}): Promise<DiscordSim> {
     const root = findRepoRoot(__dirname);
     const main = path.join(__dirname, 'main.ts');

@@ -1,4 +1,4 @@
-// Entry point of the simulator process: `node_modules/.bin/tsx test/discord-sim/main.ts`.
+// Entry point of the simulator process: `node_modules/.bin/tsx tools/discord-sim/main.ts`.
 // Configuration (environment, or --flag value on the command line):
 //   DISCORD_SIM_PORT / --port            port on 127.0.0.1 (0 = pick a free one; default 0)
 //   DISCORD_SIM_TOKEN / --token          bot token to accept (default: a fixed fake token)

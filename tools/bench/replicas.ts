@@ -1,5 +1,5 @@
 import { DiscordSim } from '../discord-sim/sim-client';
-import { pgSchema } from '../support/pg-schema';
+import { pgSchema } from '../pg-schema';
 import { BENCH_SECRET, botEnv, memberIds } from './fixture';
 import { freePort, startBot, startDemoBackend, type LoggedProcess } from './processes';
 import { sleep } from './stats';

@@ -129,7 +129,7 @@ export function startBot(env: Record<string, string>, name = 'bot'): LoggedProce
   return LoggedProcess.start([join(ROOT, 'dist', 'main.js')], { NODE_PATH: join(ROOT, 'node_modules'), ...env }, name);
 }
 
-/** The plain Fastify baseline (test/bench/baseline-app.ts) under ts-node, which only costs at load time. */
+/** The plain Fastify baseline (tools/bench/baseline-app.ts) under ts-node, which only costs at load time. */
 export function startBaseline(env: Record<string, string>): LoggedProcess {
   return LoggedProcess.start(
     ['-r', join(ROOT, 'node_modules/ts-node/register/transpile-only'), join(__dirname, 'baseline-app.ts')],
@@ -148,7 +148,7 @@ export function cpuMs(pid: number): number {
 /** The demo backend in its own process (tsx, like the simulator), so its work never shares the bench's loop. */
 export async function startDemoBackend(secret: string): Promise<{ url: string; process: LoggedProcess }> {
   const backend = LoggedProcess.start(
-    ['--import', 'tsx', join(ROOT, 'test/demo-backend/main.ts'), '--port', '0', '--secret', secret],
+    ['--import', 'tsx', join(ROOT, 'tools/demo-backend/main.ts'), '--port', '0', '--secret', secret],
     {},
     'backend',
     ROOT,
