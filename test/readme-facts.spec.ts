@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NO_RETRY, READ_DEADLINE_MS, READ_RETRY } from '../src/backend/backend-http.service';
 import { DM_BUDGET_MS, INLINE_ATTEMPTS_MAX } from '../src/dm/member-dms.service';
@@ -13,13 +13,23 @@ const pkg = JSON.parse(read('package.json')) as {
   scripts: Record<string, string>;
 };
 
-/** The README's text with line breaks and indentation as single spaces, so a sentence can be found whole. */
-const prose = readme.replace(/\s+/g, ' ');
+/**
+ * The text of the README and of the docs/ pages it links, with line breaks and indentation as single spaces, so
+ * a sentence can be found whole wherever it moved.
+ */
+const prose = [
+  readme,
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => read(join('docs', name))),
+]
+  .join(' ')
+  .replace(/\s+/g, ' ');
 
 /** The numbers a sentence of the README states, the pattern's groups in order. */
 function stated(pattern: RegExp): number[] {
   const match = pattern.exec(prose);
-  if (!match) throw new Error(`README states nothing matching ${String(pattern)}`);
+  if (!match) throw new Error(`Neither the README nor docs/ states anything matching ${String(pattern)}`);
   return match.slice(1).map(Number);
 }
 
