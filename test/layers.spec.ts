@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
@@ -94,5 +94,42 @@ describe('layers and table owners (lint)', () => {
   it('should let a feature reach the role engine through its index only, and the engine no feature', () => {
     expect(results[3]).toEqual(['feature subscription may not import role-truth: role-converger.ts (README: Layout)']);
     expect(results[4]).toEqual(['role-truth may not import feature roles: roles.controller.ts (README: Layout)']);
+  });
+});
+
+/** The relative imports of each file of src/ (tests apart), type imports included, as paths from the root. */
+function importGraph(): Map<string, string[]> {
+  const files = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+    .map((f) => join(ROOT, 'src', f));
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = [...readFileSync(file, 'utf8').matchAll(/from '(\.[^']*)'/g)].flatMap((m) => {
+      const base = resolve(dirname(file), m[1]);
+      const found = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+      return found ? [found] : [];
+    });
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+describe('file imports', () => {
+  it('should have no cycle between the files of src/, type imports included', () => {
+    const graph = importGraph();
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]) => {
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === 'open') {
+          cycles.push([...path.slice(path.indexOf(next)), next].map((f) => relative(ROOT, f)).join(' -> '));
+        } else if (!state.has(next)) visit(next, [...path, next]);
+      }
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) if (!state.has(file)) visit(file, [file]);
+    expect(graph.size).toBeGreaterThan(100);
+    expect(cycles).toEqual([]);
   });
 });
