@@ -51,7 +51,7 @@ export const TABLE_OWNERS = {
   pending_role_changes: LEDGER,
   member_checks: 'src/role-truth/member-checks.ts',
   premium_grants: 'src/role-truth/premium-grants.ts',
-  role_sweeps: 'src/role-truth/role-sweep.service.ts',
+  role_sweeps: 'src/role-truth/role-sweeps.repository.ts',
   refund_confirmations: REFUNDS,
   refund_notices: REFUNDS,
   refund_audit: REFUNDS,

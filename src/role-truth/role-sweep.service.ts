@@ -6,7 +6,6 @@ import { DiscordRestService } from '../discord/discord-rest.service';
 import { MemberProfiles } from '../members/member-profiles.service';
 import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
-import { DatabaseService } from '../storage/database.service';
 import { newQueueId } from '../storage/durable-queue';
 import { Leases } from '../storage/leases';
 import type { MemberRolesTable, RoleSweepTable, RoleSweepTrigger } from '../storage/tables';
@@ -29,6 +28,7 @@ import type {
   SweepSummary,
 } from './role-sweep.types';
 import { heldOf } from './role-sweep.types';
+import { RoleSweeps } from './role-sweeps.repository';
 import { RolesService } from './roles.service';
 import { driftOf, heldOnceSettled, TruthReader, unsettledOf } from './truth-read';
 
@@ -118,7 +118,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly grants: PremiumGrants,
     private readonly profiles: MemberProfiles,
     private readonly leases: Leases,
-    private readonly database: DatabaseService,
+    private readonly sweeps: RoleSweeps,
     private readonly metrics: Metrics,
     private readonly auditLog: RoleAuditLog,
     private readonly discordBudget: DiscordRequestBudget,
@@ -141,10 +141,6 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     await this.ticking;
   }
 
-  private get db() {
-    return this.database.db;
-  }
-
   /**
    * Asks for a sweep (kept in the database: whichever replica holds the lease runs it). When one is already
    * asked for or running, that one is the answer (`created: false`).
@@ -154,12 +150,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     by: string | null = null,
     now = Date.now(),
   ): Promise<{ sweep: RoleSweepTable; created: boolean }> {
-    const open = await this.db
-      .selectFrom('role_sweeps')
-      .selectAll()
-      .where('state', 'in', ['requested', 'running'])
-      .orderBy('created_at')
-      .executeTakeFirst();
+    const open = await this.sweeps.open();
     if (open) return { sweep: open, created: false };
     const row: RoleSweepTable = {
       id: newQueueId('s'),
@@ -179,7 +170,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       scope: await this.scopeOfNext(),
       progress: null,
     };
-    await this.db.insertInto('role_sweeps').values(row).execute();
+    await this.sweeps.create(row);
     this.kick();
     return { sweep: row, created: true };
   }
@@ -187,21 +178,15 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   /** ROLE_SYNC_SCOPE, except that a store on which no sweep ever walked the whole guild gets a full walk. */
   private async scopeOfNext(): Promise<SweepScope> {
     if (this.config.roleSync.scope === 'all') return 'all';
-    const full = await this.db
-      .selectFrom('role_sweeps')
-      .select('id')
-      .where('scope', '=', 'all')
-      .where('finished_at', 'is not', null)
-      .executeTakeFirst();
-    return full ? 'holders' : 'all';
+    return (await this.sweeps.walkedEveryone()) ? 'holders' : 'all';
   }
 
   sweep(id: string): Promise<RoleSweepTable | undefined> {
-    return this.db.selectFrom('role_sweeps').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.sweeps.byId(id);
   }
 
   heldSweeps(): Promise<RoleSweepTable[]> {
-    return this.db.selectFrom('role_sweeps').selectAll().where('state', '=', 'held').orderBy('created_at').execute();
+    return this.sweeps.held();
   }
 
   /** Runs what is due now, unless this process is already at it. */
@@ -227,12 +212,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await this.scheduleIfDue();
       for (;;) {
-        const next = await this.db
-          .selectFrom('role_sweeps')
-          .selectAll()
-          .where('state', 'in', ['running', 'requested'])
-          .orderBy('created_at')
-          .executeTakeFirst();
+        const next = await this.sweeps.open();
         if (!next || this.stopped || this.leaseLost) break;
         await this.run(next);
       }
@@ -246,11 +226,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   private async scheduleIfDue(now = Date.now()): Promise<void> {
     const hours = this.config.roleSync.intervalHours;
     if (hours === 0 || !this.config.guildId) return;
-    const last = await this.db
-      .selectFrom('role_sweeps')
-      .select((eb) => eb.fn.max('created_at').as('at'))
-      .executeTakeFirst();
-    const at = last?.at === null || last?.at === undefined ? undefined : Number(last.at);
+    const at = await this.sweeps.lastRequestedAt();
     if (at === undefined || now - at >= hours * 3_600_000) await this.request('schedule', null, now);
   }
 
@@ -271,22 +247,13 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
           removals: [],
           source: 'reads',
         };
-    await this.db
-      .updateTable('role_sweeps')
-      .set({ state: 'running', started_at: started })
-      .where('id', '=', sweep.id)
-      .execute();
+    await this.sweeps.started(sweep.id, started);
     if (resumed) this.logger.log(`Role sweep ${sweep.id} goes on after member ${progress.after ?? '(none)'}`);
 
     const additions: string[] = [];
     let savedAt = Date.now();
     let unsaved = 0;
-    const save = () =>
-      this.db
-        .updateTable('role_sweeps')
-        .set({ progress: JSON.stringify(progress) })
-        .where('id', '=', sweep.id)
-        .execute();
+    const save = () => this.sweeps.saveProgress(sweep.id, JSON.stringify(progress));
     const plan = await this.plan(guildId, scope);
     progress.source = plan.source;
     progress.skipped.left = plan.left;
@@ -355,17 +322,13 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       durationMs: Date.now() - started,
     };
     const state = held.length > 0 ? 'held' : 'done';
-    await this.db
-      .updateTable('role_sweeps')
-      .set({
-        state,
-        finished_at: Date.now(),
-        summary: JSON.stringify(summary),
-        held: held.length > 0 ? JSON.stringify(held) : null,
-        progress: null,
-      })
-      .where('id', '=', sweep.id)
-      .execute();
+    await this.sweeps.finished(
+      sweep.id,
+      state,
+      JSON.stringify(summary),
+      held.length > 0 ? JSON.stringify(held) : null,
+      Date.now(),
+    );
     this.logger.log({
       message: `Role sweep ${state} (${scope}, ${plan.source}): checked ${summary.checked}, added ${summary.added}, removed ${removed}, held back ${held.length}, skipped ${skipped.backend_error + skipped.left + skipped.outdated} (backend_error ${skipped.backend_error}, left ${skipped.left}, outdated ${skipped.outdated}) in ${summary.durationMs} ms`,
       sweep: sweep.id,
@@ -374,7 +337,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     this.metrics.roleSweep(summary, state);
     const row = held.length > 0 ? await this.sweep(sweep.id) : undefined;
     const posted = row ? await this.auditLog.postHeld(row, held) : null;
-    if (posted) await this.postedAt(sweep.id, posted.channelId, posted.messageId);
+    if (posted) await this.sweeps.postedAt(sweep.id, posted.channelId, posted.messageId);
   }
 
   /** Stores one drift's change through the ordered role path; its change id, or undefined when outdated. */
@@ -630,20 +593,11 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
    * nothing. Both are recorded with who decided.
    */
   async decide(sweepId: string, action: 'apply' | 'dismiss', staffId: string, now = Date.now()): Promise<BrakeOutcome> {
-    const claimed = await this.db
-      .updateTable('role_sweeps')
-      .set({ state: action === 'apply' ? 'applying' : 'dismissed', decided_by: staffId, decided_at: now })
-      .where('id', '=', sweepId)
-      .where('state', '=', 'held')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return { kind: 'already', sweep: await this.sweep(sweepId) };
+    if (!(await this.sweeps.claimDecision(sweepId, action, staffId, now)))
+      return { kind: 'already', sweep: await this.sweep(sweepId) };
     let decision: BrakeDecision = { kind: 'dismissed', by: staffId };
     if (action === 'apply') decision = await this.applyHeld(sweepId, staffId);
-    await this.db
-      .updateTable('role_sweeps')
-      .set({ state: action === 'apply' ? 'applied' : 'dismissed', decision: JSON.stringify(decision) })
-      .where('id', '=', sweepId)
-      .execute();
+    await this.sweeps.decided(sweepId, decision);
     const sweep = await this.sweep(sweepId);
     if (!sweep) throw new Error(`sweep ${sweepId} vanished`);
     await this.auditLog.editDecided(sweep, decision);
@@ -682,14 +636,5 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       else decision.kept++;
     }
     return decision;
-  }
-
-  /** Remembers where the brake's message was posted, so a decision can edit it. */
-  private async postedAt(sweepId: string, channelId: string, messageId: string): Promise<void> {
-    await this.db
-      .updateTable('role_sweeps')
-      .set({ channel_id: channelId, message_id: messageId })
-      .where('id', '=', sweepId)
-      .execute();
   }
 }

@@ -14,6 +14,7 @@ import { RoleConverger } from './role-converger';
 import { RoleLedger } from './role-ledger';
 import { RoleRefusals } from './role-refusals';
 import { RoleSweeper } from './role-sweep.service';
+import { RoleSweeps } from './role-sweeps.repository';
 import { RolesSync } from './roles-sync.service';
 import { RolesService } from './roles.service';
 import { TruthReader } from './truth-read';
@@ -40,6 +41,7 @@ import { StorageModule } from '../storage/storage.module';
     RolesSync,
     PremiumRoleStatus,
     RoleSweeper,
+    RoleSweeps,
     RoleAuditLog,
     GatewayOutageWatch,
     MemberEventsListener,

@@ -30,9 +30,8 @@ const summary = (values: number[]) => ({
 
 /**
  * `/subscription` from `count` distinct members of a guild (so each one misses the subscription cache and
- * costs a backend call, as a member's first command does), dispatched at `perSecond`. The rate stays under
- * 50/s: discord.js counts the interaction reply edits against its 50 requests/s global limit (Discord does
- * not), so above that the final replies wait for its limiter.
+ * costs a backend call, as a member's first command does), dispatched at `perSecond`. The final replies go
+ * through the service's InteractionLane, outside discord.js's global limiter, as Discord counts them.
  */
 export async function commandLatency(count: number, perSecond: number): Promise<CommandLatencyResult> {
   const sim = await DiscordSim.start({ world: { synthetic: { guilds: 1, membersPerGuild: count + WARMUP } } });
