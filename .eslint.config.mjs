@@ -4,7 +4,7 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 /*
- * The layers of src/ (README: Layout). A folder may import the folders listed before it in its list, never one
+ * The layers of src/ (docs/architecture.md: Layout). A folder may import the folders listed before it in its list, never one
  * after it, so the graph has no cycle. The app root (src/*.ts) imports anything; test/ and the unit tests
  * (the .spec.ts files of src/) are not checked.
  */
@@ -62,7 +62,7 @@ const QUERY_CALLS =
 const tablesRefused = (tables) => [
   'error',
   ...tables.flatMap((table) => {
-    const message = `The ${table} table belongs to ${TABLE_OWNERS[table]}: call its methods (README: Layout).`;
+    const message = `The ${table} table belongs to ${TABLE_OWNERS[table]}: call its methods (docs/architecture.md: Layout).`;
     return [
       `CallExpression[callee.property.name=/^(${QUERY_CALLS})$/] > Literal[value=/^${table}( |$)/]`,
       `CallExpression[callee.object.name='sql'][callee.property.name='table'] > Literal[value='${table}']`,
@@ -148,7 +148,7 @@ export default tseslint.config(
           default: 'disallow',
           message:
             '{{from.type}}{{#if from.captured.name}} {{from.captured.name}}{{/if}} may not import ' +
-            '{{to.type}}{{#if to.captured.name}} {{to.captured.name}}{{/if}}: {{to.fileInternalPath}} (README: Layout)',
+            '{{to.type}}{{#if to.captured.name}} {{to.captured.name}}{{/if}}: {{to.fileInternalPath}} (docs/architecture.md: Layout)',
           policies: layerPolicies,
         },
       ],

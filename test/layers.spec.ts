@@ -51,10 +51,10 @@ const ENGINE = [
 const UPWARD = "import { RolesController } from '../roles/roles.controller';\nexport const c = RolesController;\n";
 
 const owned = (table: string, owner: string) =>
-  `The ${table} table belongs to ${owner}: call its methods (README: Layout).`;
+  `The ${table} table belongs to ${owner}: call its methods (docs/architecture.md: Layout).`;
 
 /**
- * The structure the lint config keeps (README: Layout): the layers, the role engine's one public surface, and
+ * The structure the lint config keeps (docs/architecture.md: Layout): the layers, the role engine's one public surface, and
  * one owner per table. Each case lints a few lines as if they were a file of src/ and reads what is refused.
  */
 describe('layers and table owners (lint)', () => {
@@ -92,8 +92,12 @@ describe('layers and table owners (lint)', () => {
   });
 
   it('should let a feature reach the role engine through its index only, and the engine no feature', () => {
-    expect(results[3]).toEqual(['feature subscription may not import role-truth: role-converger.ts (README: Layout)']);
-    expect(results[4]).toEqual(['role-truth may not import feature roles: roles.controller.ts (README: Layout)']);
+    expect(results[3]).toEqual([
+      'feature subscription may not import role-truth: role-converger.ts (docs/architecture.md: Layout)',
+    ]);
+    expect(results[4]).toEqual([
+      'role-truth may not import feature roles: roles.controller.ts (docs/architecture.md: Layout)',
+    ]);
   });
 });
 

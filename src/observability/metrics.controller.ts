@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { Metrics } from './metrics.service';
 
-/** Prometheus scrapes this over the private network (see README: Metrics). */
+/** Prometheus scrapes this over the private network (see docs/operations.md: Logs and metrics). */
 @Controller()
 @UseGuards(MetricsTokenGuard)
 export class MetricsController {

@@ -1,4 +1,4 @@
-// The role engine's public surface: the one file other folders import from role-truth/ (lint: README Layout).
+// The role engine's public surface: the one file other folders import from role-truth/ (lint: docs/architecture.md, Layout).
 // Each export here is used by a feature; keep the list short and add to it rather than reaching inside.
 export { RoleTruthModule } from './role-truth.module';
 // Services (role-truth.module.ts exports exactly these).
