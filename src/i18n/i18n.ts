@@ -38,6 +38,12 @@ export function hasMessage(key: string): key is MessageKey {
   return lookup(enUS, key) !== undefined;
 }
 
+/** `translate` bound to one locale: the `t` of a view. */
+export const translator =
+  (locale: SupportedLocale) =>
+  (key: MessageKey, params?: MessageParams): string =>
+    translate(locale, key, params);
+
 /** The message for `key` in `locale`, with `{name}` placeholders filled from params. */
 export function translate(locale: SupportedLocale, key: MessageKey, params: MessageParams = {}): string {
   const template = lookup(CATALOGUES[locale], key) ?? lookup(enUS, key) ?? key;

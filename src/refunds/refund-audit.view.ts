@@ -2,7 +2,7 @@ import type { APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 'discord.j
 import type { SupportedLocale } from '../config/app-config';
 import { formatMoney } from '../discord/format';
 import { clip, fitMessage } from '../discord/message-limits';
-import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import { translator } from '../i18n/i18n';
 import type { DmStatus } from './refund-admin.view';
 import type { AuditOutcome, RefundAuditEntry } from './refunds.repository';
 
@@ -24,7 +24,7 @@ export function buildAuditMessage(
   entry: RefundAuditEntry,
   dm?: DmStatus,
 ): RESTPostAPIChannelMessageJSONBody {
-  const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
+  const t = translator(locale);
   const amount =
     entry.amount !== null && entry.currency
       ? formatMoney(locale, entry.amount, entry.currency)

@@ -10,7 +10,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, planNames, withMore } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
 import { button, type MessageView } from '../discord/message-view';
-import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import { translate, translator } from '../i18n/i18n';
 import type { RoleSweepTable } from '../storage/tables';
 import type { BrakeDecision, HeldRemoval } from './role-sweep.types';
 
@@ -22,8 +22,6 @@ export const BRAKE_DISMISS_PATTERN = 'rolesweep/dismiss/:id';
 const BRAKE_LISTED = 20;
 const COLORS = { held: 0xfee75c, done: 0x57f287, dismissed: 0x4f545c } as const;
 
-const translator = (locale: SupportedLocale) => (key: MessageKey, params?: MessageParams) =>
-  translate(locale, key, params);
 const mention = (id: string) => `<@${id}>`;
 const now = () => discordTimestamp(new Date(), 'f') ?? '';
 

@@ -5,7 +5,7 @@ import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
-import { translate } from '../i18n/i18n';
+import { translate, translator } from '../i18n/i18n';
 import type { PremiumGrantTable, RoleSweepTable } from '../storage/tables';
 import type { BrakeDecision, HeldRemoval } from './role-sweep.types';
 import { buildBrakeDecidedMessage, buildBrakeMessage } from './brake-post.view';
@@ -105,7 +105,7 @@ export class RoleAuditLog {
   /** One post per staff grant event: who, whom, which plan, until when, why. */
   async grant(event: GrantEvent, grant: PremiumGrantTable, staffId: string | null): Promise<void> {
     const locale = this.config.defaultLocale;
-    const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
+    const t = translator(locale);
     const line = `Staff grant ${event.replace('audit', '').toLowerCase()}: ${grant.plan} for ${grant.discord_id} until ${new Date(grant.expires_at).toISOString()} by ${staffId ?? 'expiry'}`;
     const channelId = this.config.auditChannelId;
     if (!channelId) {

@@ -2,7 +2,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName } from '../discord/format';
 import type { MessageView } from '../discord/message-view';
-import { translate } from '../i18n/i18n';
+import { translator } from '../i18n/i18n';
 import type { GrantResult, RevokeResult } from './premium.service';
 import { roleResultLine } from './roles-sync.view';
 
@@ -12,8 +12,7 @@ export function buildGrantedView(
   subjectMention: string,
   result: Extract<GrantResult, { kind: 'granted' }>,
 ): MessageView {
-  const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>
-    translate(locale, key, params);
+  const t = translator(locale);
   const { grant, roles } = result;
   const lines = [
     t('premiumGrant.granted', {
@@ -44,8 +43,7 @@ export function buildRevokedView(
   subjectMention: string,
   result: Extract<RevokeResult, { kind: 'revoked' }>,
 ): MessageView {
-  const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>
-    translate(locale, key, params);
+  const t = translator(locale);
   const lines = [t('premiumGrant.revoked')];
   if (!result.roles) lines.push(t('premiumGrant.rolesLater'));
   else lines.push(...(result.roles.roles.results ?? []).map((r) => roleResultLine(locale, r)));

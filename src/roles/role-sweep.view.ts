@@ -3,7 +3,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, planName, planNames, withMore } from '../discord/format';
 import { button, type MessageView } from '../discord/message-view';
-import { translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import { translate, translator } from '../i18n/i18n';
 import type { RoleSweepTable } from '../storage/tables';
 import { brakeButtons, type Drift, type HeldRemoval, type SweepScan, type SweepSummary } from '../role-truth';
 
@@ -14,9 +14,6 @@ export const SYNC_ALL_CANCEL = 'rolesync/cancel';
 const AUDIT_LISTED = 15;
 
 const COLORS = { held: 0xfee75c, done: 0x57f287, info: 0x5865f2 } as const;
-
-const translator = (locale: SupportedLocale) => (key: MessageKey, params?: MessageParams) =>
-  translate(locale, key, params);
 
 const mention = (id: string) => `<@${id}>`;
 

@@ -11,7 +11,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { discordTimestamp, formatMoney } from '../discord/format';
 import { fitMessage } from '../discord/message-limits';
 import type { MessageView } from '../discord/message-view';
-import { translate } from '../i18n/i18n';
+import { translate, translator } from '../i18n/i18n';
 import type { PremiumRoleState } from '../role-truth';
 
 export interface SubscriptionViewOptions {
@@ -61,8 +61,7 @@ export function buildSubscriptionView(
   subscription: SubscriptionInfo | null | undefined,
   options: SubscriptionViewOptions = {},
 ): MessageView {
-  const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>
-    translate(locale, key, params);
+  const t = translator(locale);
   const title = options.subjectMention
     ? t('subscription.titleOf', { user: options.subjectMention })
     : t('subscription.title');

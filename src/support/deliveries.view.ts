@@ -3,7 +3,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp } from '../discord/format';
 import type { MessageView } from '../discord/message-view';
-import { translate } from '../i18n/i18n';
+import { translate, translator } from '../i18n/i18n';
 import type { NotificationTable } from '../storage/tables';
 import { DEAD_PAGE_SIZE, type DeliveryCounts } from '../dm/notifications.repository';
 
@@ -34,8 +34,7 @@ export function buildDeliveriesView(
   dead: { rows: NotificationTable[]; total: number },
   page: number,
 ): MessageView {
-  const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>
-    translate(locale, key, params);
+  const t = translator(locale);
   const pages = Math.max(1, Math.ceil(dead.total / DEAD_PAGE_SIZE));
   const lines = dead.rows.map(
     (n, i) =>

@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { fitMessage } from '../discord/message-limits';
-import { translate } from '../i18n/i18n';
+import { translator } from '../i18n/i18n';
 
 export type DeskAction = 'resync' | 'retry';
 
@@ -27,7 +27,7 @@ export class DeskAudit {
     const channelId = this.config.auditChannelId;
     if (!channelId) return;
     const locale = this.config.defaultLocale;
-    const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
+    const t = translator(locale);
     try {
       await this.discord.sendMessage(
         channelId,

@@ -3,7 +3,7 @@ import type { SupportedLocale } from '../config/app-config';
 import { fitMessage } from '../discord/message-limits';
 import { discordTimestamp, formatMoney, planName } from '../discord/format';
 import { button, type MessageView } from '../discord/message-view';
-import { hasMessage, translate, type MessageKey, type MessageParams } from '../i18n/i18n';
+import { hasMessage, translator } from '../i18n/i18n';
 import { roleReasonText } from '../role-truth';
 import { roleResultLine } from '../roles/roles-sync.view';
 import type { RoleGap, MemberNow } from './member-desk.service';
@@ -19,8 +19,6 @@ export type MemberSection = 'now' | 'history';
 /** 15 history lines of this length, plus the heading, stay within an embed description's 4,096. */
 const LINE_MAX = 256;
 
-const translator = (locale: SupportedLocale) => (key: MessageKey, params?: MessageParams) =>
-  translate(locale, key, params);
 const when = (ms: number, style: 'f' | 'R' | 'D' = 'f') => discordTimestamp(new Date(ms), style) ?? '';
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
