@@ -52,7 +52,7 @@ export class MemberDms
   private readonly claimed = new Map<string, DmProfile>();
 
   constructor(
-    notifications: Notifications,
+    private readonly notifications: Notifications,
     private readonly discord: DiscordRestService,
     private readonly profiles: MemberProfiles,
     private readonly config: AppConfig,
@@ -125,7 +125,7 @@ export class MemberDms
 
   /** The member's latest DMs, newest first (the billing inbox, /notifications). */
   recent(discordId: string, limit = 10): Promise<NotificationTable[]> {
-    return this.queue.recent(discordId, limit);
+    return this.notifications.recent(discordId, limit);
   }
 
   /** The DM a stored notification stands for, in `locale`; undefined for a kind this version does not know. */

@@ -55,6 +55,11 @@ export class Notifications {
     });
   }
 
+  /** The member's latest DMs, newest first (the billing inbox, the support desk's history). */
+  recent(discordId: string, limit: number): Promise<NotificationTable[]> {
+    return this.queue.recent(discordId, limit);
+  }
+
   /** How notifications fared lately: counts by state over the last day and week. */
   async counts(now = Date.now()): Promise<DeliveryCounts> {
     const since = async (from: number) => {

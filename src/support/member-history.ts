@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { MemberDms } from '../dm/member-dms.service';
 import { Notifications } from '../dm/notifications.repository';
 import { OutboundEvents } from '../events/outbound-events';
 import { RefundsRepository } from '../refunds/refunds.repository';
@@ -35,7 +34,6 @@ export type HistoryItem =
 @Injectable()
 export class MemberHistory {
   constructor(
-    private readonly dms: MemberDms,
     private readonly notifications: Notifications,
     private readonly ledger: RoleLedger,
     private readonly refunds: RefundsRepository,
@@ -44,7 +42,7 @@ export class MemberHistory {
 
   async of(discordId: string, limit = 15): Promise<HistoryItem[]> {
     const [notifications, roles, refunds, commands] = await Promise.all([
-      this.dms.recent(discordId, limit),
+      this.notifications.recent(discordId, limit),
       this.ledger.recentChanges(discordId, limit),
       this.refunds.auditOf(discordId, limit),
       this.events.commandsUsedBy(discordId, limit),
