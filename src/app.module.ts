@@ -1,11 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
-import { AppExceptionFilter } from './discord/app-exception.filter';
-import { DiscordExceptionFilter } from './discord/discord-exception.filter';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AppExceptionFilter } from './discord/app-exception.filter';
+import { DiscordExceptionFilter } from './discord/discord-exception.filter';
 import { DiscordModule } from './discord/discord.module';
 import { DmModule } from './dm/dm.module';
 import { EventsModule } from './events/events.module';

@@ -8,9 +8,9 @@ import { MetricsModule } from '../observability/metrics.module';
 import { Metrics } from '../observability/metrics.service';
 import { DiscordRestService } from './discord-rest.service';
 import { GatewayTelemetry } from './gateway.telemetry';
-import { InteractionTelemetry } from './interaction.telemetry';
 import { InteractionLane } from './interaction-lane';
 import { InteractionLocale } from './interaction-locale';
+import { InteractionTelemetry } from './interaction.telemetry';
 import { StaffGuard, StaffService } from './staff.guard';
 
 /**

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { MembersModule } from '../members/members.module';
 import { QUEUE_STATS } from '../observability/queue-stats';
+import { StorageModule } from '../storage/storage.module';
 import { DeadNotificationAudit } from './dead-notification.audit';
 import { DeliveryQueueStats } from './delivery-queue.stats';
 import { MemberDms } from './member-dms.service';
 import { Notifications } from './notifications.repository';
-import { MembersModule } from '../members/members.module';
-import { StorageModule } from '../storage/storage.module';
 
 /** Every DM to a member: the billing inbox (a typed outbox), its first attempt, its worker. */
 @Module({

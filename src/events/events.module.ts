@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
+import { BackendModule } from '../backend/backend.module';
 import { COMMAND_USAGE } from '../observability/command-usage';
+import { StorageModule } from '../storage/storage.module';
 import { EventsClient } from './events.client';
 import { OutboundEvents } from './outbound-events';
-import { BackendModule } from '../backend/backend.module';
-import { StorageModule } from '../storage/storage.module';
 
 /** Discord events for the backend's analytics (`POST /internal/event/notify`), through a durable queue. */
 @Module({

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { BackendModule } from '../backend/backend.module';
+import { InternalApiModule } from '../common/guards/internal-api.module';
+import { StorageModule } from '../storage/storage.module';
 import { BackendHealthClient } from './backend-health.client';
 import { BackendHealthIndicator } from './backend.health';
 import { DiscordHealthIndicator } from './discord.health';
 import { HealthController } from './health.controller';
 import { InternalHealthController } from './internal-health.controller';
 import { StoreHealthIndicator } from './store.health';
-import { InternalApiModule } from '../common/guards/internal-api.module';
-import { BackendModule } from '../backend/backend.module';
-import { StorageModule } from '../storage/storage.module';
 
 @Module({
   imports: [

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AdminInvoicesCommands, InvoicesCommands, InvoicesPages } from './invoices.commands';
-import { InvoicesClient } from './invoices.client';
-import { InvoicesController } from './invoices.controller';
+import { BackendModule } from '../backend/backend.module';
+import { InternalApiModule } from '../common/guards/internal-api.module';
 import { DmModule } from '../dm/dm.module';
 import { InvoiceNotices } from './invoice-notices.service';
-import { InternalApiModule } from '../common/guards/internal-api.module';
-import { BackendModule } from '../backend/backend.module';
+import { InvoicesClient } from './invoices.client';
+import { AdminInvoicesCommands, InvoicesCommands, InvoicesPages } from './invoices.commands';
+import { InvoicesController } from './invoices.controller';
 
 @Module({
   imports: [BackendModule, InternalApiModule, DmModule],

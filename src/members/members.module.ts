@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { StorageModule } from '../storage/storage.module';
 import { MemberLocaleListener } from './member-locale.listener';
 import { MemberProfiles } from './member-profiles.service';
-import { StorageModule } from '../storage/storage.module';
 
 @Module({
   imports: [StorageModule],

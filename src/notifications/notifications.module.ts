@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
+import { InternalApiModule } from '../common/guards/internal-api.module';
 import { DmModule } from '../dm/dm.module';
+import { MembersModule } from '../members/members.module';
 import { NotificationsCommands } from './notifications.commands';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
-import { InternalApiModule } from '../common/guards/internal-api.module';
-import { MembersModule } from '../members/members.module';
 
 /** `POST /internal/notify` and `/notifications`: subscription events and the member's billing inbox. */
 @Module({

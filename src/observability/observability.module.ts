@@ -4,8 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { createRootLogger } from './logging';
-import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
+import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
 import { QueueMetrics } from './queue.metrics';
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { InternalApiModule } from '../common/guards/internal-api.module';
 import { OpenApiController } from './openapi.controller';
 import { OpenApiDocument } from './openapi.service';
-import { InternalApiModule } from '../common/guards/internal-api.module';
 
 @Module({
   imports: [InternalApiModule],

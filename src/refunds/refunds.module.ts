@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { BackendModule } from '../backend/backend.module';
+import { InternalApiModule } from '../common/guards/internal-api.module';
 import { DmModule } from '../dm/dm.module';
 import { InvoicesModule } from '../invoices/invoices.module';
+import { StorageModule } from '../storage/storage.module';
 import { RefundAuditTrail } from './refund-audit-trail';
 import { RefundConfirmations } from './refund-confirmations.service';
 import { RefundNotices } from './refund-notices.service';
@@ -9,9 +12,6 @@ import { RefundsClient } from './refunds.client';
 import { AdminRefundCommands, RefundButtons } from './refunds.commands';
 import { RefundsController } from './refunds.controller';
 import { RefundsRepository } from './refunds.repository';
-import { InternalApiModule } from '../common/guards/internal-api.module';
-import { BackendModule } from '../backend/backend.module';
-import { StorageModule } from '../storage/storage.module';
 
 @Module({
   imports: [StorageModule, BackendModule, InternalApiModule, InvoicesModule, DmModule],

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { BackendModule } from '../backend/backend.module';
 import { EventsModule } from '../events/events.module';
+import { MembersModule } from '../members/members.module';
+import { StorageModule } from '../storage/storage.module';
 import { BackendReadBudget } from './backend-budget';
 import { Entitlements, GrantEntitlements, SubscriptionEntitlements } from './entitlements';
 import { GatewayOutageWatch } from './gateway-outage.watch';
@@ -18,9 +21,6 @@ import { RoleSweeps } from './role-sweeps.repository';
 import { RolesSync } from './roles-sync.service';
 import { RolesService } from './roles.service';
 import { TruthReader } from './truth-read';
-import { BackendModule } from '../backend/backend.module';
-import { MembersModule } from '../members/members.module';
-import { StorageModule } from '../storage/storage.module';
 
 /**
  * The role engine: what each member should hold (the backend's truth, staff grants, the ledger of intents) and

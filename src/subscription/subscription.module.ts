@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
+import { BackendModule } from '../backend/backend.module';
+import { InternalApiModule } from '../common/guards/internal-api.module';
 import { RoleTruthModule } from '../role-truth';
 import { AdminSubscriptionCommands, SubscriptionCommands } from './subscription.commands';
 import { SubscriptionController } from './subscription.controller';
 import { SubscriptionService } from './subscription.service';
-import { InternalApiModule } from '../common/guards/internal-api.module';
-import { BackendModule } from '../backend/backend.module';
 
 @Module({
   imports: [BackendModule, InternalApiModule, RoleTruthModule],

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { StorageModule } from '../../storage/storage.module';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
-import { StorageModule } from '../../storage/storage.module';
 
 @Module({
   imports: [StorageModule],
