@@ -79,6 +79,9 @@ type Trx = Transaction<Tables>;
 /** What a join means for the member's roles: work to apply, nothing, or a member the ledger never heard of. */
 export type JoinOutcome = 'work' | 'nothing' | 'unknown';
 
+/** Where the ledger stands for one member: its version, what it has still to apply, when it last changed. */
+export type Standing = Pick<MemberRolesTable, 'version' | 'state' | 'desired' | 'updated_at'>;
+
 export function parseDesired(row: Pick<MemberRolesTable, 'desired'>): DesiredRoles {
   return JSON.parse(row.desired) as DesiredRoles;
 }
@@ -574,10 +577,10 @@ export class RoleLedger {
    * Each member of the guild the ledger knows: their version (a sweep's intents are based on them), and what is
    * still to apply to them.
    */
-  async standing(guildId: string): Promise<Map<string, Pick<MemberRolesTable, 'version' | 'state' | 'desired'>>> {
+  async standing(guildId: string): Promise<Map<string, Standing>> {
     const rows = await this.db
       .selectFrom('member_roles')
-      .select(['discord_id', 'version', 'state', 'desired'])
+      .select(['discord_id', 'version', 'state', 'desired', 'updated_at'])
       .where('guild_id', '=', guildId)
       .execute();
     return new Map(rows.map(({ discord_id, ...row }) => [discord_id, row]));

@@ -2,19 +2,20 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { SubscriptionClient } from '../backend/subscription.client';
 import { AppConfig } from '../config/app-config';
 import { PlanRoles } from '../config/plan-roles';
+import { classifyDiscordError } from '../discord/discord-errors';
 import { DiscordRestService } from '../discord/discord-rest.service';
 import { MemberProfiles } from '../members/member-profiles.service';
 import { DiscordRequestBudget } from '../observability/discord-request-budget';
 import { Metrics } from '../observability/metrics.service';
 import { newQueueId } from '../storage/durable-queue';
 import { Leases } from '../storage/leases';
-import type { MemberRolesTable, RoleSweepTable, RoleSweepTrigger } from '../storage/tables';
+import type { RoleSweepTable, RoleSweepTrigger } from '../storage/tables';
 import { WORKER_ID } from '../storage/worker-id';
 import { BackendReadBudget } from './backend-budget';
 import { GrantEntitlements, SubscriptionEntitlements, type Entitled } from './entitlements';
 import { PremiumGrants } from './premium-grants';
 import { RoleAuditLog } from './role-audit-log';
-import { RoleLedger } from './role-ledger';
+import { RoleLedger, type Standing } from './role-ledger';
 import { rolesForPlans } from './role-plan';
 import type {
   BrakeDecision,
@@ -65,14 +66,16 @@ interface WalkPlan {
   source: SweepSource;
   /** Candidates in the guild, in id order. */
   candidates: string[];
-  /** Each member of the guild (bots aside) and the plan roles they hold. */
+  /** Each member of the guild (bots aside) and the plan roles they hold, as the member pages said. */
   holding: Map<string, Set<string>>;
+  /** When the member pages were asked for: a member the ledger changed since then is read again. */
+  holdingAt: number;
   /** Members the store knows of (premium, a change waiting, a grant) who are not in the guild. */
   left: number;
   /** With the backend's list: each entitled member and their plan when the backend gave it. */
   listed?: Map<string, string | undefined>;
   /** With the backend's list: each member the ledger knew when the list was read (version, what is unsettled). */
-  standing?: Map<string, Pick<MemberRolesTable, 'version' | 'state' | 'desired'>>;
+  standing?: Map<string, Standing>;
   listedAt?: number;
   grantMembers: Set<string>;
 }
@@ -418,6 +421,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   private async plan(guildId: string, scope: SweepScope): Promise<WalkPlan> {
     const planRoles = new Set(this.config.planRoles.allRoles);
     const holding = new Map<string, Set<string>>();
+    const holdingAt = Date.now();
     for (let after = '0'; ;) {
       const page = await this.discord.listMembers(guildId, after, MEMBER_PAGE);
       for (const m of page) {
@@ -449,6 +453,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       source: listed ? 'list' : 'reads',
       candidates: [...candidates].filter((id) => holding.has(id)).sort(byId),
       holding,
+      holdingAt,
       left,
       grantMembers,
       ...(listed ? { listed: listed.members, standing: listed.standing, listedAt: listed.at } : {}),
@@ -538,15 +543,16 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One member against the truth: from the backend's list when it names them, else one paced read. */
   private async check(plan: WalkPlan, discordId: string): Promise<Checked> {
-    const held = plan.holding.get(discordId) ?? new Set<string>();
     let basedOnVersion: number;
     let readAt: number;
     let entitled: Entitled[];
     let unsettled: ReadonlyMap<string, boolean>;
+    let ledgerUpdatedAt: number | null;
     if (plan.listed?.has(discordId)) {
       const standing = plan.standing?.get(discordId);
       basedOnVersion = standing?.version ?? 0;
       unsettled = unsettledOf(standing);
+      ledgerUpdatedAt = standing?.updated_at ?? null;
       readAt = plan.listedAt ?? Date.now();
       const listedPlan = plan.listed.get(discordId);
       const subscribed =
@@ -559,11 +565,24 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     } else {
       await this.budget.take();
       try {
-        ({ basedOnVersion, readAt, entitled, unsettled } = await this.truth.read(this.config.guildId, discordId));
+        ({ basedOnVersion, readAt, entitled, unsettled, ledgerUpdatedAt } = await this.truth.read(
+          this.config.guildId,
+          discordId,
+        ));
       } catch (error) {
         this.logger.warn(`Role sweep skipped ${discordId}: the truth could not be read (${(error as Error).message})`);
         return { kind: 'skipped', reason: 'backend_error' };
       }
+    }
+    let held = plan.holding.get(discordId) ?? new Set<string>();
+    if (ledgerUpdatedAt !== null && ledgerUpdatedAt >= plan.holdingAt) {
+      // The ledger changed the member after their page was read (a join applied a waiting change, a change
+      // settled): the page may not show it. Read them again, after the ledger's row, so that whatever the row
+      // says is applied is there, and what it has still to apply is in `unsettled`.
+      const now = await this.planRolesNow(discordId);
+      if (now === 'left') return { kind: 'skipped', reason: 'left' };
+      if (now === undefined) return { kind: 'skipped', reason: 'outdated' };
+      held = now;
     }
     const wanted = rolesForPlans(
       entitled.map((e) => e.plan),
@@ -585,6 +604,22 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
         readAt,
       },
     };
+  }
+
+  /** The plan roles a member holds now, from Discord; 'left' when they are not in the guild, undefined unknown. */
+  private async planRolesNow(discordId: string): Promise<Set<string> | 'left' | undefined> {
+    const guildId = this.config.guildId;
+    if (!guildId) return undefined;
+    try {
+      const member = await this.discord.member(guildId, discordId);
+      const planRoles = new Set(this.config.planRoles.allRoles);
+      return new Set(member.roles.filter((r) => planRoles.has(r)));
+    } catch (error) {
+      const failure = classifyDiscordError(error);
+      if (failure === 'unknown_member') return 'left';
+      this.logger.warn(`Role sweep skipped ${discordId}: their roles could not be read (${failure})`);
+      return undefined;
+    }
   }
 
   /**

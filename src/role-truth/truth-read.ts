@@ -17,6 +17,8 @@ export interface TruthRead {
   wanted: Map<string, boolean>;
   /** What the ledger is still to apply for the member (see unsettledOf). */
   unsettled: ReadonlyMap<string, boolean>;
+  /** When the ledger last changed the member's row (null: it has none), read with the version. */
+  ledgerUpdatedAt: number | null;
 }
 
 /**
@@ -40,7 +42,14 @@ export class TruthReader {
       entitled.map((e) => e.plan),
       this.config.planRoles,
     );
-    return { basedOnVersion: row?.version ?? 0, readAt, entitled, wanted, unsettled: unsettledOf(row) };
+    return {
+      basedOnVersion: row?.version ?? 0,
+      readAt,
+      entitled,
+      wanted,
+      unsettled: unsettledOf(row),
+      ledgerUpdatedAt: row?.updated_at ?? null,
+    };
   }
 }
 

@@ -8,7 +8,7 @@ import type { InteractionView } from '../../tools/discord-sim/types';
 import type { TestDatabase } from './databases';
 import { useHarness, type Harness, type HarnessOptions } from './e2e-harness';
 import { pgSchema, type PgSchema } from '../../tools/pg-schema';
-import { roleSim } from './role-world';
+import { NAMES, roleSim } from './role-world';
 import { eventually } from './wait';
 
 const INFO = '/internal/subscription/info';
@@ -229,6 +229,35 @@ export function everyMemberSuite(store: TestDatabase['name']): void {
       expect(await hasPremium('erin')).toBe(false);
       const [change] = await h.app.get(RoleLedger).recentChanges(id('erin'), 1);
       expect(change).toMatchObject({ source: 'sweep', state: 'applied' });
+    });
+    it('should check again a member the ledger changed after the member pages were read', async () => {
+      // The member last in id order: every check before theirs waits on a slow backend, so a backend update
+      // gives them premium after the sweep read the member pages (which show none) and before it checks them.
+      // The backend does not count them as paying: the sweep's read, made after that update, wins over it.
+      const last = [...NAMES].sort((a, b) => (BigInt(id(a)) < BigInt(id(b)) ? -1 : 1)).at(-1) as string;
+      h.backend.delay(INFO, 150);
+      const pages = () => h.sim.requests({ route: 'GET /guilds/*/members' });
+      const pagesBefore = (await pages()).length;
+      const sweeper = h.app.get(RoleSweeper);
+      const { sweep: asked } = await sweeper.request('staff', null);
+      await eventually(pages, (requests) => requests.length > pagesBefore, 10000, 5);
+      await h.call('/internal/roles/update', { discord_id: id(last), plan: 'moddy_max' });
+      expect(await hasPremium(last)).toBe(true);
+      await eventually(
+        () => sweeper.sweep(asked.id),
+        (s) => s?.state === 'done',
+        60000,
+        50,
+      );
+      await eventually(
+        () => hasPremium(last),
+        (held) => !held,
+        10000,
+      );
+      const [change] = await h.app.get(RoleLedger).recentChanges(id(last), 1);
+      expect(change).toMatchObject({ source: 'sweep', state: 'applied' });
+      // Read again from Discord: the page's roles were older than the ledger's change.
+      expect(await h.sim.requests({ route: `GET /guilds/*/members/${id(last)}` })).not.toEqual([]);
     });
   });
 
