@@ -8,6 +8,8 @@ export const FREE_PLAN = 'free';
  */
 export class PlanRoles {
   private readonly byPlan: ReadonlyMap<string, readonly string[]>;
+  /** Every role of every plan (allRoles), for `among`. */
+  private readonly roleSet: ReadonlySet<string>;
 
   constructor(entries: Iterable<readonly [string, readonly string[]]>) {
     const map = new Map<string, readonly string[]>();
@@ -16,6 +18,7 @@ export class PlanRoles {
       if (key !== FREE_PLAN) map.set(key, [...new Set([...(map.get(key) ?? []), ...roles])]);
     }
     this.byPlan = map;
+    this.roleSet = new Set([...map.values()].flat());
   }
 
   /** The canonical spelling of a plan name: trimmed, lower case. */
@@ -43,7 +46,12 @@ export class PlanRoles {
 
   /** Every role named anywhere in PLAN_ROLES: the roles a plan change may take away. */
   get allRoles(): string[] {
-    return [...new Set([...this.byPlan.values()].flat())];
+    return [...this.roleSet];
+  }
+
+  /** The plan roles among a member's role ids, in their order. */
+  among(roleIds: readonly string[]): string[] {
+    return roleIds.filter((r) => this.roleSet.has(r));
   }
 
   /** The plan whose roles are exactly these, if one is (to name what a member holds). */

@@ -419,14 +419,13 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Reads the guild's members and decides whom to check, and how (the backend's list when it has one). */
   private async plan(guildId: string, scope: SweepScope): Promise<WalkPlan> {
-    const planRoles = new Set(this.config.planRoles.allRoles);
     const holding = new Map<string, Set<string>>();
     const holdingAt = Date.now();
     for (let after = '0'; ;) {
       const page = await this.discord.listMembers(guildId, after, MEMBER_PAGE);
       for (const m of page) {
         if (m.user.bot) continue;
-        holding.set(m.user.id, new Set(m.roles.filter((r) => planRoles.has(r))));
+        holding.set(m.user.id, new Set(this.config.planRoles.among(m.roles)));
       }
       if (page.length < MEMBER_PAGE) break;
       after = page[page.length - 1].user.id;
@@ -612,8 +611,7 @@ export class RoleSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     if (!guildId) return undefined;
     try {
       const member = await this.discord.member(guildId, discordId);
-      const planRoles = new Set(this.config.planRoles.allRoles);
-      return new Set(member.roles.filter((r) => planRoles.has(r)));
+      return new Set(this.config.planRoles.among(member.roles));
     } catch (error) {
       const failure = classifyDiscordError(error);
       if (failure === 'unknown_member') return 'left';

@@ -84,8 +84,7 @@ export class MemberDesk {
     if (!guildId) return undefined;
     try {
       const m = await this.discord.member(guildId, discordId, { timeoutMs: LOOKUP_BUDGET_MS });
-      const planRoles = new Set(this.config.planRoles.allRoles);
-      return { joinedAt: m.joined_at ?? null, planRoles: m.roles.filter((r) => planRoles.has(r)) };
+      return { joinedAt: m.joined_at ?? null, planRoles: this.config.planRoles.among(m.roles) };
     } catch (error) {
       const kind = classifyDiscordError(error);
       return kind === 'unknown_member' || kind === 'unknown_user' ? null : undefined;
